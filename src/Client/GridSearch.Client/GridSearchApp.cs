@@ -1,0 +1,53 @@
+using GridSearch.Client.Commands;
+using GridSearch.Client.Output;
+using GridSearch.Training.Data;
+using GridSearch.Training.Trainer;
+using Spectre.Console.Cli;
+
+namespace GridSearch.Client;
+
+/// <summary>The <c>gridsearch</c> command tree and the mapping from failures to exit codes.</summary>
+public static class GridSearchApp
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellation)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("gridsearch");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train one configuration in this process (no cluster) and report every epoch.")
+                .WithExample("train", "--data", "./cat_dog", "--lr", "0.001", "--batch-size", "32", "--epochs", "3", "--json");
+            config.SetExceptionHandler((error, _) => Report(error));
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    private static int Report(Exception error)
+    {
+        var output = CliOutput.For(json: true);
+        switch (error)
+        {
+            case CommandParseException or CommandRuntimeException:
+                output.Error(error.Message + " (see 'gridsearch --help')");
+                return ExitCodes.UsageError;
+            case OperationCanceledException:
+                output.Error("cancelled.");
+                return ExitCodes.Cancelled;
+            case UserInputException or DataProblemException or TrainingDivergedException:
+                output.Error(error.Message);
+                return ExitCodes.FailedOrInvalidInput;
+            default:
+                output.Error($"{error.GetType().Name}: {error.Message}");
+                return ExitCodes.FailedOrInvalidInput;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace GridSearch.Client.Output;
+
+/// <summary>
+/// Where a command writes. Human-readable progress goes to <see cref="Human"/>; with --json it moves to stderr so
+/// that stdout carries the JSON document and nothing else.
+/// </summary>
+public sealed class CliOutput
+{
+    private CliOutput(IAnsiConsole human, TextWriter data)
+    {
+        Human = human;
+        Data = data;
+    }
+
+    public IAnsiConsole Human { get; }
+
+    public TextWriter Data { get; }
+
+    public static CliOutput For(bool json) => new(Create(json ? Console.Error : Console.Out), Console.Out);
+
+    private static IAnsiConsole Create(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        // Redirected output (logs, CI, tests) should not be wrapped at an assumed 80 columns.
+        if (writer == Console.Out ? Console.IsOutputRedirected : Console.IsErrorRedirected)
+        {
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
+
+    public void Warn(string message) => Human.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
+    public void Error(string message) => Create(Console.Error).MarkupLineInterpolated($"[red]error:[/] {message}");
+}

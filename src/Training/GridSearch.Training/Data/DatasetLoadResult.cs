@@ -1,0 +1,9 @@
+namespace GridSearch.Training.Data;
+
+/// <summary>A loaded data set and how it was obtained, for progress output and timings.</summary>
+public sealed record DatasetLoadResult(
+    DecodedDataset Dataset,
+    bool FromCache,
+    double DecodeSeconds,
+    string? CachePath,
+    IReadOnlyList<string> Warnings);

@@ -1,0 +1,103 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace GridSearch.Training.Data;
+
+/// <summary>
+/// Decodes one image file into the model's input layout: RGB, stretched to a square with the triangle (bilinear)
+/// filter like torchvision's Resize on a PIL image, channel-major bytes [3, size, size].
+/// </summary>
+public sealed class ImageDecoder
+{
+    private readonly PreprocessingOptions _options;
+    private readonly Configuration _configuration;
+
+    public ImageDecoder(PreprocessingOptions options)
+    {
+        _options = options;
+
+        // Only the decoders GridSearch needs, metadata ignored, and a memory ceiling: a hostile file cannot make
+        // the silo allocate without bound.
+        _configuration = new Configuration(
+            new JpegConfigurationModule(), new PngConfigurationModule(), new BmpConfigurationModule(),
+            new GifConfigurationModule(), new WebpConfigurationModule())
+        {
+            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
+            {
+                AllocationLimitMegabytes = (int)Math.Clamp(options.MaxImagePixels * 8 / (1024 * 1024) + 64, 64, 4096),
+            }),
+        };
+        _configuration.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        _configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { IgnoreMetadata = true });
+        _configuration.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
+    }
+
+    /// <summary>Decodes <paramref name="path"/> into <paramref name="destination"/> (length 3·size·size).</summary>
+    /// <exception cref="ImageRejectedException">The file is unreadable, corrupt, or claims too many pixels.</exception>
+    public void Decode(string path, Span<byte> destination)
+    {
+        int size = _options.ImageSize;
+        using Image<Rgb24> image = Load(path);
+        image.Mutate(context => context.Resize(new ResizeOptions
+        {
+            Size = new Size(size, size),
+            Mode = ResizeMode.Stretch,
+            Sampler = KnownResamplers.Triangle,
+        }));
+
+        int plane = size * size;
+        var red = destination[..plane];
+        var green = destination.Slice(plane, plane);
+        var blue = destination.Slice(2 * plane, plane);
+        var rgb = new Rgb24[plane];
+        image.CopyPixelDataTo(rgb);
+        for (int i = 0; i < plane; i++)
+        {
+            red[i] = rgb[i].R;
+            green[i] = rgb[i].G;
+            blue[i] = rgb[i].B;
+        }
+    }
+
+    private Image<Rgb24> Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            IImageInfo? info = Image.Identify(_configuration, stream);
+            if (info is null)
+            {
+                throw new ImageRejectedException(path, "is not an image in a supported format (JPEG, PNG, BMP, GIF, WebP)");
+            }
+
+            long pixels = (long)info.Width * info.Height;
+            if (pixels > _options.MaxImagePixels || info.Width <= 0 || info.Height <= 0)
+            {
+                throw new ImageRejectedException(path,
+                    $"claims {info.Width}x{info.Height} pixels, over the limit of {_options.MaxImagePixels:N0} " +
+                    "(raise --max-image-pixels if the image is genuine)");
+            }
+
+            stream.Position = 0;
+            return Image.Load<Rgb24>(_configuration, stream);
+        }
+        catch (ImageRejectedException)
+        {
+            throw;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or UnknownImageFormatException
+                                          or InvalidImageContentException or InvalidMemoryOperationException
+                                          or NotSupportedException or ImageFormatException)
+        {
+            throw new ImageRejectedException(path, $"cannot be decoded: {error.Message}");
+        }
+    }
+}

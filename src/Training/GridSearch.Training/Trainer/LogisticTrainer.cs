@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using GridSearch.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GridSearch.Training.Trainer;
+
+/// <summary>
+/// Trains the seed's logistic model on shared <see cref="TrainingData"/>: plain SGD on shuffled mini-batches,
+/// mean batch loss per epoch, validation accuracy at threshold 0.5. It is synchronous and thread-affine (dispose
+/// scopes and thread settings are per thread): callers run it on a dedicated thread, receive each epoch through a
+/// callback and stop it with a cancellation token, which is checked between batches.
+/// </summary>
+public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
+{
+    public IReadOnlyList<EpochResult> Train(TrainingPlan plan, Action<EpochResult>? onEpoch,
+        CancellationToken cancellation, TrainingCheckpoint? resumeFrom = null)
+    {
+        IReadOnlyList<string> problems = plan.Problems(data.Split.Train.Length);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid training plan: " + string.Join("; ", problems) + ".");
+        }
+
+        ApplyThreadSettings();
+        using var model = CreateModel(plan.Seed, resumeFrom?.Weights);
+        using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
+        using var loss = nn.BCELoss();
+        var results = new List<EpochResult>();
+        for (int epoch = (resumeFrom?.CompletedEpochs ?? 0) + 1; epoch <= plan.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double trainLoss = TrainEpoch(model, optimizer, loss, plan, epoch, cancellation);
+            double accuracy = Accuracy(model, SplitPart.Validation);
+            double seconds = clock.Elapsed.TotalSeconds;
+            var result = new EpochResult(epoch, trainLoss, accuracy, seconds,
+                data.Split.Train.Length / Math.Max(seconds, 1e-9), model.GetWeights());
+            results.Add(result);
+            onEpoch?.Invoke(result);
+        }
+
+        return results;
+    }
+
+    /// <summary>Accuracy (threshold 0.5) of the given weights on one split, e.g. the winner's test accuracy.</summary>
+    public double Evaluate(ModelWeights weights, SplitPart part)
+    {
+        ApplyThreadSettings();
+        using var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
+        model.SetWeights(weights);
+        return Accuracy(model, part);
+    }
+
+    private LogisticRegressionModel CreateModel(long seed, ModelWeights? start)
+    {
+        var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
+        if (start is not null)
+        {
+            model.SetWeights(start);
+        }
+        else
+        {
+            using var generator = new Generator(SeedStreams.InitialWeights(seed));
+            model.Initialise(generator);
+        }
+
+        return model;
+    }
+
+    private double TrainEpoch(LogisticRegressionModel model, optim.Optimizer optimizer, nn.Module<Tensor, Tensor, Tensor> loss,
+        TrainingPlan plan, int epoch, CancellationToken cancellation)
+    {
+        model.train();
+        using var order = ShuffledTrainIndices(plan.Seed, epoch);
+        int count = data.Split.Train.Length;
+        int batches = 0;
+        double total = 0;
+        for (int start = 0; start < count; start += plan.BatchSize)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var indices = order.narrow(0, start, Math.Min(plan.BatchSize, count - start));
+            var images = data.NormalisedImages(indices);
+            var labels = data.Labels.index_select(0, indices);
+            var batchLoss = loss.forward(model.forward(images), labels);
+            optimizer.zero_grad();
+            batchLoss.backward();
+            optimizer.step();
+            float value = batchLoss.item<float>();
+            if (!float.IsFinite(value))
+            {
+                throw new TrainingDivergedException(
+                    $"Training loss became {value} in epoch {epoch}, batch {batches + 1} (lr={plan.LearningRate}, " +
+                    $"batch size={plan.BatchSize}); try a smaller learning rate.");
+            }
+
+            total += value;
+            batches++;
+        }
+
+        return total / batches;
+    }
+
+    private Tensor ShuffledTrainIndices(long seed, int epoch)
+    {
+        using var generator = new Generator(SeedStreams.Shuffle(seed, epoch));
+        using var permutation = randperm(data.Split.Train.Length, generator: generator).to(data.Device);
+        return data.TrainIndex.index_select(0, permutation);
+    }
+
+    private double Accuracy(LogisticRegressionModel model, SplitPart part)
+    {
+        model.eval();
+        using var _ = no_grad();
+        Tensor index = data.IndexOf(part);
+        long count = index.shape[0];
+        if (count == 0)
+        {
+            return double.NaN;
+        }
+
+        long correct = 0;
+        for (long start = 0; start < count; start += options.EvaluationBatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var indices = index.narrow(0, start, Math.Min(options.EvaluationBatchSize, count - start));
+            var predictions = model.forward(data.NormalisedImages(indices)).gt(0.5).to(ScalarType.Float32);
+            correct += predictions.eq(data.Labels.index_select(0, indices)).sum().item<long>();
+        }
+
+        return (double)correct / count;
+    }
+
+    private void ApplyThreadSettings()
+    {
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+    }
+}

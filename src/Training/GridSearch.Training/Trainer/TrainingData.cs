@@ -1,0 +1,79 @@
+using GridSearch.Training.Data;
+using static TorchSharp.torch;
+
+namespace GridSearch.Training.Trainer;
+
+/// <summary>
+/// The decoded data set and its split as tensors on one device: uint8 images [N,3,S,S], float labels [N,1] and
+/// index tensors for each split. Built once per silo and device; trials only read it, so they share it.
+/// </summary>
+public sealed class TrainingData : IDisposable
+{
+    private TrainingData(DecodedDataset dataset, DataSplit split, Device device)
+    {
+        Dataset = dataset;
+        Split = split;
+        Device = device;
+        Images = tensor(dataset.Pixels, [dataset.Count, PreprocessingOptions.Channels, dataset.ImageSize,
+            dataset.ImageSize]).to(device);
+        Labels = tensor(dataset.Labels.Select(label => (float)label).ToArray(), [dataset.Count, 1]).to(device);
+        TrainIndex = IndexTensor(split.Train, device);
+        ValidationIndex = IndexTensor(split.Validation, device);
+        TestIndex = IndexTensor(split.Test, device);
+    }
+
+    public DecodedDataset Dataset { get; }
+
+    public DataSplit Split { get; }
+
+    public Device Device { get; }
+
+    internal Tensor Images { get; }
+
+    internal Tensor Labels { get; }
+
+    internal Tensor TrainIndex { get; }
+
+    internal Tensor ValidationIndex { get; }
+
+    internal Tensor TestIndex { get; }
+
+    public int InputFeatures => Dataset.PixelsPerImage;
+
+    public static TrainingData Create(DecodedDataset dataset, DataSplit split, Device device) => new(dataset, split, device);
+
+    internal Tensor IndexOf(SplitPart part) => part switch
+    {
+        SplitPart.Train => TrainIndex,
+        SplitPart.Validation => ValidationIndex,
+        SplitPart.Test => TestIndex,
+        _ => throw new ArgumentOutOfRangeException(nameof(part)),
+    };
+
+    /// <summary>Gathers a batch straight from the uint8 images and normalises it like the seed: (x/255 − 0.5)/0.5.</summary>
+    internal Tensor NormalisedImages(Tensor indices)
+    {
+        using var raw = Images.index_select(0, indices);
+        return raw.to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
+    }
+
+    private static Tensor IndexTensor(int[] indices, Device device) =>
+        tensor(indices.Select(i => (long)i).ToArray(), [indices.Length]).to(device);
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+        TrainIndex.Dispose();
+        ValidationIndex.Dispose();
+        TestIndex.Dispose();
+    }
+}
+
+/// <summary>One part of the train/validation/test split.</summary>
+public enum SplitPart
+{
+    Train,
+    Validation,
+    Test,
+}
