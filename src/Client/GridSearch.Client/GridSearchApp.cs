@@ -15,6 +15,7 @@ public static class GridSearchApp
         app.Configure(config =>
         {
             config.SetApplicationName("gridsearch");
+            config.UseStrictParsing();
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one configuration in this process (no cluster) and report every epoch.")
                 .WithExample("train", "--data", "./cat_dog", "--lr", "0.001", "--batch-size", "32", "--epochs", "3", "--json");

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace GridSearch.TestSupport;
+
+/// <summary>The outcome of one gridsearch process.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}
+
+/// <summary>Runs the built gridsearch tool as a real process with its own state and cache folders.</summary>
+public sealed class CliRun(string stateDirectory, string cacheDirectory)
+{
+    public Dictionary<string, string> Environment { get; } = new();
+
+    public Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepositoryPaths.CliAssembly);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["GRIDSEARCH_STATE_DIR"] = stateDirectory;
+        start.Environment["GRIDSEARCH_CACHE_DIR"] = cacheDirectory;
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("Could not start gridsearch.");
+    }
+
+    public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), args);
+
+    public async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"gridsearch {string.Join(' ', args)} did not finish within {timeout}.\n{stdout}\n{stderr}");
+        }
+
+        process.WaitForExit(); // drains the redirected streams
+        return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+}

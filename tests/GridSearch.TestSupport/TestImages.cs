@@ -1,0 +1,116 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace GridSearch.TestSupport;
+
+/// <summary>Writes small images and ImageFolder trees for tests.</summary>
+public static class TestImages
+{
+    public static void SolidPng(string path, int width, int height, Rgba32 colour)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgba32>(width, height, colour);
+        image.Save(path, new PngEncoder { ColorType = PngColorType.RgbWithAlpha });
+    }
+
+    public static void GreyPng(string path, int width, int height, byte level)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<L8>(width, height, new L8(level));
+        image.Save(path, new PngEncoder { ColorType = PngColorType.Grayscale });
+    }
+
+    public static void GreyJpeg(string path, int width, int height, byte level)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<L8>(width, height, new L8(level));
+        image.Save(path, new JpegEncoder { Quality = 100, ColorType = JpegColorType.Luminance });
+    }
+
+    public static void SolidBmp(string path, int width, int height, Rgb24 colour)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgb24>(width, height, colour);
+        image.Save(path, new BmpEncoder());
+    }
+
+    /// <summary>Noisy JPEGs whose mean brightness depends on the class: learnable, not trivially.</summary>
+    public static void NoisyJpeg(string path, int width, int height, int label, Random random)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgb24>(width, height);
+        int lean = label == 1 ? 30 : -30;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                byte v = (byte)Math.Clamp(128 + lean + random.Next(-60, 61), 0, 255);
+                image[x, y] = new Rgb24(v, (byte)(255 - v), 128);
+            }
+        }
+
+        image.Save(path, new JpegEncoder { Quality = 85 });
+    }
+
+    /// <summary>A two-class ImageFolder of noisy JPEGs (classes "a" and "b"), sizes varying per image.</summary>
+    public static string WriteImageFolder(string root, int perClass, int seed = 1)
+    {
+        var random = new Random(seed);
+        foreach (var (name, label) in new[] { ("a", 0), ("b", 1) })
+        {
+            for (int i = 0; i < perClass; i++)
+            {
+                NoisyJpeg(System.IO.Path.Combine(root, name, $"{name}{i:D3}.jpg"), random.Next(20, 60), random.Next(20, 60),
+                    label, random);
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>A PNG whose header claims the given size but holds no pixel data.</summary>
+    public static void PngHeaderOnly(string path, int width, int height)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var ihdr = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(0), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 2; // truecolour
+        using var stream = File.Create(path);
+        stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(stream, "IHDR", ihdr);
+        WriteChunk(stream, "IEND", []);
+    }
+
+    private static void WriteChunk(Stream stream, string type, byte[] data)
+    {
+        var length = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        stream.Write(length);
+        byte[] typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+        stream.Write(typeBytes);
+        stream.Write(data);
+        var crc = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32([.. typeBytes, .. data]));
+        stream.Write(crc);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
