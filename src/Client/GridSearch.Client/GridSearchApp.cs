@@ -16,6 +16,17 @@ public static class GridSearchApp
         {
             config.SetApplicationName("gridsearch");
             config.UseStrictParsing();
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Run a grid search in this process (embedded silo, local durable state).")
+                .WithExample("run")
+                .WithExample("run", "--data", "./cat_dog", "--lr", "0.01,0.001", "--batch-size", "16,32", "--epochs", "5,10", "--seed", "0");
+            config.AddCommand<ResumeCommand>("resume")
+                .WithDescription("Continue an interrupted sweep from its durable state, then finish like run.")
+                .WithExample("resume", "sweep-20261127-101500-ab12");
+            config.AddCommand<ListCommand>("list").WithDescription("List the sweeps in the state directory.");
+            config.AddCommand<StatusCommand>("status").WithDescription("Show a sweep as it stands.");
+            config.AddCommand<CancelCommand>("cancel").WithDescription("Cancel a sweep; running trials stop between batches.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Write a sweep's result files (results.json, results.csv, curves.png, weights).");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one configuration in this process (no cluster) and report every epoch.")
                 .WithExample("train", "--data", "./cat_dog", "--lr", "0.001", "--batch-size", "32", "--epochs", "3", "--json");

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using GridSearch.Grains.Execution;
+using GridSearch.Training.Data;
+using Spectre.Console.Cli;
+
+namespace GridSearch.Client.Commands;
+
+/// <summary>Options every command has.</summary>
+public class CommonSettings : CommandSettings
+{
+    [CommandOption("--state <DIR>")]
+    [Description("State directory (also GRIDSEARCH_STATE_DIR). Default: ~/.local/share/gridsearch.")]
+    public string? State { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print the result as one JSON document on stdout (progress goes to stderr).")]
+    public bool Json { get; init; }
+
+    [CommandOption("--verbose")]
+    [Description("Show runtime logs on stderr.")]
+    public bool Verbose { get; init; }
+}
+
+/// <summary>Options of commands that host the embedded silo and may train.</summary>
+public class SiloSettings : CommonSettings
+{
+    [CommandOption("--cache-dir <DIR>")]
+    [Description("Decoded data set cache (also GRIDSEARCH_CACHE_DIR). Default: ~/.cache/gridsearch.")]
+    public string? CacheDir { get; init; }
+
+    [CommandOption("--no-cache")]
+    [Description("Decode every image without reading or writing the cache.")]
+    public bool NoCache { get; init; }
+
+    [CommandOption("--device <DEVICE>")]
+    [Description("auto (CUDA when available, else CPU), cpu, or cuda[:N]. Default: auto.")]
+    [DefaultValue("auto")]
+    public string Device { get; init; } = "auto";
+
+    [CommandOption("--threads <N>")]
+    [Description("Threads per running trial. Default: cores divided by slots.")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
+    [CommandOption("--slots <N>")]
+    [Description("Trials trained at once in this process. Default: one per core.")]
+    [DefaultValue(0)]
+    public int Slots { get; init; }
+
+    public string? CacheDirectory =>
+        NoCache ? null : Path.GetFullPath(string.IsNullOrWhiteSpace(CacheDir) ? CacheLocation.Default() : CacheDir);
+
+    public TrainerSiloOptions Trainer() => new()
+    {
+        Slots = Slots,
+        ThreadsPerSlot = Threads,
+        Device = Device,
+        CacheDirectory = CacheDirectory,
+    };
+
+    public override Spectre.Console.ValidationResult Validate() => Threads < 0 || Slots < 0
+        ? Spectre.Console.ValidationResult.Error("--threads and --slots must be 0 (automatic) or more.")
+        : Spectre.Console.ValidationResult.Success();
+}
+
+/// <summary>Options of commands that name one sweep.</summary>
+public class SweepIdSettings : CommonSettings
+{
+    [CommandArgument(0, "<SWEEP>")]
+    [Description("The sweep id.")]
+    public string SweepId { get; init; } = "";
+}
+
+/// <summary>Options of <c>gridsearch export</c>.</summary>
+public sealed class ExportSettings : SweepIdSettings
+{
+    [CommandOption("--out <DIR>")]
+    [Description("Where to write the sweep's files. Default: ./runs/<sweep-id>.")]
+    public string? Out { get; init; }
+}
+
+/// <summary>Options of <c>gridsearch resume</c>.</summary>
+public sealed class ResumeSettings : SiloSettings
+{
+    [CommandArgument(0, "<SWEEP>")]
+    [Description("The sweep id to continue.")]
+    public string SweepId { get; init; } = "";
+
+    [CommandOption("--out <DIR>")]
+    [Description("Where the result files go. Default: ./runs/<sweep-id>.")]
+    public string? Out { get; init; }
+}

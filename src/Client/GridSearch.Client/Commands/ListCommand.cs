@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text.Json;
+using GridSearch.Abstractions;
+using GridSearch.Client.Hosting;
+using GridSearch.Client.Output;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GridSearch.Client.Commands;
+
+/// <summary><c>gridsearch list</c>: every sweep in the state directory with its status and best result.</summary>
+public sealed class ListCommand : AsyncCommand<CommonSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellation)
+    {
+        var output = CliOutput.For(settings.Json);
+        await using var connection = await SweepConnections.OpenAsync(StateLocation.Resolve(settings.State), settings.Verbose,
+            output, cancellation);
+        var summaries = new List<SweepSummary>();
+        foreach (string id in await connection.Grains.GetGrain<ISweepRegistryGrain>(0).ListAsync())
+        {
+            if (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(id).GetSnapshotAsync() is { } sweep)
+            {
+                summaries.Add(new SweepSummary(id, sweep.Status, sweep.Trials.Length, sweep.Trials.Count(t => t.Status.IsFinal()),
+                    sweep.Best?.ValidationAccuracy, sweep.TestAccuracy, sweep.CreatedAt));
+            }
+        }
+
+        if (settings.Json)
+        {
+            await output.Data.WriteLineAsync(JsonSerializer.Serialize(summaries, Json.Options));
+            return ExitCodes.Completed;
+        }
+
+        if (summaries.Count == 0)
+        {
+            output.Human.WriteLine($"No sweeps yet ({connection.Description}). Start one with 'gridsearch run'.");
+            return ExitCodes.Completed;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "trials done", "best val acc", "test acc", "created (UTC)");
+        foreach (var s in summaries)
+        {
+            table.AddRow(Markup.Escape(s.SweepId), s.Status.ToString(), $"{s.TrialsDone}/{s.Trials}",
+                s.BestValidationAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
+                s.TestAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
+                s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        }
+
+        output.Human.Write(table);
+        return ExitCodes.Completed;
+    }
+}

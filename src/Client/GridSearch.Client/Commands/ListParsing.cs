@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace GridSearch.Client.Commands;
+
+/// <summary>Parses comma-separated option values such as <c>--lr 0.01,0.001</c>.</summary>
+public static class ListParsing
+{
+    public static double[] Doubles(string option, string text) => Parse<double>(option, text,
+        item => double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : (double?)null,
+        "a number such as 0.001");
+
+    public static int[] Integers(string option, string text) => Parse<int>(option, text,
+        item => int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : (int?)null,
+        "a whole number");
+
+    private static T[] Parse<T>(string option, string text, Func<string, T?> parse, string expected) where T : struct
+    {
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new List<T>();
+        foreach (string item in items)
+        {
+            if (item.Length == 0)
+            {
+                throw new UserInputException($"{option} '{text}' has an empty entry; give a comma-separated list such as {option} 1,2.");
+            }
+
+            values.Add(parse(item) ?? throw new UserInputException($"{option} '{text}': '{item}' is not {expected}."));
+        }
+
+        return values.ToArray();
+    }
+}

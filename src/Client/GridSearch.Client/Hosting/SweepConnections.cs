@@ -1,0 +1,65 @@
+using GridSearch.Client.Output;
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Client.Hosting;
+
+/// <summary>Opens the right connection for a command in embedded mode.</summary>
+public static class SweepConnections
+{
+    /// <summary>Hosts the embedded silo; fails when another process already uses the state directory.</summary>
+    public static async Task<ISweepConnection> HostAsync(string statePath,
+        TrainerSiloOptions trainer, bool verbose, CancellationToken cancellation)
+    {
+        var state = StateDirectory.Open(statePath);
+        if (!state.TryLock())
+        {
+            var gateway = state.ReadGateway();
+            state.Dispose();
+            throw new UserInputException(
+                $"State directory '{statePath}' is in use by another gridsearch process{(gateway is null ? "" : $" (pid {gateway.ProcessId})")}. " +
+                "Wait for it to finish, follow it with 'gridsearch status', or pass another --state.");
+        }
+
+        try
+        {
+            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, trainer, verbose, cancellation));
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reaches the sweeps of a state directory: through the process that hosts it, or by hosting it here.</summary>
+    public static async Task<ISweepConnection> OpenAsync(string statePath, bool verbose, CliOutput output,
+        CancellationToken cancellation)
+    {
+        var state = StateDirectory.Open(statePath);
+        if (!state.TryLock())
+        {
+            var gateway = state.ReadGateway() ?? throw new UserInputException(
+                $"State directory '{statePath}' is locked by another gridsearch process that is still starting; try again in a moment.");
+            state.Dispose();
+            return await GatewayClient.ConnectLocalAsync(gateway.Port, EmbeddedSilo.ClusterId,
+                $"gridsearch process {gateway.ProcessId}, state in {statePath}", verbose, cancellation);
+        }
+
+        // Nobody hosts it: host it here, without training slots in use unless a sweep is resumed.
+        var silo = await EmbeddedSilo.StartAsync(state, new TrainerSiloOptions(), verbose, cancellation);
+        return new OwnedConnection(state, silo);
+    }
+
+    private sealed class OwnedConnection(StateDirectory state, EmbeddedSilo silo) : ISweepConnection
+    {
+        public IGrainFactory Grains => silo.Grains;
+
+        public string Description => silo.Description;
+
+        public async ValueTask DisposeAsync()
+        {
+            await silo.DisposeAsync();
+            state.Dispose();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using GridSearch.Abstractions;
+using GridSearch.Client.Output;
+using GridSearch.Training.IO;
+using GridSearch.Training.Model;
+
+namespace GridSearch.Client.Results;
+
+/// <summary>Writes a sweep's files: results.json, results.csv, curves.png and the winner's weights.</summary>
+public static class ResultsExporter
+{
+    public const string ResultsJson = "results.json";
+    public const string ResultsCsvFile = "results.csv";
+    public const string CurvesPng = "curves.png";
+    public const string WinnerTorchSharp = "winner.dat";
+    public const string WinnerPyTorch = "winner.pt";
+
+    public static IReadOnlyList<string> Write(SweepSnapshot sweep, WinnerWeights? winner, string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"Output folder '{directory}' cannot be created ({error.Message}); pass --out with a writable folder.");
+        }
+
+        var written = new List<string>();
+        void Add(string name, Action<string> write)
+        {
+            string path = Path.Combine(directory, name);
+            write(path);
+            written.Add(path);
+        }
+
+        Add(ResultsJson, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ResultsDocument.From(sweep), Json.Options) + "\n"));
+        Add(ResultsCsvFile, path => AtomicFile.WriteAllText(path, ResultsCsv.Render(sweep)));
+        Add(CurvesPng, path => AtomicFile.Write(path, stream => stream.Write(CurvesPlot.RenderPng(sweep))));
+        if (winner is not null)
+        {
+            var weights = new ModelWeights(winner.Values);
+            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path));
+            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path));
+        }
+
+        return written;
+    }
+}

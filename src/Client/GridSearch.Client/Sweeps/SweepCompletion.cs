@@ -1,0 +1,37 @@
+using System.Text.Json;
+using GridSearch.Abstractions;
+using GridSearch.Client.Output;
+using GridSearch.Client.Results;
+
+namespace GridSearch.Client.Sweeps;
+
+/// <summary>What run, resume and watch do once a sweep has ended: write its files, report it, choose the exit code.</summary>
+public static class SweepCompletion
+{
+    public static async Task<int> FinishAsync(ISweepCoordinatorGrain coordinator, SweepSnapshot sweep, string outDirectory,
+        CliOutput output, bool json)
+    {
+        var winner = await coordinator.GetWinnerWeightsAsync();
+        var files = ResultsExporter.Write(sweep, winner, outDirectory);
+        if (json)
+        {
+            await output.Data.WriteLineAsync(JsonSerializer.Serialize(ResultsDocument.From(sweep), Json.Options));
+        }
+        else
+        {
+            SweepSummaryView.Render(output.Human, sweep);
+        }
+
+        output.Human.WriteLine($"Results in {Path.GetFullPath(outDirectory)}: {string.Join(", ", files.Select(Path.GetFileName))}");
+        return ExitCodeOf(sweep.Status);
+    }
+
+    public static int ExitCodeOf(SweepStatus status) => status switch
+    {
+        SweepStatus.Completed => ExitCodes.Completed,
+        SweepStatus.Cancelled => ExitCodes.Cancelled,
+        _ => ExitCodes.FailedOrInvalidInput,
+    };
+
+    public static string DefaultOut(string sweepId) => Path.GetFullPath(Path.Combine("runs", sweepId));
+}

@@ -1,0 +1,85 @@
+using GridSearch.Abstractions;
+using GridSearch.Client.Output;
+
+namespace GridSearch.Client.Sweeps;
+
+/// <summary>
+/// Follows a sweep until it ends, printing each new epoch, trial failures and the best so far. The first Ctrl+C
+/// asks the coordinator to cancel; the watcher then waits for the sweep to stop cleanly.
+/// </summary>
+public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private readonly Dictionary<string, int> _epochsShown = new();
+    private readonly Dictionary<string, TrialStatus> _statusShown = new();
+    private SweepStatus? _sweepStatusShown;
+
+    public async Task<SweepSnapshot> WatchAsync(CancellationToken cancellation)
+    {
+        bool cancelling = false;
+        while (true)
+        {
+            var sweep = await coordinator.GetSnapshotAsync()
+                        ?? throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
+            Show(sweep);
+            if (sweep.Status.IsFinal())
+            {
+                return sweep;
+            }
+
+            if (cancellation.IsCancellationRequested && !cancelling)
+            {
+                cancelling = true;
+                output.Human.WriteLine("Cancelling: running trials stop after their current batch...");
+                await coordinator.CancelAsync();
+                continue;
+            }
+
+            try
+            {
+                await Task.Delay(PollInterval, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                // Handled at the top of the loop: cancel the sweep, then keep watching until it has stopped.
+            }
+        }
+    }
+
+    private void Show(SweepSnapshot sweep)
+    {
+        int index = 0;
+        foreach (var trial in sweep.Trials)
+        {
+            index++;
+            int shown = _epochsShown.GetValueOrDefault(trial.TrialId);
+            foreach (var epoch in trial.Epochs.Skip(shown))
+            {
+                output.Human.WriteLine(
+                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} epoch {epoch.Epoch,3}/{trial.Parameters.Epochs,-3} " +
+                    $"loss {epoch.TrainLoss:F4}  val acc {epoch.ValidationAccuracy:F4}  {epoch.Seconds,5:F2} s" + BestSuffix(sweep));
+            }
+
+            _epochsShown[trial.TrialId] = trial.Epochs.Length;
+            if (_statusShown.GetValueOrDefault(trial.TrialId) != trial.Status && trial.Status == TrialStatus.Failed)
+            {
+                output.Warn($"trial {trial.TrialId} failed: {trial.Error}");
+            }
+
+            _statusShown[trial.TrialId] = trial.Status;
+        }
+
+        if (_sweepStatusShown != sweep.Status)
+        {
+            _sweepStatusShown = sweep.Status;
+            if (sweep.Status == SweepStatus.Testing && sweep.Best is { } best)
+            {
+                output.Human.WriteLine($"All trials done. Testing the winner {best.TrialId} (epoch {best.Epoch}) on the test split...");
+            }
+        }
+    }
+
+    private static string BestSuffix(SweepSnapshot sweep) => sweep.Best is { } best
+        ? $"   best: {best.TrialId} epoch {best.Epoch} ({best.ValidationAccuracy:F4})"
+        : "";
+}

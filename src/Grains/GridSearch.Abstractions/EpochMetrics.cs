@@ -1,0 +1,10 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>What one finished epoch of a trial measured (epochs are 1-based).</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.EpochMetrics")]
+public sealed record EpochMetrics(
+    [property: Id(0)] int Epoch,
+    [property: Id(1)] double TrainLoss,
+    [property: Id(2)] double ValidationAccuracy,
+    [property: Id(3)] double Seconds,
+    [property: Id(4)] double SamplesPerSecond);

@@ -1,0 +1,50 @@
+using Orleans.Concurrency;
+
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// One sweep, keyed by its sweep id: expands the grid into trials, dispatches them to trainer silos, keeps the
+/// best (trial, epoch) and its weights, and tests the winner when every trial is done.
+/// </summary>
+[Alias("gridsearch.ISweepCoordinatorGrain")]
+public interface ISweepCoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Validates the spec (every problem at once), loads the data set on a trainer silo to check it, and starts the
+    /// sweep. Nothing is stored when it is rejected. Waits for the data set to load, hence the long timeout.
+    /// </summary>
+    [Alias("Start"), ResponseTimeout("00:30:00")]
+    Task<SweepStartResult> StartAsync(SweepSpec spec);
+
+    /// <summary>The sweep as it stands, or null when no sweep has this id. Never waits on training.</summary>
+    [Alias("GetSnapshot"), AlwaysInterleave]
+    Task<SweepSnapshot?> GetSnapshotAsync();
+
+    /// <summary>Cancels pending and running trials (running ones stop between batches).</summary>
+    [Alias("Cancel")]
+    Task<SweepSnapshot?> CancelAsync();
+
+    /// <summary>Continues an interrupted sweep: trials that were running are dispatched again from their checkpoints.</summary>
+    [Alias("Resume")]
+    Task<SweepSnapshot?> ResumeAsync();
+
+    /// <summary>The weights after the best (trial, epoch), or null before the first epoch finishes.</summary>
+    [Alias("GetWinnerWeights")]
+    Task<WinnerWeights?> GetWinnerWeightsAsync();
+}
+
+/// <summary>Why a start request was turned down, if it was.</summary>
+public enum SweepStartOutcome
+{
+    Started,
+    AlreadyExists,
+    Invalid,
+    NoTrainer,
+}
+
+/// <summary>The answer to <see cref="ISweepCoordinatorGrain.StartAsync"/>.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.SweepStartResult")]
+public sealed record SweepStartResult(
+    [property: Id(0)] SweepStartOutcome Outcome,
+    [property: Id(1)] string[] Problems,
+    [property: Id(2)] SweepSnapshot? Snapshot);

@@ -1,0 +1,69 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>One grid cell as the coordinator knows it right now.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.TrialSnapshot")]
+public sealed record TrialSnapshot(
+    [property: Id(0)] string TrialId,
+    [property: Id(1)] TrialParameters Parameters,
+    [property: Id(2)] TrialStatus Status,
+    [property: Id(3)] EpochMetrics[] Epochs,
+    [property: Id(4)] int Attempts,
+    [property: Id(5)] string? Silo,
+    [property: Id(6)] string? Error,
+    [property: Id(7)] double Seconds)
+{
+    /// <summary>The 1-based epoch with the highest validation accuracy (earliest on ties), or 0 before the first.</summary>
+    public int BestEpoch => Epochs.Length == 0
+        ? 0
+        : Epochs.Aggregate((a, b) => b.ValidationAccuracy > a.ValidationAccuracy ? b : a).Epoch;
+
+    public double? BestValidationAccuracy => Epochs.Length == 0 ? null : Epochs.Max(e => e.ValidationAccuracy);
+}
+
+/// <summary>The best (trial, epoch) so far by validation accuracy.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.BestTrial")]
+public sealed record BestTrial(
+    [property: Id(0)] string TrialId,
+    [property: Id(1)] TrialParameters Parameters,
+    [property: Id(2)] int Epoch,
+    [property: Id(3)] double ValidationAccuracy);
+
+/// <summary>Wall-clock figures of a sweep.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.SweepTimings")]
+public sealed record SweepTimings(
+    [property: Id(0)] double TotalSeconds,
+    [property: Id(1)] double DecodeSeconds,
+    [property: Id(2)] double TrainSeconds,
+    [property: Id(3)] int EpochsTrained);
+
+/// <summary>Everything a client shows about a sweep; answered without waiting on training.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.SweepSnapshot")]
+public sealed record SweepSnapshot(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] SweepStatus Status,
+    [property: Id(2)] SweepSpec Spec,
+    [property: Id(3)] DatasetSummary? Dataset,
+    [property: Id(4)] TrialSnapshot[] Trials,
+    [property: Id(5)] BestTrial? Best,
+    [property: Id(6)] double? TestAccuracy,
+    [property: Id(7)] SweepTimings Timings,
+    [property: Id(8)] string? Message,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] DateTimeOffset? FinishedAt);
+
+/// <summary>One line of <c>gridsearch list</c>.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.SweepSummary")]
+public sealed record SweepSummary(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] SweepStatus Status,
+    [property: Id(2)] int Trials,
+    [property: Id(3)] int TrialsDone,
+    [property: Id(4)] double? BestValidationAccuracy,
+    [property: Id(5)] double? TestAccuracy,
+    [property: Id(6)] DateTimeOffset CreatedAt);
+
+/// <summary>The winner's parameters: the linear weights in input order followed by the bias.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.WinnerWeights")]
+public sealed record WinnerWeights(
+    [property: Id(0)] BestTrial Best,
+    [property: Id(1)] float[] Values);

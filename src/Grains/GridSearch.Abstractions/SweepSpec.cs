@@ -1,0 +1,48 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// What a user asks for: the grid (learning rates × batch sizes × epoch counts), the data set and split, the
+/// search seed, and how the sweep runs. Immutable once submitted.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.SweepSpec")]
+public sealed record SweepSpec
+{
+    public static readonly double[] DefaultLearningRates = [0.01, 0.001];
+    public static readonly int[] DefaultBatchSizes = [16, 32];
+    public static readonly int[] DefaultEpochs = [5, 10];
+
+    [Id(0)] public double[] LearningRates { get; init; } = DefaultLearningRates;
+
+    [Id(1)] public int[] BatchSizes { get; init; } = DefaultBatchSizes;
+
+    [Id(2)] public int[] Epochs { get; init; } = DefaultEpochs;
+
+    /// <summary>Fixes the split, the initial weights and every shuffle.</summary>
+    [Id(3)] public long Seed { get; init; }
+
+    /// <summary>ImageFolder root as the trainer silos see it (the client never ships data).</summary>
+    [Id(4)] public string DataRoot { get; init; } = "";
+
+    [Id(5)] public double TrainFraction { get; init; } = 0.8;
+
+    [Id(6)] public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Most trials running at once; 0 means as many as the cluster has trainer slots.</summary>
+    [Id(7)] public int MaxConcurrentTrials { get; init; }
+
+    /// <summary>How many times a failing trial is retried before it is marked Failed.</summary>
+    [Id(8)] public int RetriesPerTrial { get; init; } = 1;
+
+    /// <summary>Accept grids over <see cref="SweepSpecRules.LargeGridCells"/> cells.</summary>
+    [Id(9)] public bool AllowLargeGrid { get; init; }
+
+    [Id(10)] public bool SkipBadImages { get; init; }
+
+    [Id(11)] public long MaxImagePixels { get; init; } = 40_000_000;
+
+    /// <summary>
+    /// Trials that differ only in their epoch count train once, to the largest count, and read the smaller ones
+    /// off along the way. Results are identical either way; this only saves time.
+    /// </summary>
+    [Id(12)] public bool SharedPrefix { get; init; } = true;
+}

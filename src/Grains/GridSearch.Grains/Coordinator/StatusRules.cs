@@ -1,0 +1,39 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Coordinator;
+
+/// <summary>The legal status moves; every status change goes through here and an illegal one throws.</summary>
+public static class StatusRules
+{
+    public static void MoveTo(this SweepState sweep, SweepStatus next)
+    {
+        bool legal = (sweep.Status, next) switch
+        {
+            (SweepStatus.Pending, SweepStatus.Running or SweepStatus.Failed or SweepStatus.Cancelled) => true,
+            (SweepStatus.Running, SweepStatus.Testing or SweepStatus.Failed or SweepStatus.Cancelled) => true,
+            (SweepStatus.Testing, SweepStatus.Running or SweepStatus.Completed or SweepStatus.Failed or SweepStatus.Cancelled) => true,
+            _ => false,
+        };
+        if (!legal)
+        {
+            throw new InvalidOperationException($"A sweep cannot move from {sweep.Status} to {next}.");
+        }
+
+        sweep.Status = next;
+    }
+
+    public static void MoveTo(this RunRecord run, TrialStatus next) => run.Status = Checked(run.Status, next, $"run {run.Id}");
+
+    public static void MoveTo(this TrialRecord trial, TrialStatus next) => trial.Status = Checked(trial.Status, next, $"trial {trial.Id}");
+
+    private static TrialStatus Checked(TrialStatus current, TrialStatus next, string what)
+    {
+        bool legal = (current, next) switch
+        {
+            (TrialStatus.Pending, TrialStatus.Running or TrialStatus.Cancelled or TrialStatus.Failed) => true,
+            (TrialStatus.Running, TrialStatus.Pending or TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled) => true,
+            _ => false,
+        };
+        return legal ? next : throw new InvalidOperationException($"The {what} cannot move from {current} to {next}.");
+    }
+}

@@ -1,0 +1,273 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Grains.Coordinator;
+
+/// <summary>
+/// The coordinator's bookkeeping, free of Orleans: which runs to dispatch, what an epoch report changes, when
+/// the sweep is done. Pure functions of the state and the reports, so the same reports always give the same sweep.
+/// </summary>
+public sealed class SweepBook(SweepState state)
+{
+    public SweepState State => state;
+
+    public SweepSpec Spec => state.Spec ?? throw new InvalidOperationException("The sweep has no spec.");
+
+    /// <summary>A new sweep: every grid cell pending, grouped into runs.</summary>
+    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now)
+    {
+        var trials = GridExpansion.Expand(spec)
+            .Select((parameters, index) => new TrialRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
+            .ToList();
+        var groups = spec.SharedPrefix
+            ? trials.GroupBy(t => (t.Parameters.LearningRate, t.Parameters.BatchSize)).Select(g => g.ToList())
+            : trials.Select(t => new List<TrialRecord> { t });
+        var runs = new List<RunRecord>();
+        foreach (var cells in groups)
+        {
+            // The longest cell leads the run and names it; the others read their epochs off along the way.
+            var leader = cells.MaxBy(c => c.Parameters.Epochs)!;
+            var run = new RunRecord
+            {
+                Id = leader.Id,
+                LearningRate = leader.Parameters.LearningRate,
+                BatchSize = leader.Parameters.BatchSize,
+                Epochs = leader.Parameters.Epochs,
+                Cells = cells.Select(c => c.GridIndex).ToList(),
+            };
+            cells.ForEach(c => c.RunId = run.Id);
+            runs.Add(run);
+        }
+
+        var sweep = new SweepState { Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now };
+        sweep.MoveTo(SweepStatus.Running);
+        return sweep;
+    }
+
+    /// <summary>Claims pending runs, in grid order, up to <paramref name="capacity"/> running at once.</summary>
+    public IReadOnlyList<RunRecord> ClaimRuns(int capacity)
+    {
+        if (state.Status != SweepStatus.Running)
+        {
+            return [];
+        }
+
+        int running = state.Runs.Count(r => r.Status == TrialStatus.Running);
+        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending).Take(Math.Max(0, capacity - running)).ToList();
+        foreach (var run in claimed)
+        {
+            run.MoveTo(TrialStatus.Running);
+            run.Attempts++;
+            foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Pending))
+            {
+                cell.MoveTo(TrialStatus.Running);
+            }
+        }
+
+        return claimed;
+    }
+
+    public TrialAssignment AssignmentFor(string sweepId, RunRecord run) => new(sweepId, run.Id, run.LearningRate,
+        run.BatchSize, run.Epochs, DataRequest.For(Spec), run.Attempts, run.RecordedEpochs);
+
+    /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
+    public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
+    {
+        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt || metrics.Epoch != run.RecordedEpochs + 1)
+        {
+            return EpochRecordOutcome.Ignored;
+        }
+
+        run.RecordedEpochs = metrics.Epoch;
+        state.EpochsTrained++;
+        state.TrainSeconds += metrics.Seconds;
+        bool bestChanged = false;
+        foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
+        {
+            cell.Epochs.Add(metrics);
+            if (IsBetter(metrics.ValidationAccuracy, cell.GridIndex, metrics.Epoch))
+            {
+                state.Best = new BestTrial(cell.Id, cell.Parameters, metrics.Epoch, metrics.ValidationAccuracy);
+                state.BestGridIndex = cell.GridIndex;
+                bestChanged = true;
+            }
+
+            if (cell.Epochs.Count == cell.Parameters.Epochs)
+            {
+                cell.MoveTo(TrialStatus.Completed);
+            }
+        }
+
+        return bestChanged ? EpochRecordOutcome.RecordedNewBest : EpochRecordOutcome.Recorded;
+    }
+
+    // Highest validation accuracy; ties go to the earliest trial in grid order, then the earliest epoch.
+    private bool IsBetter(double accuracy, int gridIndex, int epoch)
+    {
+        if (state.Best is not { } best)
+        {
+            return true;
+        }
+
+        return accuracy > best.ValidationAccuracy
+               || (accuracy == best.ValidationAccuracy
+                   && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
+    }
+
+    /// <summary>Applies the end of a run; stale reports (an older attempt) change nothing.</summary>
+    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error)
+    {
+        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt)
+        {
+            return false;
+        }
+
+        switch (outcome)
+        {
+            case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
+                run.MoveTo(TrialStatus.Completed);
+                break;
+            case RunOutcome.Completed:
+                FailOrRetry(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs");
+                break;
+            case RunOutcome.Failed:
+                FailOrRetry(run, error ?? "unknown error");
+                break;
+            case RunOutcome.Cancelled when state.Status == SweepStatus.Cancelled:
+                CancelRun(run);
+                break;
+            case RunOutcome.Cancelled:
+                // Cancelled by its silo (shutting down), not by the user: run it again, from its checkpoint.
+                Requeue(run);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>A run that could not even start (its trainer is gone, say) counts as a failed attempt.</summary>
+    public void DispatchFailed(RunRecord run, string error) => FailOrRetry(run, error);
+
+    private void FailOrRetry(RunRecord run, string error)
+    {
+        run.Failures++;
+        run.Error = error;
+        if (run.Failures <= Spec.RetriesPerTrial)
+        {
+            Requeue(run);
+            return;
+        }
+
+        run.MoveTo(TrialStatus.Failed);
+        foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
+        {
+            cell.Error = $"failed after {run.Failures} attempt(s): {error}";
+            cell.MoveTo(TrialStatus.Failed);
+        }
+    }
+
+    private void Requeue(RunRecord run)
+    {
+        run.MoveTo(TrialStatus.Pending);
+        foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Running))
+        {
+            cell.MoveTo(TrialStatus.Pending);
+        }
+    }
+
+    private void CancelRun(RunRecord run)
+    {
+        if (!run.Status.IsFinal())
+        {
+            run.MoveTo(TrialStatus.Cancelled);
+        }
+
+        foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
+        {
+            cell.MoveTo(TrialStatus.Cancelled);
+        }
+    }
+
+    public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal());
+
+    public bool AnyEpochRecorded => state.Trials.Any(t => t.Epochs.Count > 0);
+
+    /// <summary>Runs that were running when the sweep stopped go back to the queue (they resume from checkpoints).</summary>
+    public void RequeueRunning()
+    {
+        foreach (var run in state.Runs.Where(r => r.Status == TrialStatus.Running))
+        {
+            Requeue(run);
+        }
+    }
+
+    /// <summary>Cancels the sweep; returns the runs that were running, to be stopped.</summary>
+    public IReadOnlyList<RunRecord> Cancel(DateTimeOffset now, string message)
+    {
+        var running = state.Runs.Where(r => r.Status == TrialStatus.Running).ToList();
+        state.MoveTo(SweepStatus.Cancelled);
+        state.Message = message;
+        state.FinishedAt = now;
+        state.Runs.ForEach(CancelRun);
+        return running;
+    }
+
+    public void Fail(DateTimeOffset now, string message)
+    {
+        state.MoveTo(SweepStatus.Failed);
+        state.Message = message;
+        state.FinishedAt = now;
+        foreach (var run in state.Runs.Where(r => !r.Status.IsFinal()))
+        {
+            CancelRun(run);
+        }
+    }
+
+    public void BeginTesting() => state.MoveTo(SweepStatus.Testing);
+
+    public void Complete(DateTimeOffset now, double testAccuracy)
+    {
+        state.TestAccuracy = testAccuracy;
+        state.MoveTo(SweepStatus.Completed);
+        state.FinishedAt = now;
+        int failed = state.Trials.Count(t => t.Status == TrialStatus.Failed);
+        state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} trials failed; the winner is the best of the rest.";
+    }
+
+    /// <summary>Why every trial failed, for the sweep's message.</summary>
+    public string AllFailedMessage()
+    {
+        var first = state.Runs.FirstOrDefault(r => r.Error is not null);
+        return $"All {state.Trials.Count} trials failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
+    }
+
+    public IEnumerable<TrialRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
+
+    public SweepSnapshot Snapshot(string sweepId, double totalSeconds) => new(
+        sweepId,
+        state.Status,
+        Spec,
+        state.Dataset,
+        state.Trials.Select(t =>
+        {
+            var run = state.Runs.First(r => r.Id == t.RunId);
+            return new TrialSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
+                t.Error, t.Epochs.Sum(e => e.Seconds));
+        }).ToArray(),
+        state.Best,
+        state.TestAccuracy,
+        new SweepTimings(totalSeconds, state.Dataset?.LoadSeconds ?? 0, state.TrainSeconds, state.EpochsTrained),
+        state.Message,
+        state.CreatedAt,
+        state.FinishedAt);
+}
+
+/// <summary>What an epoch report did.</summary>
+public enum EpochRecordOutcome
+{
+    Ignored,
+    Recorded,
+    RecordedNewBest,
+}

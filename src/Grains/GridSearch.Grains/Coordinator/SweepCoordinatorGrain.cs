@@ -1,0 +1,327 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Placement;
+using GridSearch.Grains.Trials;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace GridSearch.Grains.Coordinator;
+
+/// <summary>
+/// Coordinates one sweep. Its turns only book-keep and hand out work: training runs on trainer silos' executors,
+/// which report each epoch and each finished run back here. Status queries interleave with everything.
+/// </summary>
+public sealed partial class SweepCoordinatorGrain(
+    [PersistentState("sweep", GridSearchStorage.Name)] IPersistentState<SweepState> sweep,
+    [PersistentState("winner", GridSearchStorage.Name)] IPersistentState<WinnerState> winner,
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    ISiloMetadataCache siloMetadata,
+    TimeProvider clock,
+    ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, ITrainerReports
+{
+    private SweepSpec? _validating;
+    private DateTimeOffset? _activeSince;
+
+    private string SweepId => this.GetPrimaryKeyString();
+
+    private SweepBook Book => new(sweep.State);
+
+    private bool Exists => sweep.RecordExists && sweep.State.Spec is not null;
+
+    public async Task<SweepStartResult> StartAsync(SweepSpec spec)
+    {
+        if (Exists)
+        {
+            return new SweepStartResult(SweepStartOutcome.AlreadyExists,
+                [$"sweep '{SweepId}' already exists ({sweep.State.Status}); choose another --sweep-id"], Snapshot());
+        }
+
+        var problems = SweepSpecRules.Problems(spec).ToList();
+        if (!SweepSpecRules.IsValidSweepId(SweepId))
+        {
+            problems.Insert(0, SweepSpecRules.SweepIdProblem(SweepId));
+        }
+
+        if (problems.Count > 0)
+        {
+            return new SweepStartResult(SweepStartOutcome.Invalid, problems.ToArray(), null);
+        }
+
+        DatasetSummary dataset;
+        var startedAt = clock.GetUtcNow();
+        _validating = spec;
+        try
+        {
+            dataset = await grains.GetGrain<IDatasetInspectorGrain>(SweepId).DescribeAsync(DataRequest.For(spec));
+        }
+        catch (Exception error) when (IsNoTrainer(error))
+        {
+            return new SweepStartResult(SweepStartOutcome.NoTrainer, [NoTrainerMessage], null);
+        }
+        catch (Exception error)
+        {
+            return new SweepStartResult(SweepStartOutcome.Invalid, [error.Message], null);
+        }
+        finally
+        {
+            _validating = null;
+        }
+
+        var dataProblems = SweepSpecRules.DataProblems(spec, dataset);
+        if (dataProblems.Count > 0)
+        {
+            return new SweepStartResult(SweepStartOutcome.Invalid, dataProblems.ToArray(), null);
+        }
+
+        sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
+        await sweep.WriteStateAsync();
+        await grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId);
+        _activeSince = startedAt;
+        LogStarted(SweepId, sweep.State.Trials.Count, sweep.State.Runs.Count);
+        await DispatchAsync();
+        return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());
+    }
+
+    public Task<SweepSnapshot?> GetSnapshotAsync()
+    {
+        if (!Exists && _validating is not null)
+        {
+            var pending = new SweepSnapshot(SweepId, SweepStatus.Pending, _validating, null, [], null, null,
+                new SweepTimings(0, 0, 0, 0), "loading the data set on a trainer silo", clock.GetUtcNow(), null);
+            return Task.FromResult<SweepSnapshot?>(pending);
+        }
+
+        return Task.FromResult(Exists ? Snapshot() : null);
+    }
+
+    public async Task<SweepSnapshot?> CancelAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        if (sweep.State.Status.IsFinal())
+        {
+            return Snapshot();
+        }
+
+        CloseActivePeriod();
+        var running = Book.Cancel(clock.GetUtcNow(), "cancelled by the user");
+        await sweep.WriteStateAsync();
+        foreach (var run in running)
+        {
+            try
+            {
+                await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).CancelAsync();
+            }
+            catch (Exception error)
+            {
+                LogCancelFailed(SweepId, run.Id, error);
+            }
+        }
+
+        LogFinished(SweepId, sweep.State.Status);
+        return Snapshot();
+    }
+
+    public async Task<SweepSnapshot?> ResumeAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        if (sweep.State.Status.IsFinal())
+        {
+            return Snapshot();
+        }
+
+        _activeSince ??= clock.GetUtcNow();
+        Book.RequeueRunning();
+        if (sweep.State.Status == SweepStatus.Testing)
+        {
+            sweep.State.MoveTo(SweepStatus.Running);
+        }
+
+        await sweep.WriteStateAsync();
+        LogResumed(SweepId);
+        await DispatchAsync();
+        return Snapshot();
+    }
+
+    public Task<WinnerWeights?> GetWinnerWeightsAsync() => Task.FromResult(
+        winner.State is { Best: { } best, Weights: { } weights } && best == sweep.State.Best
+            ? new WinnerWeights(best, weights)
+            : null);
+
+    public async Task RecordEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights)
+    {
+        var outcome = Exists ? Book.RecordEpoch(runId, attempt, metrics) : EpochRecordOutcome.Ignored;
+        if (outcome == EpochRecordOutcome.Ignored)
+        {
+            return;
+        }
+
+        // The winner's weights are written before the state that names it, so the named best always has weights.
+        if (outcome == EpochRecordOutcome.RecordedNewBest)
+        {
+            winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights };
+            await winner.WriteStateAsync();
+        }
+
+        await sweep.WriteStateAsync();
+    }
+
+    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
+    {
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error))
+        {
+            return;
+        }
+
+        if (outcome == RunOutcome.Failed)
+        {
+            LogRunFailed(SweepId, runId, attempt, error);
+        }
+
+        await sweep.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task RecordTestResultAsync(double? accuracy, string? error)
+    {
+        if (!Exists || sweep.State.Status != SweepStatus.Testing)
+        {
+            return;
+        }
+
+        CloseActivePeriod();
+        if (accuracy is { } value)
+        {
+            Book.Complete(clock.GetUtcNow(), value);
+        }
+        else
+        {
+            Book.Fail(clock.GetUtcNow(), $"testing the winner failed: {error}");
+        }
+
+        await sweep.WriteStateAsync();
+        LogFinished(SweepId, sweep.State.Status);
+        await ClearCheckpointsAsync();
+    }
+
+    /// <summary>Hands pending runs to trainer silos up to the cluster's free capacity, then checks for the end.</summary>
+    private async Task DispatchAsync()
+    {
+        var book = Book;
+        foreach (var run in book.ClaimRuns(Capacity()))
+        {
+            try
+            {
+                run.Silo = await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id))
+                    .StartAsync(book.AssignmentFor(SweepId, run));
+            }
+            catch (Exception error) when (IsNoTrainer(error))
+            {
+                CloseActivePeriod();
+                book.Fail(clock.GetUtcNow(), NoTrainerMessage);
+                break;
+            }
+            catch (Exception error)
+            {
+                book.DispatchFailed(run, error.Message);
+            }
+        }
+
+        if (sweep.State.Status == SweepStatus.Running && book.TrainingDone)
+        {
+            await FinishTrainingAsync(book);
+        }
+
+        await sweep.WriteStateAsync();
+    }
+
+    private async Task FinishTrainingAsync(SweepBook book)
+    {
+        if (!book.AnyEpochRecorded || winner.State.Weights is null)
+        {
+            CloseActivePeriod();
+            book.Fail(clock.GetUtcNow(), book.AllFailedMessage());
+            LogFinished(SweepId, sweep.State.Status);
+            return;
+        }
+
+        book.BeginTesting();
+        try
+        {
+            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(DataRequest.For(book.Spec), winner.State.Weights);
+        }
+        catch (Exception error)
+        {
+            CloseActivePeriod();
+            book.Fail(clock.GetUtcNow(), IsNoTrainer(error) ? NoTrainerMessage : $"testing the winner failed: {error.Message}");
+        }
+    }
+
+    private int Capacity()
+    {
+        int slots = Math.Max(1, TrainerMetadata.ClusterSlots(membership, siloMetadata));
+        int limit = sweep.State.Spec?.MaxConcurrentTrials ?? 0;
+        return limit > 0 ? Math.Min(limit, slots) : slots;
+    }
+
+    private async Task ClearCheckpointsAsync()
+    {
+        foreach (var run in sweep.State.Runs)
+        {
+            try
+            {
+                await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).ClearCheckpointAsync();
+            }
+            catch (Exception error)
+            {
+                LogCancelFailed(SweepId, run.Id, error);
+            }
+        }
+    }
+
+    private void CloseActivePeriod()
+    {
+        if (_activeSince is { } since)
+        {
+            sweep.State.EarlierActiveSeconds += (clock.GetUtcNow() - since).TotalSeconds;
+            _activeSince = null;
+        }
+    }
+
+    private SweepSnapshot Snapshot()
+    {
+        double active = sweep.State.EarlierActiveSeconds + (_activeSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
+        return Book.Snapshot(SweepId, active);
+    }
+
+    private const string NoTrainerMessage =
+        "no trainer silo is active in the cluster: trials run only on silos whose metadata marks them as trainers " +
+        "(GridSearch:Trainer:Enabled=true). Start a trainer silo, or check that the GPU silos joined the cluster.";
+
+    private static bool IsNoTrainer(Exception error) =>
+        error.Message.Contains("No active nodes are compatible", StringComparison.OrdinalIgnoreCase)
+        || (error.InnerException is { } inner && IsNoTrainer(inner));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} started: {Trials} trials in {Runs} runs")]
+    private partial void LogStarted(string sweepId, int trials, int runs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} resumed")]
+    private partial void LogResumed(string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} finished: {Status}")]
+    private partial void LogFinished(string sweepId, SweepStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: run {RunId} attempt {Attempt} failed: {Error}")]
+    private partial void LogRunFailed(string sweepId, string runId, int attempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: could not reach run {RunId}")]
+    private partial void LogCancelFailed(string sweepId, string runId, Exception error);
+}

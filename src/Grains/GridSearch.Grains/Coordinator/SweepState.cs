@@ -1,0 +1,96 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Coordinator;
+
+/// <summary>A coordinator's durable record of its sweep (small: no weights; those live in <see cref="WinnerState"/>).</summary>
+[GenerateSerializer, Alias("gridsearch.SweepState")]
+public sealed class SweepState
+{
+    [Id(0)] public SweepSpec? Spec { get; set; }
+
+    [Id(1)] public SweepStatus Status { get; set; }
+
+    [Id(2)] public DatasetSummary? Dataset { get; set; }
+
+    [Id(3)] public List<TrialRecord> Trials { get; set; } = [];
+
+    [Id(4)] public List<RunRecord> Runs { get; set; } = [];
+
+    [Id(5)] public BestTrial? Best { get; set; }
+
+    [Id(6)] public int BestGridIndex { get; set; }
+
+    [Id(7)] public double? TestAccuracy { get; set; }
+
+    [Id(8)] public string? Message { get; set; }
+
+    [Id(9)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(10)] public DateTimeOffset? FinishedAt { get; set; }
+
+    [Id(11)] public int EpochsTrained { get; set; }
+
+    [Id(12)] public double TrainSeconds { get; set; }
+
+    /// <summary>Wall-clock seconds spent running in earlier processes (a resumed sweep adds its own).</summary>
+    [Id(13)] public double EarlierActiveSeconds { get; set; }
+}
+
+/// <summary>One grid cell.</summary>
+[GenerateSerializer, Alias("gridsearch.TrialRecord")]
+public sealed class TrialRecord
+{
+    [Id(0)] public string Id { get; set; } = "";
+
+    [Id(1)] public TrialParameters Parameters { get; set; } = new(0, 0, 0);
+
+    [Id(2)] public int GridIndex { get; set; }
+
+    [Id(3)] public TrialStatus Status { get; set; }
+
+    [Id(4)] public List<EpochMetrics> Epochs { get; set; } = [];
+
+    [Id(5)] public string RunId { get; set; } = "";
+
+    [Id(6)] public string? Error { get; set; }
+}
+
+/// <summary>
+/// One training run: a learning rate and batch size trained to the largest epoch count among the grid cells it
+/// serves (one cell when shared-prefix training is off).
+/// </summary>
+[GenerateSerializer, Alias("gridsearch.RunRecord")]
+public sealed class RunRecord
+{
+    [Id(0)] public string Id { get; set; } = "";
+
+    [Id(1)] public double LearningRate { get; set; }
+
+    [Id(2)] public int BatchSize { get; set; }
+
+    [Id(3)] public int Epochs { get; set; }
+
+    [Id(4)] public List<int> Cells { get; set; } = [];
+
+    [Id(5)] public TrialStatus Status { get; set; }
+
+    [Id(6)] public int Attempts { get; set; }
+
+    [Id(7)] public int RecordedEpochs { get; set; }
+
+    [Id(8)] public string? Silo { get; set; }
+
+    [Id(9)] public string? Error { get; set; }
+
+    /// <summary>Failed attempts so far; the spec's retry limit counts these, not re-dispatches after silo loss.</summary>
+    [Id(10)] public int Failures { get; set; }
+}
+
+/// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>
+[GenerateSerializer, Alias("gridsearch.WinnerState")]
+public sealed class WinnerState
+{
+    [Id(0)] public BestTrial? Best { get; set; }
+
+    [Id(1)] public float[]? Weights { get; set; }
+}

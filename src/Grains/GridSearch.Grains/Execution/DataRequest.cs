@@ -1,0 +1,17 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Execution;
+
+/// <summary>Which data set and split a trainer silo prepares; equal requests share one decoded copy per silo.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.DataRequest")]
+public sealed record DataRequest(
+    [property: Id(0)] string Root,
+    [property: Id(1)] long Seed,
+    [property: Id(2)] double TrainFraction,
+    [property: Id(3)] double ValidationFraction,
+    [property: Id(4)] bool SkipBadImages,
+    [property: Id(5)] long MaxImagePixels)
+{
+    public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
+        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels);
+}

@@ -1,0 +1,23 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Execution;
+
+/// <summary>
+/// What the executor runs on a trainer slot. The real one trains with TorchSharp; tests substitute their own.
+/// Methods block on the slot's dedicated thread; none of them runs inside a grain turn.
+/// </summary>
+public interface ITrialRunner
+{
+    /// <summary>Loads (once per silo) and describes the data set of a sweep.</summary>
+    Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation);
+
+    /// <summary>
+    /// Trains from <paramref name="start"/> (or from the seed's initial weights) to the assignment's epoch count,
+    /// calling <paramref name="onEpoch"/> after each epoch with the metrics and the weights after it.
+    /// </summary>
+    void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
+        CancellationToken cancellation);
+
+    /// <summary>Accuracy of the given weights on the test split.</summary>
+    double Test(DataRequest data, float[] weights, CancellationToken cancellation);
+}

@@ -1,0 +1,34 @@
+using GridSearch.Abstractions;
+using GridSearch.Training.Model;
+using GridSearch.Training.Trainer;
+using Microsoft.Extensions.Options;
+
+namespace GridSearch.Grains.Execution;
+
+/// <summary>Runs trials with the TorchSharp trainer on this silo's shared data sets.</summary>
+public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSiloOptions> options) : ITrialRunner
+{
+    private TrainerOptions TrainerOptions => new() { Threads = options.Value.EffectiveThreadsPerSlot };
+
+    public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
+        datasets.DescribeAsync(data);
+
+    public void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
+        CancellationToken cancellation)
+    {
+        var (_, data) = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
+        var trainer = new LogisticTrainer(data, TrainerOptions);
+        var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed);
+        var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights));
+        trainer.Train(plan, epoch => onEpoch(
+            new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond),
+            epoch.Weights.Values), cancellation, from);
+    }
+
+    public double Test(DataRequest data, float[] weights, CancellationToken cancellation)
+    {
+        var (_, prepared) = datasets.PrepareAsync(data).GetAwaiter().GetResult();
+        cancellation.ThrowIfCancellationRequested();
+        return new LogisticTrainer(prepared, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace GridSearch.Grains.Execution;
+
+/// <summary>How a silo takes part in training (configuration section <c>GridSearch:Trainer</c>).</summary>
+public sealed class TrainerSiloOptions
+{
+    public const string Section = "GridSearch:Trainer";
+
+    /// <summary>Whether this silo runs trials. Gateway-only silos set this to false.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Trials run at once on this silo: one per GPU; on CPU, configurable (0 = one per core).</summary>
+    public int Slots { get; set; }
+
+    /// <summary>Intra-op threads per running trial (0 = cores divided by slots).</summary>
+    public int ThreadsPerSlot { get; set; }
+
+    /// <summary>auto, cpu or cuda[:N].</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Where decoded data sets are cached; empty disables the cache.</summary>
+    public string? CacheDirectory { get; set; }
+
+    public int EffectiveSlots => Slots > 0 ? Slots : Math.Max(1, Environment.ProcessorCount);
+
+    public int EffectiveThreadsPerSlot => ThreadsPerSlot > 0
+        ? ThreadsPerSlot
+        : Math.Max(1, Environment.ProcessorCount / EffectiveSlots);
+}
+
+/// <summary>Reports every problem with <see cref="TrainerSiloOptions"/> at once.</summary>
+public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TrainerSiloOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Slots < 0)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:Slots is {options.Slots}; use 0 (automatic) or more.");
+        }
+
+        if (options.ThreadsPerSlot < 0)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:ThreadsPerSlot is {options.ThreadsPerSlot}; use 0 (automatic) or more.");
+        }
+
+        string device = options.Device?.Trim().ToLowerInvariant() ?? "";
+        if (device is not ("auto" or "cpu") && !device.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:Device is '{options.Device}'; use auto, cpu or cuda[:N].");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,24 @@
+namespace GridSearch.Grains.Execution;
+
+/// <summary>
+/// One training run handed to a trainer silo: the hyperparameters (epochs = the largest count among the grid cells
+/// it serves), the data, which attempt this is, and how many epochs the coordinator has already recorded.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.TrialAssignment")]
+public sealed record TrialAssignment(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] string RunId,
+    [property: Id(2)] double LearningRate,
+    [property: Id(3)] int BatchSize,
+    [property: Id(4)] int Epochs,
+    [property: Id(5)] DataRequest Data,
+    [property: Id(6)] int Attempt,
+    [property: Id(7)] int RecordedEpochs);
+
+/// <summary>How a run ended on its trainer.</summary>
+public enum RunOutcome
+{
+    Completed,
+    Failed,
+    Cancelled,
+}

@@ -1,0 +1,47 @@
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Placement;
+using GridSearch.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace GridSearch.Grains.Hosting;
+
+/// <summary>Wires GridSearch into a silo.</summary>
+public static class GridSearchSiloExtensions
+{
+    /// <summary>
+    /// Adds the GridSearch grains, the trainer placement filter, the silo's trainer metadata and (on trainers) the
+    /// executor. Options are checked at once and every problem is reported together.
+    /// </summary>
+    public static ISiloBuilder AddGridSearch(this ISiloBuilder silo, TrainerSiloOptions trainer)
+    {
+        var validation = new TrainerSiloOptionsValidator().Validate(null, trainer);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(TrainerSiloOptions), typeof(TrainerSiloOptions), validation.Failures);
+        }
+
+        silo.UseSiloMetadata(TrainerMetadata.For(trainer.Enabled, trainer.Enabled ? trainer.EffectiveSlots : 0));
+        var services = silo.Services;
+        services.AddSingleton(Options.Create(trainer));
+        services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TrialExecutor>();
+        services.AddSingleton<SiloDatasets>();
+        services.TryAddSingleton<ITrialRunner, TorchTrialRunner>();
+        return silo;
+    }
+
+    /// <summary>Stores grain state in files under <paramref name="directory"/> (embedded mode).</summary>
+    public static ISiloBuilder AddGridSearchFileStorage(this ISiloBuilder silo, string directory)
+    {
+        silo.Services.AddKeyedSingleton<IGrainStorage>(GridSearchStorage.Name,
+            (services, _) => new FileGrainStorage(directory, services.GetRequiredService<Serializer>()));
+        return silo;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Orleans.Runtime;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace GridSearch.Grains.Placement;
+
+/// <summary>
+/// The silo metadata keys (configuration section <c>Orleans:Metadata</c>) that mark a silo as a trainer and say
+/// how many trials it runs at once.
+/// </summary>
+public static class TrainerMetadata
+{
+    public const string IsTrainerKey = "gridsearch.trainer";
+    public const string SlotsKey = "gridsearch.trainer.slots";
+
+    public static Dictionary<string, string> For(bool isTrainer, int slots) => new()
+    {
+        [IsTrainerKey] = isTrainer ? "true" : "false",
+        [SlotsKey] = slots.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static bool IsTrainer(SiloMetadata metadata) =>
+        metadata.Metadata.TryGetValue(IsTrainerKey, out var value)
+        && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    public static int Slots(SiloMetadata metadata) =>
+        IsTrainer(metadata) && metadata.Metadata.TryGetValue(SlotsKey, out var value)
+        && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int slots)
+            ? slots
+            : 0;
+
+    /// <summary>Trainer slots of every active silo in the cluster.</summary>
+    public static int ClusterSlots(IClusterMembershipService membership, ISiloMetadataCache metadata) =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(member => member.Status == SiloStatus.Active)
+            .Sum(member => Slots(metadata.GetSiloMetadata(member.SiloAddress)));
+}

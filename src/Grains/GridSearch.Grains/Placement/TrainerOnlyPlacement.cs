@@ -1,0 +1,25 @@
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace GridSearch.Grains.Placement;
+
+/// <summary>
+/// Places a grain only on silos whose metadata marks them as trainers. Orleans' built-in metadata filters compare
+/// candidates with the calling silo, so they cannot say "a GPU silo, whoever calls"; this filter can.
+/// With no trainer silo the activation fails with "No active nodes are compatible".
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class TrainerOnlyAttribute() : PlacementFilterAttribute(new TrainerOnlyPlacementFilter());
+
+/// <summary>The strategy half of <see cref="TrainerOnlyAttribute"/>; it carries no settings.</summary>
+public sealed class TrainerOnlyPlacementFilter() : PlacementFilterStrategy(order: 0);
+
+/// <summary>Keeps the candidate silos marked as trainers.</summary>
+public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
+{
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target,
+        IEnumerable<SiloAddress> silos) =>
+        silos.Where(silo => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(silo)));
+}

@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace GridSearch.Grains.Storage;
+
+/// <summary>
+/// Grain storage in local files, for embedded mode: one file per grain state under the state directory, written
+/// atomically (temporary file, flush to disk, rename) so a crash leaves either the old state or the new one.
+/// Each file carries a version (the ETag) and a SHA-256 of its contents: a damaged file is an error naming the
+/// file, never a silent fresh start.
+/// </summary>
+public sealed class FileGrainStorage(string directory, Serializer serializer) : IGrainStorage
+{
+    private const int Magic = 0x54534753; // "GSST"
+    private const int HeaderLength = 4 + 8 + 4;
+    private const int HashLength = 32;
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string path = PathOf(stateName, grainId);
+        if (!File.Exists(path))
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+        var (version, payload) = Verify(path, bytes);
+        try
+        {
+            grainState.State = serializer.Deserialize<T>(payload);
+        }
+        catch (Exception error)
+        {
+            throw new InvalidDataException($"GridSearch state file '{path}' cannot be read ({error.Message}). It was left " +
+                                           "as it is; restore it from a backup, or delete the sweep's state to start over.", error);
+        }
+
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string path = PathOf(stateName, grainId);
+        long current = CurrentVersion(path);
+        CheckETag(path, grainState.ETag, current);
+        long next = current + 1;
+
+        var payload = new ArrayBufferWriter<byte>();
+        serializer.Serialize(grainState.State, payload);
+        var header = new byte[HeaderLength];
+        BitConverter.TryWriteBytes(header.AsSpan(0, 4), Magic);
+        BitConverter.TryWriteBytes(header.AsSpan(4, 8), next);
+        BitConverter.TryWriteBytes(header.AsSpan(12, 4), payload.WrittenCount);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        hash.AppendData(payload.WrittenSpan);
+
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16,
+                             FileOptions.WriteThrough))
+            {
+                await stream.WriteAsync(header);
+                await stream.WriteAsync(payload.WrittenMemory);
+                await stream.WriteAsync(hash.GetHashAndReset());
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string path = PathOf(stateName, grainId);
+        CheckETag(path, grainState.ETag, CurrentVersion(path));
+        File.Delete(path);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string stateName, GrainId grainId) => Path.Combine(Directory, Escape(stateName),
+        Escape(grainId.Type.ToString()!), Escape(grainId.Key.ToString()!) + ".state");
+
+    // Keys such as "sweep/run" become single, reversible file names.
+    private static string Escape(string name) => Uri.EscapeDataString(name);
+
+    private static void CheckETag(string path, string? etag, long current)
+    {
+        string? expected = current == 0 ? null : current.ToString(CultureInfo.InvariantCulture);
+        if (etag != expected)
+        {
+            throw new InconsistentStateException(
+                $"GridSearch state file '{path}' changed underneath this activation (version {expected ?? "none"}, expected {etag ?? "none"}); " +
+                "is another gridsearch process using the same state directory?", expected ?? "", etag ?? "");
+        }
+    }
+
+    private static long CurrentVersion(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderLength];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) == HeaderLength
+               && BitConverter.ToInt32(header[..4]) == Magic
+            ? BitConverter.ToInt64(header.Slice(4, 8))
+            : throw Damaged(path, "its header is not a GridSearch state header");
+    }
+
+    private static (long Version, ReadOnlyMemory<byte> Payload) Verify(string path, byte[] bytes)
+    {
+        if (bytes.Length < HeaderLength + HashLength || BitConverter.ToInt32(bytes, 0) != Magic)
+        {
+            throw Damaged(path, "its header is not a GridSearch state header");
+        }
+
+        int length = BitConverter.ToInt32(bytes, 12);
+        if (length < 0 || bytes.Length != HeaderLength + length + HashLength)
+        {
+            throw Damaged(path, $"it is {bytes.Length} bytes long, expected {HeaderLength + (long)length + HashLength}");
+        }
+
+        byte[] actual = SHA256.HashData(bytes.AsSpan(0, HeaderLength + length));
+        if (!actual.AsSpan().SequenceEqual(bytes.AsSpan(HeaderLength + length, HashLength)))
+        {
+            throw Damaged(path, "its checksum does not match its contents");
+        }
+
+        return (BitConverter.ToInt64(bytes, 4), bytes.AsMemory(HeaderLength, length));
+    }
+
+    private static InvalidDataException Damaged(string path, string why) => new(
+        $"GridSearch state file '{path}' is damaged: {why}. It was left as it is; restore it from a backup, or delete " +
+        "the sweep's state to start over.");
+}

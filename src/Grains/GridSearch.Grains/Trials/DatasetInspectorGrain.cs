@@ -1,0 +1,40 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Placement;
+
+namespace GridSearch.Grains.Trials;
+
+/// <inheritdoc cref="IDatasetInspectorGrain"/>
+[TrainerOnly]
+public sealed class DatasetInspectorGrain(ITrialRunner runner) : Grain, IDatasetInspectorGrain
+{
+    // Decoding runs on the thread pool inside SiloDatasets; this turn only awaits it.
+    public Task<DatasetSummary> DescribeAsync(DataRequest data) => runner.DescribeAsync(data, CancellationToken.None);
+}
+
+/// <inheritdoc cref="IWinnerTestGrain"/>
+[TrainerOnly]
+public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner, IGrainFactory grains) : Grain, IWinnerTestGrain
+{
+    public Task StartAsync(DataRequest data, float[] weights)
+    {
+        string sweepId = this.GetPrimaryKeyString();
+        executor.Submit($"{sweepId}#test", cancellation =>
+        {
+            var reports = grains.GetGrain<ITrainerReports>(sweepId);
+            double? accuracy = null;
+            string? error = null;
+            try
+            {
+                accuracy = runner.Test(data, weights, cancellation);
+            }
+            catch (Exception failure)
+            {
+                error = failure.Message;
+            }
+
+            TrainerReportsCaller.Call(() => reports.RecordTestResultAsync(accuracy, error));
+        });
+        return Task.CompletedTask;
+    }
+}

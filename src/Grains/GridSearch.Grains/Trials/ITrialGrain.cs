@@ -1,0 +1,62 @@
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Grains.Trials;
+
+/// <summary>
+/// One training run of a sweep (key <c>sweepId/runId</c>), activated only on trainer silos. It hands the run to the
+/// silo's executor and keeps the run's checkpoint; it never waits on training.
+/// </summary>
+[Alias("gridsearch.ITrialGrain")]
+public interface ITrialGrain : IGrainWithStringKey
+{
+    /// <summary>Queues the run on this silo's trainer slots and returns the silo's name at once.</summary>
+    [Alias("Start")]
+    Task<string> StartAsync(TrialAssignment assignment);
+
+    /// <summary>Stops the run between batches (or drops it from the queue).</summary>
+    [Alias("Cancel")]
+    Task CancelAsync();
+
+    /// <summary>Stores the run's last completed epoch and the weights after it.</summary>
+    [Alias("SaveCheckpoint")]
+    Task SaveCheckpointAsync(TrialCheckpoint checkpoint);
+
+    /// <summary>Deletes the checkpoint once the sweep no longer needs it.</summary>
+    [Alias("ClearCheckpoint")]
+    Task ClearCheckpointAsync();
+}
+
+/// <summary>Loads a sweep's data set on a trainer silo and describes it (used to validate a new sweep).</summary>
+[Alias("gridsearch.IDatasetInspectorGrain")]
+public interface IDatasetInspectorGrain : IGrainWithStringKey
+{
+    /// <summary>Decodes the data set on first use (or reads the silo's decode cache), then describes it.</summary>
+    [Alias("Describe"), ResponseTimeout("00:30:00")]
+    Task<GridSearch.Abstractions.DatasetSummary> DescribeAsync(DataRequest data);
+}
+
+/// <summary>Tests a sweep's winning weights on the test split, on a trainer silo (key: sweep id).</summary>
+[Alias("gridsearch.IWinnerTestGrain")]
+public interface IWinnerTestGrain : IGrainWithStringKey
+{
+    /// <summary>Queues the test evaluation; the result goes to the sweep's coordinator.</summary>
+    [Alias("Start")]
+    Task StartAsync(DataRequest data, float[] weights);
+}
+
+/// <summary>What trainer slots report to a sweep's coordinator (key: sweep id).</summary>
+[Alias("gridsearch.ITrainerReports")]
+public interface ITrainerReports : IGrainWithStringKey
+{
+    /// <summary>A run finished an epoch; stale or repeated reports are ignored.</summary>
+    [Alias("RecordEpoch")]
+    Task RecordEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights);
+
+    /// <summary>A run ended: completed, failed (with the error) or cancelled.</summary>
+    [Alias("RunFinished")]
+    Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error);
+
+    /// <summary>The winner's test accuracy, or the error that prevented it.</summary>
+    [Alias("RecordTestResult")]
+    Task RecordTestResultAsync(double? accuracy, string? error);
+}
