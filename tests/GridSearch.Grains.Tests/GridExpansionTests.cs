@@ -1,0 +1,51 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Tests;
+
+public sealed class GridExpansionTests
+{
+    [Fact]
+    public void Expand_SeedGrid_IsOdometerOrderWithEpochsInnermost()
+    {
+        var cells = GridExpansion.Expand(new SweepSpec()).Select(c => c.TrialId).ToArray();
+
+        Assert.Equal(
+        [
+            "lr0.01-bs16-ep5", "lr0.01-bs16-ep10", "lr0.01-bs32-ep5", "lr0.01-bs32-ep10",
+            "lr0.001-bs16-ep5", "lr0.001-bs16-ep10", "lr0.001-bs32-ep5", "lr0.001-bs32-ep10",
+        ], cells);
+    }
+
+    [Fact]
+    public void Expand_RepeatedValues_AreDroppedKeepingFirstOccurrenceOrder()
+    {
+        var spec = new SweepSpec { LearningRates = [0.1, 0.01, 0.1], BatchSizes = [8, 8], Epochs = [3, 1, 3] };
+
+        var cells = GridExpansion.Expand(spec).ToArray();
+
+        Assert.Equal(4, cells.Length);
+        Assert.Equal(4, GridExpansion.Count(spec));
+        Assert.Equal([new TrialParameters(0.1, 8, 3), new TrialParameters(0.1, 8, 1), new TrialParameters(0.01, 8, 3),
+            new TrialParameters(0.01, 8, 1)], cells);
+    }
+
+    [Fact]
+    public void Count_LargeGrid_IsComputedWithoutBuildingIt()
+    {
+        var spec = new SweepSpec
+        {
+            LearningRates = Enumerable.Range(1, 1000).Select(i => i / 1e4).ToArray(),
+            BatchSizes = Enumerable.Range(1, 1000).ToArray(),
+            Epochs = Enumerable.Range(1, 1000).ToArray(),
+        };
+
+        Assert.Equal(1_000_000_000, GridExpansion.Count(spec));
+    }
+
+    [Fact]
+    public void TrialId_IsStableAndReadable()
+    {
+        Assert.Equal("lr1e-05-bs64-ep12", new TrialParameters(0.00001, 64, 12).TrialId);
+        Assert.Equal("lr0.5-bs1-ep1", new TrialParameters(0.5, 1, 1).TrialId);
+    }
+}

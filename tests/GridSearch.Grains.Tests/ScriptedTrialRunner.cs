@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Grains.Tests;
+
+/// <summary>
+/// A trial runner for cluster tests: deterministic metrics from the hyperparameters, no TorchSharp, and hooks that
+/// let a test hold a run before an epoch or make an attempt fail.
+/// </summary>
+public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
+{
+    public const double TestAccuracy = 0.625;
+
+    public string SiloName => silo.Name;
+
+    public ConcurrentQueue<(string SweepId, string RunId, int Attempt, int Epoch)> TrainedEpochs { get; } = new();
+
+    /// <summary>Runs currently inside <see cref="Train"/>, per sweep.</summary>
+    public ConcurrentDictionary<string, int> ActiveRuns { get; } = new();
+
+    /// <summary>Called before each epoch (sweep id, run id, attempt, epoch); may block until the token fires.</summary>
+    public Action<TrialAssignment, int, CancellationToken>? BeforeEpoch { get; set; }
+
+    public static double Accuracy(double lr, int batchSize, int epoch) =>
+        Math.Round(0.5 + ((lr * 1000 + batchSize + epoch * 7) % 11) / 40.0, 4);
+
+    public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
+        data.Root.Contains("missing", StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
+            : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
+
+    public void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
+        CancellationToken cancellation)
+    {
+        ActiveRuns.AddOrUpdate(assignment.SweepId, 1, (_, n) => n + 1);
+        try
+        {
+            for (int epoch = (start?.Epoch ?? 0) + 1; epoch <= assignment.Epochs; epoch++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                BeforeEpoch?.Invoke(assignment, epoch, cancellation);
+                cancellation.ThrowIfCancellationRequested();
+                TrainedEpochs.Enqueue((assignment.SweepId, assignment.RunId, assignment.Attempt, epoch));
+                var metrics = new EpochMetrics(epoch, 1.0 / epoch, Accuracy(assignment.LearningRate, assignment.BatchSize, epoch), 0.001, 1);
+                onEpoch(metrics, [epoch, (float)assignment.LearningRate, assignment.BatchSize]);
+            }
+        }
+        finally
+        {
+            ActiveRuns.AddOrUpdate(assignment.SweepId, 0, (_, n) => n - 1);
+        }
+    }
+
+    public double Test(DataRequest data, float[] weights, CancellationToken cancellation) => TestAccuracy;
+}

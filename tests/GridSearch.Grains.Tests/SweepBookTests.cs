@@ -1,0 +1,194 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Coordinator;
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Grains.Tests;
+
+public sealed class SweepBookTests
+{
+    private static readonly DatasetSummary Dataset = new("/data", ["a", "b"], 100, 80, 10, 10, [], 0.1, false);
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SweepBook Book(SweepSpec spec) => new(SweepBook.Create(spec with { DataRoot = "/data" }, Dataset, Now));
+
+    private static EpochMetrics Epoch(int epoch, double accuracy) => new(epoch, 0.5, accuracy, 0.1, 1000);
+
+    [Fact]
+    public void Create_SharedPrefix_GroupsCellsThatDifferOnlyInEpochs()
+    {
+        var book = Book(new SweepSpec());
+
+        Assert.Equal(8, book.State.Trials.Count);
+        Assert.Equal(["lr0.01-bs16-ep10", "lr0.01-bs32-ep10", "lr0.001-bs16-ep10", "lr0.001-bs32-ep10"], book.State.Runs.Select(r => r.Id));
+        Assert.All(book.State.Runs, r => Assert.Equal(10, r.Epochs));
+        Assert.Equal(SweepStatus.Running, book.State.Status);
+    }
+
+    [Fact]
+    public void Create_WithoutSharedPrefix_OneRunPerCell()
+    {
+        var book = Book(new SweepSpec { SharedPrefix = false });
+
+        Assert.Equal(book.State.Trials.Select(t => t.Id), book.State.Runs.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void ClaimRuns_RespectsCapacityAndGridOrder()
+    {
+        var book = Book(new SweepSpec());
+
+        var first = book.ClaimRuns(capacity: 3);
+        var second = book.ClaimRuns(capacity: 3);
+
+        Assert.Equal(["lr0.01-bs16-ep10", "lr0.01-bs32-ep10", "lr0.001-bs16-ep10"], first.Select(r => r.Id));
+        Assert.Empty(second);
+        Assert.All(first, r => Assert.Equal(1, r.Attempts));
+    }
+
+    [Fact]
+    public void RecordEpoch_SharedRun_FillsEveryCellUpToItsEpochCount()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2, 3] });
+        var run = Assert.Single(book.ClaimRuns(1));
+
+        for (int e = 1; e <= 3; e++)
+        {
+            Assert.NotEqual(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(e, 0.5 + e / 100.0)));
+        }
+
+        var (two, three) = (book.State.Trials[0], book.State.Trials[1]);
+        Assert.Equal([1, 2], two.Epochs.Select(e => e.Epoch));
+        Assert.Equal([1, 2, 3], three.Epochs.Select(e => e.Epoch));
+        Assert.Equal(TrialStatus.Completed, two.Status);
+        Assert.Equal(TrialStatus.Completed, three.Status);
+        Assert.Equal(3, book.State.EpochsTrained);
+    }
+
+    [Fact]
+    public void RecordEpoch_StaleAttemptOrRepeatedEpoch_IsIgnored()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [3] });
+        var run = Assert.Single(book.ClaimRuns(1));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.6));
+
+        Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(1, 0.9)));
+        Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(2, 0.9)));
+        Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(3, 0.9)));
+        Assert.Equal(1, book.State.EpochsTrained);
+    }
+
+    [Fact]
+    public void Best_IsTheHighestValidationAccuracyOverAllTrialsAndEpochs()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [2], SharedPrefix = false });
+        var runs = book.ClaimRuns(2);
+        book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.60));
+        book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.70));
+        book.RecordEpoch(runs[0].Id, 1, Epoch(2, 0.65));
+
+        Assert.Equal(("lr0.2-bs8-ep2", 1, 0.70), (book.State.Best!.TrialId, book.State.Best.Epoch, book.State.Best.ValidationAccuracy));
+    }
+
+    [Fact]
+    public void Best_TieWithLaterTrial_KeepsTheEarlierGridCell()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], SharedPrefix = false });
+        var runs = book.ClaimRuns(2);
+        book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.7));
+
+        Assert.Equal(EpochRecordOutcome.Recorded, book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.7)));
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+    }
+
+    [Fact]
+    public void Best_TieReportedLaterByAnEarlierGridCell_TakesOver()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], SharedPrefix = false });
+        var runs = book.ClaimRuns(2);
+        book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.7));
+
+        Assert.Equal(EpochRecordOutcome.RecordedNewBest, book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.7)));
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+    }
+
+    [Fact]
+    public void Best_TieWithinOneTrial_KeepsTheEarliestEpoch()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [3] });
+        var run = Assert.Single(book.ClaimRuns(1));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.5));
+        book.RecordEpoch(run.Id, 1, Epoch(2, 0.8));
+        book.RecordEpoch(run.Id, 1, Epoch(3, 0.8));
+
+        Assert.Equal(2, book.State.Best!.Epoch);
+    }
+
+    [Fact]
+    public void Best_SharedRunTie_GoesToTheShorterCellWhenItComesFirstInTheGrid()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1, 2] });
+        var run = Assert.Single(book.ClaimRuns(1));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.9));
+
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+    }
+
+    [Fact]
+    public void RunFinished_FailureWithRetriesLeft_RequeuesThenFailsWhenExhausted()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 1 });
+        var run = Assert.Single(book.ClaimRuns(1));
+
+        book.RunFinished(run.Id, 1, RunOutcome.Failed, "loss became NaN");
+        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Single(book.ClaimRuns(1));
+        Assert.False(book.RunFinished(run.Id, 1, RunOutcome.Failed, "stale report from attempt 1"));
+        book.RunFinished(run.Id, 2, RunOutcome.Failed, "loss became NaN again");
+
+        Assert.Equal(TrialStatus.Failed, run.Status);
+        var cell = Assert.Single(book.State.Trials);
+        Assert.Equal(TrialStatus.Failed, cell.Status);
+        Assert.Contains("loss became NaN again", cell.Error);
+        Assert.True(book.TrainingDone);
+        Assert.False(book.AnyEpochRecorded);
+        Assert.Contains("All 1 trials failed", book.AllFailedMessage());
+    }
+
+    [Fact]
+    public void RunFinished_CancelledBySilo_RequeuesWithoutUsingARetry()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 0 });
+        var run = Assert.Single(book.ClaimRuns(1));
+
+        book.RunFinished(run.Id, 1, RunOutcome.Cancelled, null);
+
+        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(0, run.Failures);
+    }
+
+    [Fact]
+    public void Cancel_MarksEveryUnfinishedTrialCancelled()
+    {
+        var book = Book(new SweepSpec());
+        var running = book.ClaimRuns(2);
+
+        var stopped = book.Cancel(Now, "cancelled by the user");
+
+        Assert.Equal(running.Select(r => r.Id), stopped.Select(r => r.Id));
+        Assert.Equal(SweepStatus.Cancelled, book.State.Status);
+        Assert.All(book.State.Trials, t => Assert.Equal(TrialStatus.Cancelled, t.Status));
+        Assert.Throws<InvalidOperationException>(() => book.State.MoveTo(SweepStatus.Running));
+    }
+
+    [Fact]
+    public void RequeueRunning_PutsRunningRunsBackInTheQueue()
+    {
+        var book = Book(new SweepSpec());
+        book.ClaimRuns(2);
+
+        book.RequeueRunning();
+
+        Assert.All(book.State.Runs, r => Assert.Equal(TrialStatus.Pending, r.Status));
+        Assert.Equal(2, book.ClaimRuns(2).Count);
+    }
+}

@@ -1,0 +1,230 @@
+using GridSearch.Abstractions;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Grains.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "three-silo cluster, one trainer";
+}
+
+[Collection(ClusterCollection.Name)]
+public sealed class SweepCoordinatorTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static SweepSpec Spec(string root = "/data/good") => new()
+    {
+        LearningRates = [0.1, 0.01],
+        BatchSizes = [8, 16],
+        Epochs = [2, 3],
+        DataRoot = root,
+    };
+
+    private ISweepCoordinatorGrain Coordinator(string id) => fixture.Client.GetGrain<ISweepCoordinatorGrain>(id);
+
+    private Task<SweepSnapshot> WaitForAsync(string id, Func<SweepSnapshot, bool> condition, string expected) =>
+        Eventually.WaitAsync(async () => (await Coordinator(id).GetSnapshotAsync())!, condition, Timeout, expected);
+
+    [Fact]
+    public async Task Sweep_ThreeSilosOneTrainer_EveryTrialRunsOnTheTrainerAndTheWinnerIsTested()
+    {
+        var started = await Coordinator("all-on-trainer").StartAsync(Spec());
+        Assert.Equal(SweepStartOutcome.Started, started.Outcome);
+
+        var sweep = await WaitForAsync("all-on-trainer", s => s.Status.IsFinal(), "the sweep to finish");
+
+        Assert.Equal(SweepStatus.Completed, sweep.Status);
+        Assert.Equal(8, sweep.Trials.Length);
+        Assert.All(sweep.Trials, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
+        Assert.All(sweep.Trials, t => Assert.Equal(t.Parameters.Epochs, t.Epochs.Length));
+        Assert.Equal(ScriptedTrialRunner.TestAccuracy, sweep.TestAccuracy);
+
+        // The best is the maximum over all (trial, epoch) pairs; ties go to the earliest grid cell, then epoch.
+        var expected = sweep.Trials.SelectMany((t, index) => t.Epochs.Select(e => (t.TrialId, index, e.Epoch, e.ValidationAccuracy)))
+            .OrderByDescending(x => x.ValidationAccuracy).ThenBy(x => x.index).ThenBy(x => x.Epoch).First();
+        Assert.Equal((expected.TrialId, expected.Epoch, expected.ValidationAccuracy),
+            (sweep.Best!.TrialId, sweep.Best.Epoch, sweep.Best.ValidationAccuracy));
+        var weights = await Coordinator("all-on-trainer").GetWinnerWeightsAsync();
+        Assert.Equal([expected.Epoch, (float)sweep.Best.Parameters.LearningRate, sweep.Best.Parameters.BatchSize], weights!.Values);
+
+        // Shared prefix: each (lr, batch size) trained once, to 3 epochs.
+        Assert.Equal(4 * 3, sweep.Timings.EpochsTrained);
+        Assert.Contains("all-on-trainer", await fixture.Client.GetGrain<ISweepRegistryGrain>(0).ListAsync());
+    }
+
+    [Fact]
+    public async Task Status_DuringTraining_AnswersWithoutWaitingOnTheRun()
+    {
+        using var release = new ManualResetEventSlim();
+        fixture.TrainerRunner.BeforeEpoch = (assignment, epoch, token) =>
+        {
+            if (assignment.SweepId == "held" && epoch == 2)
+            {
+                release.Wait(token);
+            }
+        };
+        try
+        {
+            await Coordinator("held").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [3] });
+
+            var during = await WaitForAsync("held", s => s.Trials[0].Epochs.Length == 1, "one epoch recorded while epoch 2 is held");
+            Assert.Equal(SweepStatus.Running, during.Status);
+            Assert.Equal(TrialStatus.Running, during.Trials[0].Status);
+
+            release.Set();
+            var done = await WaitForAsync("held", s => s.Status.IsFinal(), "the sweep to finish after release");
+            Assert.Equal(SweepStatus.Completed, done.Status);
+        }
+        finally
+        {
+            fixture.TrainerRunner.BeforeEpoch = null;
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_RunningSweep_StopsTrialsBetweenBatches()
+    {
+        var blocked = new TaskCompletionSource();
+        fixture.TrainerRunner.BeforeEpoch = (assignment, epoch, token) =>
+        {
+            if (assignment.SweepId == "to-cancel" && epoch == 2)
+            {
+                blocked.TrySetResult();
+                token.WaitHandle.WaitOne(); // holds until cancelled
+            }
+        };
+        try
+        {
+            await Coordinator("to-cancel").StartAsync(Spec() with { MaxConcurrentTrials = 1, SharedPrefix = false });
+            await blocked.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+            var cancelled = await Coordinator("to-cancel").CancelAsync();
+
+            Assert.Equal(SweepStatus.Cancelled, cancelled!.Status);
+            Assert.All(cancelled.Trials, t => Assert.True(t.Status.IsFinal()));
+            Assert.DoesNotContain(cancelled.Trials, t => t.Status == TrialStatus.Running);
+            await Eventually.WaitAsync(() => fixture.TrainerRunner.ActiveRuns.GetValueOrDefault("to-cancel") == 0,
+                Timeout, "the held run to stop");
+            Assert.DoesNotContain(fixture.TrainerRunner.TrainedEpochs, e => e.SweepId == "to-cancel" && e.Epoch >= 2);
+            Assert.Null(cancelled.TestAccuracy);
+        }
+        finally
+        {
+            fixture.TrainerRunner.BeforeEpoch = null;
+        }
+    }
+
+    [Fact]
+    public async Task Start_FailingAttempt_IsRetriedAndTheSweepCompletes()
+    {
+        int failures = 0;
+        fixture.TrainerRunner.BeforeEpoch = (assignment, epoch, _) =>
+        {
+            if (assignment.SweepId == "retried" && assignment.Attempt == 1 && epoch == 2 && Interlocked.Increment(ref failures) == 1)
+            {
+                throw new InvalidOperationException("simulated out of memory");
+            }
+        };
+        try
+        {
+            await Coordinator("retried").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerTrial = 1 });
+
+            var sweep = await WaitForAsync("retried", s => s.Status.IsFinal(), "the sweep to finish");
+
+            Assert.Equal(SweepStatus.Completed, sweep.Status);
+            Assert.Equal(2, sweep.Trials[0].Attempts);
+            Assert.Equal([1, 2, 3], sweep.Trials[0].Epochs.Select(e => e.Epoch));
+            Assert.Equal(3, sweep.Timings.EpochsTrained); // epoch 1 was checkpointed, not trained again
+        }
+        finally
+        {
+            fixture.TrainerRunner.BeforeEpoch = null;
+        }
+    }
+
+    [Fact]
+    public async Task Start_EveryTrialFails_SweepEndsFailedWithTheError()
+    {
+        fixture.TrainerRunner.BeforeEpoch = (assignment, _, _) =>
+        {
+            if (assignment.SweepId == "all-fail")
+            {
+                throw new InvalidOperationException("loss became NaN");
+            }
+        };
+        try
+        {
+            await Coordinator("all-fail").StartAsync(Spec() with { RetriesPerTrial = 0 });
+
+            var sweep = await WaitForAsync("all-fail", s => s.Status.IsFinal(), "the sweep to finish");
+
+            Assert.Equal(SweepStatus.Failed, sweep.Status);
+            Assert.Contains("All 8 trials failed", sweep.Message);
+            Assert.Contains("loss became NaN", sweep.Message);
+            Assert.All(sweep.Trials, t => Assert.Equal(TrialStatus.Failed, t.Status));
+        }
+        finally
+        {
+            fixture.TrainerRunner.BeforeEpoch = null;
+        }
+    }
+
+    [Fact]
+    public async Task Start_InvalidSpec_ReportsEveryProblemAndStoresNothing()
+    {
+        var result = await Coordinator("invalid").StartAsync(Spec() with { LearningRates = [-1], Epochs = [0] });
+
+        Assert.Equal(SweepStartOutcome.Invalid, result.Outcome);
+        Assert.Equal(2, result.Problems.Length);
+        Assert.Null(await Coordinator("invalid").GetSnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Start_BadDataRoot_IsInvalidWithTheTrainersMessage()
+    {
+        var result = await Coordinator("bad-data").StartAsync(Spec("/data/missing"));
+
+        Assert.Equal(SweepStartOutcome.Invalid, result.Outcome);
+        Assert.Contains(result.Problems, p => p.Contains("/data/missing") && p.Contains("does not exist"));
+        Assert.Null(await Coordinator("bad-data").GetSnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Start_BatchLargerThanTrainingSplit_IsInvalid()
+    {
+        var result = await Coordinator("big-batch").StartAsync(Spec() with { BatchSizes = [81] });
+
+        Assert.Equal(SweepStartOutcome.Invalid, result.Outcome);
+        Assert.Contains(result.Problems, p => p.Contains("larger than the training split (80 images)"));
+    }
+
+    [Fact]
+    public async Task Start_SameIdTwice_RefusesTheSecond()
+    {
+        await Coordinator("twice").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1] });
+
+        var second = await Coordinator("twice").StartAsync(Spec());
+
+        Assert.Equal(SweepStartOutcome.AlreadyExists, second.Outcome);
+        Assert.Contains("already exists", second.Problems[0]);
+    }
+}
+
+public sealed class NoTrainerTests : IClassFixture<NoTrainerClusterFixture>
+{
+    private readonly NoTrainerClusterFixture _fixture;
+
+    public NoTrainerTests(NoTrainerClusterFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task Start_NoTrainerSilo_FailsWithAClearMessage()
+    {
+        var result = await _fixture.Client.GetGrain<ISweepCoordinatorGrain>("nowhere").StartAsync(new SweepSpec { DataRoot = "/data" });
+
+        Assert.Equal(SweepStartOutcome.NoTrainer, result.Outcome);
+        Assert.Contains("no trainer silo is active", result.Problems[0]);
+        Assert.Null(await _fixture.Client.GetGrain<ISweepCoordinatorGrain>("nowhere").GetSnapshotAsync());
+    }
+}
