@@ -41,6 +41,8 @@ public sealed class EmbeddedSilo : ISweepConnection
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterId, clusterId: ClusterId);
             silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = System.Net.IPAddress.Loopback);
+            // A stable name: results record which silo trained each trial, and reruns must compare equal.
+            silo.Configure<SiloOptions>(options => options.SiloName = Environment.MachineName);
             silo.AddGridSearch(trainer);
             silo.AddGridSearchFileStorage(state.GrainsPath);
         });
