@@ -26,12 +26,8 @@ public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
 
     public int InputFeatures { get; }
 
-    public override Tensor forward(Tensor input)
-    {
-        using var flat = flatten.forward(input);
-        using var logits = linear.forward(flat);
-        return sigmoid.forward(logits);
-    }
+    // Intermediates belong to the caller's dispose scope (one per batch), like every other tensor of the step.
+    public override Tensor forward(Tensor input) => sigmoid.forward(linear.forward(flatten.forward(input)));
 
     /// <summary>Copies the current parameters out (a snapshot, not a view of the live tensors).</summary>
     public ModelWeights GetWeights()

@@ -119,16 +119,27 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             return double.NaN;
         }
 
-        long correct = 0;
-        for (long start = 0; start < count; start += options.EvaluationBatchSize)
+        Tensor images = data.EvaluationImages(part, out bool owned);
+        try
         {
-            using var scope = NewDisposeScope();
-            var indices = index.narrow(0, start, Math.Min(options.EvaluationBatchSize, count - start));
-            var predictions = model.forward(data.NormalisedImages(indices)).gt(0.5).to(ScalarType.Float32);
-            correct += predictions.eq(data.Labels.index_select(0, indices)).sum().item<long>();
-        }
+            long correct = 0;
+            for (long start = 0; start < count; start += options.EvaluationBatchSize)
+            {
+                using var scope = NewDisposeScope();
+                long length = Math.Min(options.EvaluationBatchSize, count - start);
+                var predictions = model.forward(images.narrow(0, start, length)).gt(0.5).to(ScalarType.Float32);
+                correct += predictions.eq(data.Labels.index_select(0, index.narrow(0, start, length))).sum().item<long>();
+            }
 
-        return (double)correct / count;
+            return (double)correct / count;
+        }
+        finally
+        {
+            if (owned)
+            {
+                images.Dispose();
+            }
+        }
     }
 
     private void ApplyThreadSettings()

@@ -40,6 +40,34 @@ public sealed class TrainingData : IDisposable
 
     public int InputFeatures => Dataset.PixelsPerImage;
 
+    // Validation runs after every epoch of every trial on the same images: normalise them once per data set.
+    private const long MaxCachedEvaluationBytes = 1L << 30;
+    private readonly Lock _evaluationLock = new();
+    private readonly Dictionary<SplitPart, Tensor> _evaluationImages = new();
+
+    /// <summary>The normalised images of a validation or test split, computed once and shared (read-only).</summary>
+    internal Tensor EvaluationImages(SplitPart part, out bool owned)
+    {
+        Tensor index = IndexOf(part);
+        if (index.shape[0] * Dataset.PixelsPerImage * sizeof(float) > MaxCachedEvaluationBytes)
+        {
+            owned = true;
+            return NormalisedImages(index);
+        }
+
+        owned = false;
+        lock (_evaluationLock)
+        {
+            if (!_evaluationImages.TryGetValue(part, out var images))
+            {
+                images = NormalisedImages(index).DetachFromDisposeScope();
+                _evaluationImages[part] = images;
+            }
+
+            return images;
+        }
+    }
+
     public static TrainingData Create(DecodedDataset dataset, DataSplit split, Device device) => new(dataset, split, device);
 
     internal Tensor IndexOf(SplitPart part) => part switch
@@ -62,6 +90,11 @@ public sealed class TrainingData : IDisposable
 
     public void Dispose()
     {
+        foreach (var images in _evaluationImages.Values)
+        {
+            images.Dispose();
+        }
+
         Images.Dispose();
         Labels.Dispose();
         TrainIndex.Dispose();

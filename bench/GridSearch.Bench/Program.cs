@@ -1,0 +1,53 @@
+using GridSearch.Bench;
+using Spectre.Console;
+
+// Usage: bench/run.sh [throughput] [--data DIR] [--repeats N]
+string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
+int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+string results = Path.Combine(RepoRoot(), "bench", "results");
+var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(a)).DefaultIfEmpty("throughput").ToArray();
+if (!Directory.Exists(data))
+{
+    AnsiConsole.MarkupLine($"[red]error:[/] data set '{Markup.Escape(data)}' not found; pass --data with an ImageFolder root.");
+    return 1;
+}
+
+foreach (string suite in suites)
+{
+    switch (suite)
+    {
+        case "throughput":
+            ThroughputBench.Run(data, repeats).Report(results);
+            break;
+        default:
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput.");
+            return 2;
+    }
+}
+
+return 0;
+
+string? Arg(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+bool IsOptionValue(string value)
+{
+    int i = Array.IndexOf(args, value);
+    return i > 0 && args[i - 1].StartsWith("--", StringComparison.Ordinal);
+}
+
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "GridSearch.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
