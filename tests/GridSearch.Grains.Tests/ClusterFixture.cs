@@ -31,6 +31,7 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.AddGridSearch(new TrainerSiloOptions { Enabled = IsTrainer(options.SiloName), Slots = 2, Device = "cpu" });
             silo.AddMemoryGrainStorage(GridSearchStorage.Name);
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ITrialRunner, ScriptedTrialRunner>();
         });
         Cluster = builder.Build();

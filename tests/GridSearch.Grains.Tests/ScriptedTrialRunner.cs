@@ -30,8 +30,7 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
             ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
             : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
 
-    public void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
-        CancellationToken cancellation)
+    public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
         ActiveRuns.AddOrUpdate(assignment.SweepId, 1, (_, n) => n + 1);
         try
@@ -43,7 +42,8 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
                 cancellation.ThrowIfCancellationRequested();
                 TrainedEpochs.Enqueue((assignment.SweepId, assignment.RunId, assignment.Attempt, epoch));
                 var metrics = new EpochMetrics(epoch, 1.0 / epoch, Accuracy(assignment.LearningRate, assignment.BatchSize, epoch), 0.001, 1);
-                onEpoch(metrics, [epoch, (float)assignment.LearningRate, assignment.BatchSize]);
+                progress.Batch(epoch, 1, 1);
+                progress.Epoch(metrics, [epoch, (float)assignment.LearningRate, assignment.BatchSize]);
             }
         }
         finally

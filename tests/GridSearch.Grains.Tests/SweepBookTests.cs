@@ -61,7 +61,7 @@ public sealed class SweepBookTests
         Assert.Equal([1, 2, 3], three.Epochs.Select(e => e.Epoch));
         Assert.Equal(TrialStatus.Completed, two.Status);
         Assert.Equal(TrialStatus.Completed, three.Status);
-        Assert.Equal(3, book.State.EpochsTrained);
+        Assert.Equal(3, book.State.Trials[1].Epochs.Count);
     }
 
     [Fact]
@@ -74,7 +74,8 @@ public sealed class SweepBookTests
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(1, 0.9)));
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(2, 0.9)));
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(3, 0.9)));
-        Assert.Equal(1, book.State.EpochsTrained);
+        Assert.Equal([1], book.State.Trials[0].Epochs.Select(e => e.Epoch));
+        Assert.Equal(1, run.RecordedEpochs);
     }
 
     [Fact]
@@ -181,14 +182,16 @@ public sealed class SweepBookTests
     }
 
     [Fact]
-    public void RequeueRunning_PutsRunningRunsBackInTheQueue()
+    public void RequeueLost_PutsTheRunBackInTheQueueWithoutUsingARetry()
     {
-        var book = Book(new SweepSpec());
-        book.ClaimRuns(2);
+        var book = Book(new SweepSpec { RetriesPerTrial = 0 });
+        var claimed = book.ClaimRuns(2);
 
-        book.RequeueRunning();
+        book.RequeueLost(claimed[0]);
 
-        Assert.All(book.State.Runs, r => Assert.Equal(TrialStatus.Pending, r.Status));
-        Assert.Equal(2, book.ClaimRuns(2).Count);
+        Assert.Equal(TrialStatus.Pending, claimed[0].Status);
+        Assert.Equal(0, claimed[0].Failures);
+        Assert.Equal(claimed[0].Id, Assert.Single(book.ClaimRuns(2)).Id);
+        Assert.Equal(2, claimed[0].Attempts);
     }
 }

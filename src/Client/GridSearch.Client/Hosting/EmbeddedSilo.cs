@@ -45,6 +45,8 @@ public sealed class EmbeddedSilo : ISweepConnection
             silo.Configure<SiloOptions>(options => options.SiloName = Environment.MachineName);
             silo.AddGridSearch(trainer);
             silo.AddGridSearchFileStorage(state.GrainsPath);
+            // Embedded sweeps resume through 'gridsearch resume'; reminders need not outlive the process.
+            silo.UseInMemoryReminderService();
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -80,8 +80,6 @@ public sealed class SweepBook(SweepState state)
         }
 
         run.RecordedEpochs = metrics.Epoch;
-        state.EpochsTrained++;
-        state.TrainSeconds += metrics.Seconds;
         bool bestChanged = false;
         foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
         {
@@ -113,6 +111,25 @@ public sealed class SweepBook(SweepState state)
         return accuracy > best.ValidationAccuracy
                || (accuracy == best.ValidationAccuracy
                    && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
+    }
+
+    /// <summary>
+    /// Counts an epoch that was really trained (not replayed from a checkpoint), whether or not its report was
+    /// still needed: a resumed sweep that trains nothing twice ends with the same count as an uninterrupted one.
+    /// </summary>
+    public void CountTrainedEpoch(EpochMetrics metrics)
+    {
+        state.EpochsTrained++;
+        state.TrainSeconds += metrics.Seconds;
+    }
+
+    /// <summary>Puts a run whose trainer no longer has it back in the queue; it resumes from its checkpoint.</summary>
+    public void RequeueLost(RunRecord run)
+    {
+        if (run.Status == TrialStatus.Running)
+        {
+            Requeue(run);
+        }
     }
 
     /// <summary>Applies the end of a run; stale reports (an older attempt) change nothing.</summary>
@@ -193,15 +210,6 @@ public sealed class SweepBook(SweepState state)
     public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal());
 
     public bool AnyEpochRecorded => state.Trials.Any(t => t.Epochs.Count > 0);
-
-    /// <summary>Runs that were running when the sweep stopped go back to the queue (they resume from checkpoints).</summary>
-    public void RequeueRunning()
-    {
-        foreach (var run in state.Runs.Where(r => r.Status == TrialStatus.Running))
-        {
-            Requeue(run);
-        }
-    }
 
     /// <summary>Cancels the sweep; returns the runs that were running, to be stopped.</summary>
     public IReadOnlyList<RunRecord> Cancel(DateTimeOffset now, string message)

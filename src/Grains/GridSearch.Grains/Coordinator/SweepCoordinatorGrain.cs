@@ -3,13 +3,16 @@ using GridSearch.Grains.Execution;
 using GridSearch.Grains.Placement;
 using GridSearch.Grains.Trials;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace GridSearch.Grains.Coordinator;
 
 /// <summary>
 /// Coordinates one sweep. Its turns only book-keep and hand out work: training runs on trainer silos' executors,
-/// which report each epoch and each finished run back here. Status queries interleave with everything.
+/// which report each epoch and each finished run back here. Status queries interleave with everything. While the
+/// sweep is unfinished a timer checks that running trials still have a live trainer, and a durable reminder brings
+/// the coordinator back after a whole-cluster restart, so the sweep resumes by itself.
 /// </summary>
 public sealed partial class SweepCoordinatorGrain(
     [PersistentState("sweep", GridSearchStorage.Name)] IPersistentState<SweepState> sweep,
@@ -18,16 +21,31 @@ public sealed partial class SweepCoordinatorGrain(
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     TimeProvider clock,
-    ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, ITrainerReports
+    IOptions<CoordinatorOptions> options,
+    ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, ITrainerReports, IRemindable
 {
+    private const string ReminderName = "gridsearch-resume";
     private SweepSpec? _validating;
     private DateTimeOffset? _activeSince;
+    private IGrainTimer? _reconcileTimer;
 
     private string SweepId => this.GetPrimaryKeyString();
 
     private SweepBook Book => new(sweep.State);
 
     private bool Exists => sweep.RecordExists && sweep.State.Spec is not null;
+
+    private bool Unfinished => Exists && !sweep.State.Status.IsFinal();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Unfinished)
+        {
+            StartWatching();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<SweepStartResult> StartAsync(SweepSpec spec)
     {
@@ -77,8 +95,11 @@ public sealed partial class SweepCoordinatorGrain(
         sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
         await sweep.WriteStateAsync();
         await grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId);
+        await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         _activeSince = startedAt;
+        StartWatching();
         LogStarted(SweepId, sweep.State.Trials.Count, sweep.State.Runs.Count);
+        HoldPoints.Reach("sweep-started");
         await DispatchAsync();
         return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());
     }
@@ -122,7 +143,7 @@ public sealed partial class SweepCoordinatorGrain(
             }
         }
 
-        LogFinished(SweepId, sweep.State.Status);
+        await FinishedAsync();
         return Snapshot();
     }
 
@@ -133,22 +154,89 @@ public sealed partial class SweepCoordinatorGrain(
             return null;
         }
 
-        if (sweep.State.Status.IsFinal())
+        if (Unfinished)
         {
-            return Snapshot();
+            LogResumed(SweepId);
+            await ReconcileAsync();
+        }
+
+        return Snapshot();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Unfinished ? ReconcileAsync() : ForgetReminderAsync();
+
+    /// <summary>
+    /// Puts runs whose trainer no longer has them back in the queue (they resume from their checkpoints on any
+    /// trainer), restarts a lost test evaluation, and dispatches. Safe to call at any time: a run that is still
+    /// alive is left alone, and one whose silo cannot be asked right now is asked again next time.
+    /// </summary>
+    private async Task ReconcileAsync()
+    {
+        if (!Unfinished)
+        {
+            return;
         }
 
         _activeSince ??= clock.GetUtcNow();
-        Book.RequeueRunning();
-        if (sweep.State.Status == SweepStatus.Testing)
+        var book = Book;
+        foreach (var run in sweep.State.Runs.Where(r => r.Status == TrialStatus.Running).ToList())
         {
-            sweep.State.MoveTo(SweepStatus.Running);
+            try
+            {
+                if (!await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts))
+                {
+                    LogRequeued(SweepId, run.Id, run.Attempts, run.Silo);
+                    book.RequeueLost(run);
+                }
+            }
+            catch (Exception error)
+            {
+                LogUnreachable(SweepId, run.Id, error);
+            }
         }
 
-        await sweep.WriteStateAsync();
-        LogResumed(SweepId);
+        if (sweep.State.Status == SweepStatus.Testing)
+        {
+            bool testing;
+            try
+            {
+                testing = await grains.GetGrain<IWinnerTestGrain>(SweepId).IsRunningAsync();
+            }
+            catch (Exception error)
+            {
+                LogUnreachable(SweepId, "test", error);
+                testing = true;
+            }
+
+            if (!testing)
+            {
+                sweep.State.MoveTo(SweepStatus.Running);
+            }
+        }
+
         await DispatchAsync();
-        return Snapshot();
+    }
+
+    private void StartWatching()
+    {
+        _activeSince ??= clock.GetUtcNow();
+        _reconcileTimer ??= this.RegisterGrainTimer(_ => ReconcileAsync(), options.Value.ReconcileInterval, options.Value.ReconcileInterval);
+    }
+
+    private async Task FinishedAsync()
+    {
+        LogFinished(SweepId, sweep.State.Status);
+        _reconcileTimer?.Dispose();
+        _reconcileTimer = null;
+        await ForgetReminderAsync();
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public Task<WinnerWeights?> GetWinnerWeightsAsync() => Task.FromResult(
@@ -156,11 +244,26 @@ public sealed partial class SweepCoordinatorGrain(
             ? new WinnerWeights(best, weights)
             : null);
 
-    public async Task RecordEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights)
+    public async Task RecordEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, bool replayed)
     {
-        var outcome = Exists ? Book.RecordEpoch(runId, attempt, metrics) : EpochRecordOutcome.Ignored;
+        if (!Exists)
+        {
+            return;
+        }
+
+        if (!replayed)
+        {
+            Book.CountTrainedEpoch(metrics);
+        }
+
+        var outcome = Book.RecordEpoch(runId, attempt, metrics);
         if (outcome == EpochRecordOutcome.Ignored)
         {
+            if (!replayed)
+            {
+                await sweep.WriteStateAsync();
+            }
+
             return;
         }
 
@@ -187,6 +290,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         await sweep.WriteStateAsync();
+        HoldPoints.Reach("run-finished");
         await DispatchAsync();
     }
 
@@ -208,7 +312,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         await sweep.WriteStateAsync();
-        LogFinished(SweepId, sweep.State.Status);
+        await FinishedAsync();
         await ClearCheckpointsAsync();
     }
 
@@ -241,6 +345,10 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         await sweep.WriteStateAsync();
+        if (sweep.State.Status.IsFinal())
+        {
+            await FinishedAsync();
+        }
     }
 
     private async Task FinishTrainingAsync(SweepBook book)
@@ -249,7 +357,6 @@ public sealed partial class SweepCoordinatorGrain(
         {
             CloseActivePeriod();
             book.Fail(clock.GetUtcNow(), book.AllFailedMessage());
-            LogFinished(SweepId, sweep.State.Status);
             return;
         }
 
@@ -324,4 +431,10 @@ public sealed partial class SweepCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: could not reach run {RunId}")]
     private partial void LogCancelFailed(string sweepId, string runId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: run {RunId} attempt {Attempt} is no longer on its trainer ({Silo}); it goes back to the queue and resumes from its checkpoint")]
+    private partial void LogRequeued(string sweepId, string runId, int attempt, string? silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: could not ask where run {RunId} stands; asking again later")]
+    private partial void LogUnreachable(string sweepId, string runId, Exception error);
 }

@@ -13,10 +13,9 @@ public interface ITrialRunner
 
     /// <summary>
     /// Trains from <paramref name="start"/> (or from the seed's initial weights) to the assignment's epoch count,
-    /// calling <paramref name="onEpoch"/> after each epoch with the metrics and the weights after it.
+    /// reporting every batch and every epoch (with the weights after it) to <paramref name="progress"/>.
     /// </summary>
-    void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
-        CancellationToken cancellation);
+    void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation);
 
     /// <summary>Accuracy of the given weights on the test split.</summary>
     double Test(DataRequest data, float[] weights, CancellationToken cancellation);

@@ -13,16 +13,16 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
     public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
         datasets.DescribeAsync(data);
 
-    public void Train(TrialAssignment assignment, TrialCheckpoint? start, Action<EpochMetrics, float[]> onEpoch,
-        CancellationToken cancellation)
+    public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
         var (_, data) = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
         var trainer = new LogisticTrainer(data, TrainerOptions);
         var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed);
         var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights));
-        trainer.Train(plan, epoch => onEpoch(
-            new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond),
-            epoch.Weights.Values), cancellation, from);
+        trainer.Train(plan, epoch => progress.Epoch(
+                new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond),
+                epoch.Weights.Values),
+            cancellation, from, progress.Batch);
     }
 
     public double Test(DataRequest data, float[] weights, CancellationToken cancellation)

@@ -11,7 +11,7 @@ namespace GridSearch.Grains.Execution;
 public sealed partial class TrialExecutor : IDisposable
 {
     private readonly BlockingCollection<SlotWork> _queue = new();
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _cancellations = new();
+    private readonly ConcurrentDictionary<string, SlotWork> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Thread[] _threads;
     private readonly ILogger<TrialExecutor> _logger;
@@ -38,30 +38,37 @@ public sealed partial class TrialExecutor : IDisposable
 
     public int Queued => _queue.Count;
 
-    /// <summary>Queues work under a key; <see cref="Cancel"/> with the same key cancels it, queued or running.</summary>
-    public void Submit(string key, Action<CancellationToken> work)
+    /// <summary>
+    /// Queues work under a key and attempt number; it replaces (cancels) earlier work with the same key, and
+    /// <see cref="Cancel"/> with the key cancels it, queued or running.
+    /// </summary>
+    public void Submit(string key, int attempt, Action<CancellationToken> work)
     {
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-        if (_cancellations.TryRemove(key, out var previous))
+        var item = new SlotWork(key, attempt, work, CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
+        if (_active.TryRemove(key, out var previous))
         {
-            previous.Cancel();
+            previous.Cancellation.Cancel();
         }
 
-        _cancellations[key] = cancellation;
-        _queue.Add(new SlotWork(key, work, cancellation));
+        _active[key] = item;
+        _queue.Add(item);
     }
 
     /// <summary>Cancels the work with this key; true if there was any.</summary>
     public bool Cancel(string key)
     {
-        if (!_cancellations.TryGetValue(key, out var cancellation))
+        if (!_active.TryGetValue(key, out var item))
         {
             return false;
         }
 
-        cancellation.Cancel();
+        item.Cancellation.Cancel();
         return true;
     }
+
+    /// <summary>Whether this attempt of the keyed work is queued or running here (and not cancelled).</summary>
+    public bool IsActive(string key, int attempt) =>
+        _active.TryGetValue(key, out var item) && item.Attempt == attempt && !item.Cancellation.IsCancellationRequested;
 
     private void RunSlot()
     {
@@ -69,6 +76,7 @@ public sealed partial class TrialExecutor : IDisposable
         {
             foreach (var item in _queue.GetConsumingEnumerable(_shutdown.Token))
             {
+
                 Interlocked.Increment(ref _busy);
                 try
                 {
@@ -82,7 +90,7 @@ public sealed partial class TrialExecutor : IDisposable
                 finally
                 {
                     Interlocked.Decrement(ref _busy);
-                    _cancellations.TryRemove(new KeyValuePair<string, CancellationTokenSource>(item.Key, item.Cancellation));
+                    _active.TryRemove(new KeyValuePair<string, SlotWork>(item.Key, item));
                     item.Cancellation.Dispose();
                 }
             }
@@ -107,5 +115,5 @@ public sealed partial class TrialExecutor : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Trainer slot work {Key} failed unexpectedly")]
     private partial void LogUnhandled(string key, Exception error);
 
-    private sealed record SlotWork(string Key, Action<CancellationToken> Work, CancellationTokenSource Cancellation);
+    private sealed record SlotWork(string Key, int Attempt, Action<CancellationToken> Work, CancellationTokenSource Cancellation);
 }

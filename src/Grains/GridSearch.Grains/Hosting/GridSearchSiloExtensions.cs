@@ -1,3 +1,4 @@
+using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Placement;
 using GridSearch.Grains.Storage;
@@ -18,7 +19,8 @@ public static class GridSearchSiloExtensions
     /// Adds the GridSearch grains, the trainer placement filter, the silo's trainer metadata and (on trainers) the
     /// executor. Options are checked at once and every problem is reported together.
     /// </summary>
-    public static ISiloBuilder AddGridSearch(this ISiloBuilder silo, TrainerSiloOptions trainer)
+    public static ISiloBuilder AddGridSearch(this ISiloBuilder silo, TrainerSiloOptions trainer,
+        CoordinatorOptions? coordinator = null)
     {
         var validation = new TrainerSiloOptionsValidator().Validate(null, trainer);
         if (validation.Failed)
@@ -29,6 +31,7 @@ public static class GridSearchSiloExtensions
         silo.UseSiloMetadata(TrainerMetadata.For(trainer.Enabled, trainer.Enabled ? trainer.EffectiveSlots : 0));
         var services = silo.Services;
         services.AddSingleton(Options.Create(trainer));
+        services.AddSingleton(Options.Create(coordinator ?? new CoordinatorOptions()));
         services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrialExecutor>();

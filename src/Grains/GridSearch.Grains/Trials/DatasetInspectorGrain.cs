@@ -19,13 +19,14 @@ public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner,
     public Task StartAsync(DataRequest data, float[] weights)
     {
         string sweepId = this.GetPrimaryKeyString();
-        executor.Submit($"{sweepId}#test", cancellation =>
+        executor.Submit(TestKey, attempt: 1, cancellation =>
         {
             var reports = grains.GetGrain<ITrainerReports>(sweepId);
             double? accuracy = null;
             string? error = null;
             try
             {
+                HoldPoints.Reach("testing");
                 accuracy = runner.Test(data, weights, cancellation);
             }
             catch (Exception failure)
@@ -37,4 +38,8 @@ public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner,
         });
         return Task.CompletedTask;
     }
+
+    public Task<bool> IsRunningAsync() => Task.FromResult(executor.IsActive(TestKey, attempt: 1));
+
+    private string TestKey => $"{this.GetPrimaryKeyString()}#test";
 }

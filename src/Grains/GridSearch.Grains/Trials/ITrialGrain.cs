@@ -17,6 +17,10 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task CancelAsync();
 
+    /// <summary>Whether this silo's executor still has the given attempt of the run queued or running.</summary>
+    [Alias("IsRunning")]
+    Task<bool> IsRunningAsync(int attempt);
+
     /// <summary>Stores the run's last completed epoch and the weights after it.</summary>
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(TrialCheckpoint checkpoint);
@@ -42,15 +46,22 @@ public interface IWinnerTestGrain : IGrainWithStringKey
     /// <summary>Queues the test evaluation; the result goes to the sweep's coordinator.</summary>
     [Alias("Start")]
     Task StartAsync(DataRequest data, float[] weights);
+
+    /// <summary>Whether the evaluation is still queued or running on this silo.</summary>
+    [Alias("IsRunning")]
+    Task<bool> IsRunningAsync();
 }
 
 /// <summary>What trainer slots report to a sweep's coordinator (key: sweep id).</summary>
 [Alias("gridsearch.ITrainerReports")]
 public interface ITrainerReports : IGrainWithStringKey
 {
-    /// <summary>A run finished an epoch; stale or repeated reports are ignored.</summary>
+    /// <summary>
+    /// A run finished an epoch; stale or repeated reports are ignored. <paramref name="replayed"/> marks an epoch
+    /// re-sent from its checkpoint after a crash (trained once, reported again), which does not count as training.
+    /// </summary>
     [Alias("RecordEpoch")]
-    Task RecordEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights);
+    Task RecordEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, bool replayed);
 
     /// <summary>A run ended: completed, failed (with the error) or cancelled.</summary>
     [Alias("RunFinished")]

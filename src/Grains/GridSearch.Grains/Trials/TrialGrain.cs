@@ -23,11 +23,12 @@ public sealed class TrialGrain(
 
     public Task<string> StartAsync(TrialAssignment assignment)
     {
-        TrialCheckpoint? checkpoint = state.State.Checkpoint;
-        executor.Submit(this.GetPrimaryKeyString(),
-            cancellation => TrialJob.Run(assignment, checkpoint, runner, grains, cancellation));
+        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains);
+        executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Task.FromResult(silo.Name);
     }
+
+    public Task<bool> IsRunningAsync(int attempt) => Task.FromResult(executor.IsActive(this.GetPrimaryKeyString(), attempt));
 
     public Task CancelAsync()
     {

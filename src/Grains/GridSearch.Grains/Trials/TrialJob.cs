@@ -1,3 +1,4 @@
+using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 
 namespace GridSearch.Grains.Trials;
@@ -7,31 +8,27 @@ namespace GridSearch.Grains.Trials;
 /// epoch store the checkpoint first and then tell the coordinator. In that order a crash between the two loses
 /// nothing: the next attempt re-reports the checkpointed epoch instead of training it again.
 /// </summary>
-internal static class TrialJob
+internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains)
+    : ITrialProgress
 {
-    public static void Run(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner,
-        IGrainFactory grains, CancellationToken cancellation)
+    private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
+    private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
+
+    public void Run(CancellationToken cancellation)
     {
-        var reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
-        var trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
         RunOutcome outcome;
         string? error = null;
         try
         {
-            TrialCheckpoint? start = Usable(checkpoint, assignment);
+            TrialCheckpoint? start = Usable(checkpoint);
             if (start is not null && start.Epoch > assignment.RecordedEpochs)
             {
-                TrainerReportsCaller.Call(() => reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, start.Metrics, start.Weights));
+                TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, start.Metrics, start.Weights, replayed: true));
             }
 
             if (start is null || start.Epoch < assignment.Epochs)
             {
-                runner.Train(assignment, start, (metrics, weights) =>
-                {
-                    var next = new TrialCheckpoint(assignment.Attempt, metrics, weights);
-                    TrainerReportsCaller.Call(() => trial.SaveCheckpointAsync(next));
-                    TrainerReportsCaller.Call(() => reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights));
-                }, cancellation);
+                runner.Train(assignment, start, this, cancellation);
             }
 
             outcome = RunOutcome.Completed;
@@ -46,20 +43,34 @@ internal static class TrialJob
             error = Describe(failure);
         }
 
-        TrainerReportsCaller.Call(() => reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
+        TrainerReportsCaller.Call(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
+    }
+
+    public void Batch(int epoch, int batch, int samples)
+    {
+        if (HoldPoints.Enabled)
+        {
+            HoldPoints.Reach($"mid-epoch:{epoch}:{batch}");
+        }
+    }
+
+    public void Epoch(EpochMetrics metrics, float[] weights)
+    {
+        var next = new TrialCheckpoint(assignment.Attempt, metrics, weights);
+        TrainerReportsCaller.Call(() => _trial.SaveCheckpointAsync(next));
+        HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
+        TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
     }
 
     // A checkpoint ahead of what the coordinator recorded by more than one epoch cannot come from this protocol;
     // starting over is then the safe choice.
-    private static TrialCheckpoint? Usable(TrialCheckpoint? checkpoint, TrialAssignment assignment) =>
-        checkpoint is not null && checkpoint.Epoch <= assignment.Epochs && checkpoint.Epoch <= assignment.RecordedEpochs + 1
-            ? checkpoint
+    private TrialCheckpoint? Usable(TrialCheckpoint? candidate) =>
+        candidate is not null && candidate.Epoch <= assignment.Epochs && candidate.Epoch <= assignment.RecordedEpochs + 1
+            ? candidate
             : null;
 
-    private static string Describe(Exception error) => error switch
-    {
-        OutOfMemoryException => $"out of memory: {error.Message}",
-        _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => $"out of memory: {error.Message}",
-        _ => error.Message,
-    };
+    private static string Describe(Exception error) =>
+        error is OutOfMemoryException || error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            ? $"out of memory: {error.Message}"
+            : error.Message;
 }

@@ -13,8 +13,9 @@ namespace GridSearch.Training.Trainer;
 /// </summary>
 public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
 {
+    /// <param name="onBatch">Called after each batch with (epoch, batch number, samples in the batch).</param>
     public IReadOnlyList<EpochResult> Train(TrainingPlan plan, Action<EpochResult>? onEpoch,
-        CancellationToken cancellation, TrainingCheckpoint? resumeFrom = null)
+        CancellationToken cancellation, TrainingCheckpoint? resumeFrom = null, Action<int, int, int>? onBatch = null)
     {
         IReadOnlyList<string> problems = plan.Problems(data.Split.Train.Length);
         if (problems.Count > 0)
@@ -30,7 +31,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         for (int epoch = (resumeFrom?.CompletedEpochs ?? 0) + 1; epoch <= plan.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, loss, plan, epoch, cancellation);
+            double trainLoss = TrainEpoch(model, optimizer, loss, plan, epoch, cancellation, onBatch);
             double accuracy = Accuracy(model, SplitPart.Validation);
             double seconds = clock.Elapsed.TotalSeconds;
             var result = new EpochResult(epoch, trainLoss, accuracy, seconds,
@@ -68,7 +69,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
     }
 
     private double TrainEpoch(LogisticRegressionModel model, optim.Optimizer optimizer, nn.Module<Tensor, Tensor, Tensor> loss,
-        TrainingPlan plan, int epoch, CancellationToken cancellation)
+        TrainingPlan plan, int epoch, CancellationToken cancellation, Action<int, int, int>? onBatch)
     {
         model.train();
         using var order = ShuffledTrainIndices(plan.Seed, epoch);
@@ -96,6 +97,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
 
             total += value;
             batches++;
+            onBatch?.Invoke(epoch, batches, (int)indices.shape[0]);
         }
 
         return total / batches;

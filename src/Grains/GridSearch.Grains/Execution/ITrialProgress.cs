@@ -1,0 +1,13 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Execution;
+
+/// <summary>Where a running trial reports as it goes (called on the trainer slot's thread).</summary>
+public interface ITrialProgress
+{
+    /// <summary>A batch finished (1-based epoch and batch numbers).</summary>
+    void Batch(int epoch, int batch, int samples);
+
+    /// <summary>An epoch finished, with the weights after it.</summary>
+    void Epoch(EpochMetrics metrics, float[] weights);
+}
