@@ -1,3 +1,4 @@
+using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,10 +44,9 @@ public sealed class EmbeddedSilo : ISweepConnection
             silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = System.Net.IPAddress.Loopback);
             // A stable name: results record which silo trained each trial, and reruns must compare equal.
             silo.Configure<SiloOptions>(options => options.SiloName = Environment.MachineName);
-            silo.AddGridSearch(trainer);
+            // Embedded sweeps resume through 'gridsearch resume': no reminder service, so no reminders.
+            silo.AddGridSearch(trainer, new CoordinatorOptions { ReminderPeriod = null });
             silo.AddGridSearchFileStorage(state.GrainsPath);
-            // Embedded sweeps resume through 'gridsearch resume'; reminders need not outlive the process.
-            silo.UseInMemoryReminderService();
         });
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -13,7 +13,8 @@ public sealed class CoordinatorOptions
 
     /// <summary>
     /// Period of the durable reminder each unfinished sweep keeps: after a whole-cluster restart it reactivates the
-    /// coordinator, which then resumes the sweep by itself.
+    /// coordinator, which then resumes the sweep by itself. Null turns reminders off (embedded mode, where
+    /// <c>gridsearch resume</c> continues a sweep and no reminder service runs).
     /// </summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan? ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

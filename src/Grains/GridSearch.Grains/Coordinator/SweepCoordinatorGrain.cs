@@ -95,7 +95,11 @@ public sealed partial class SweepCoordinatorGrain(
         sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
         await sweep.WriteStateAsync();
         await grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId);
-        await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        if (options.Value.ReminderPeriod is { } period)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
+
         _activeSince = startedAt;
         StartWatching();
         LogStarted(SweepId, sweep.State.Trials.Count, sweep.State.Runs.Count);
@@ -233,7 +237,7 @@ public sealed partial class SweepCoordinatorGrain(
 
     private async Task ForgetReminderAsync()
     {
-        if (await this.GetReminder(ReminderName) is { } reminder)
+        if (options.Value.ReminderPeriod is not null && await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -257,6 +261,12 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         var outcome = Book.RecordEpoch(runId, attempt, metrics);
+        if (replayed && outcome != EpochRecordOutcome.Ignored)
+        {
+            // Trained before a crash and checkpointed, but never reported: it counts once, now.
+            Book.CountTrainedEpoch(metrics);
+        }
+
         if (outcome == EpochRecordOutcome.Ignored)
         {
             if (!replayed)

@@ -58,7 +58,8 @@ public interface ITrainerReports : IGrainWithStringKey
 {
     /// <summary>
     /// A run finished an epoch; stale or repeated reports are ignored. <paramref name="replayed"/> marks an epoch
-    /// re-sent from its checkpoint after a crash (trained once, reported again), which does not count as training.
+    /// re-sent from its checkpoint after a crash (trained once, reported again): it counts as trained only if the
+    /// coordinator had not recorded it yet.
     /// </summary>
     [Alias("RecordEpoch")]
     Task RecordEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, bool replayed);

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Cli.Tests;
+
+/// <summary>
+/// A real <c>gridsearch run</c> is stopped with SIGKILL at a precise point (a hold point makes the process wait
+/// there and tell the test), then <c>gridsearch resume</c> finishes it. Each resumed sweep must end exactly like an
+/// uninterrupted run with the same seed, and train no epoch twice.
+/// </summary>
+public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClassFixture<CrashResumeTests.Baseline>, IDisposable
+{
+    private readonly TemporaryDirectory _dir = new("crash");
+
+    /// <summary>The data set and the uninterrupted run every crash is compared with.</summary>
+    public sealed class Baseline : IAsyncLifetime
+    {
+        private readonly TemporaryDirectory _dir = new("crash-baseline");
+
+        public string Data { get; private set; } = "";
+
+        public string Cache => _dir.Combine("cache");
+
+        public JsonObject Result { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+            var cli = new CliRun(_dir.Combine("state"), Cache);
+            var run = await cli.RunAsync([.. Arguments(Data, "baseline", _dir.Combine("out")), "--json"]);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Result = JsonNode.Parse(run.Stdout)!.AsObject();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _dir.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static string[] Arguments(string data, string sweepId, string outDir) =>
+    [
+        "run", "--data", data, "--lr", "0.05,0.01", "--batch-size", "8", "--epochs", "2,3", "--seed", "5",
+        "--sweep-id", sweepId, "--out", outDir, "--slots", "1",
+    ];
+
+    [Theory]
+    [InlineData("sweep-started")]
+    [InlineData("mid-epoch:2:3")]
+    [InlineData("after-checkpoint:2")]
+    [InlineData("run-finished")]
+    [InlineData("testing")]
+    public async Task Resume_AfterSigkill_EndsExactlyLikeAnUninterruptedRun(string point)
+    {
+        var cli = new CliRun(_dir.Combine("state"), baseline.Cache);
+        string hold = _dir.Combine("held");
+        cli.Environment["GRIDSEARCH_HOLD_AT"] = point;
+        cli.Environment["GRIDSEARCH_HOLD_FILE"] = hold;
+        using (var process = cli.Start(Arguments(baseline.Data, "crashed", _dir.Combine("out"))))
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await Eventually.WaitAsync(() => File.Exists(hold) || process.HasExited, TimeSpan.FromMinutes(2), $"the run to reach {point}");
+            Assert.False(process.HasExited, $"the run ended (exit {(process.HasExited ? process.ExitCode : 0)}) before reaching {point}");
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        cli.Environment.Clear();
+        var again = await cli.RunAsync(Arguments(baseline.Data, "crashed", _dir.Combine("other")));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("gridsearch resume crashed", again.Stderr);
+
+        var resumed = await cli.RunAsync("resume", "crashed", "--json", "--out", _dir.Combine("out"), "--slots", "1");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        var result = JsonNode.Parse(resumed.Stdout)!.AsObject();
+        Assert.Equal("Completed", (string?)result["status"]);
+        Assert.Equal(Comparable(baseline.Result["trials"]!), Comparable(result["trials"]!));
+        Assert.Equal(baseline.Result["best"]!.ToJsonString(), result["best"]!.ToJsonString());
+        Assert.Equal((double)baseline.Result["testAccuracy"]!, (double)result["testAccuracy"]!);
+        Assert.Equal((int)baseline.Result["timings"]!["epochsTrained"]!, (int)result["timings"]!["epochsTrained"]!);
+    }
+
+    // Everything but timings and the silo's name.
+    private static string Comparable(JsonNode trials)
+    {
+        var copy = trials.DeepClone().AsArray();
+        foreach (var trial in copy)
+        {
+            trial!.AsObject().Remove("seconds");
+        }
+
+        return copy.ToJsonString();
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
