@@ -194,4 +194,21 @@ public sealed class SweepBookTests
         Assert.Equal(claimed[0].Id, Assert.Single(book.ClaimRuns(2)).Id);
         Assert.Equal(2, claimed[0].Attempts);
     }
+
+    [Fact]
+    public void DispatchFailed_RequeuesUntilRepeatedFailuresCountAsAnAttempt()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 0 });
+
+        for (int i = 1; i < SweepBook.DispatchFailuresPerAttempt; i++)
+        {
+            book.DispatchFailed(Assert.Single(book.ClaimRuns(1)), "silo unavailable");
+            Assert.Equal(TrialStatus.Pending, book.State.Runs[0].Status);
+        }
+
+        book.DispatchFailed(Assert.Single(book.ClaimRuns(1)), "silo unavailable");
+
+        Assert.Equal(TrialStatus.Failed, book.State.Runs[0].Status);
+        Assert.Contains("could not be dispatched 10 times", book.State.Trials[0].Error);
+    }
 }

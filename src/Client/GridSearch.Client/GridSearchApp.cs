@@ -23,6 +23,12 @@ public static class GridSearchApp
             config.AddCommand<ResumeCommand>("resume")
                 .WithDescription("Continue an interrupted sweep from its durable state, then finish like run.")
                 .WithExample("resume", "sweep-20261127-101500-ab12");
+            config.AddCommand<SubmitCommand>("submit")
+                .WithDescription("Start a sweep on a cluster and print its id (same options as run, plus --cluster).")
+                .WithExample("submit", "--cluster", "gridsearch-gateway:30000", "--data", "/data/cat_dog", "--lr", "0.01,0.001");
+            config.AddCommand<WatchCommand>("watch")
+                .WithDescription("Follow a sweep live and finish with the same summary and files as run.")
+                .WithExample("watch", "sweep-20261127-101500-ab12", "--cluster", "gridsearch-gateway:30000");
             config.AddCommand<ListCommand>("list").WithDescription("List the sweeps in the state directory.");
             config.AddCommand<StatusCommand>("status").WithDescription("Show a sweep as it stands.");
             config.AddCommand<CancelCommand>("cancel").WithDescription("Cancel a sweep; running trials stop between batches.");

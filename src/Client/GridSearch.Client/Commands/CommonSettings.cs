@@ -19,6 +19,15 @@ public class CommonSettings : CommandSettings
     [CommandOption("--verbose")]
     [Description("Show runtime logs on stderr.")]
     public bool Verbose { get; init; }
+
+    [CommandOption("--cluster <HOST:PORT>")]
+    [Description("Talk to a GridSearch cluster through this gateway (comma-separate several) instead of the local state.")]
+    public string? Cluster { get; init; }
+
+    [CommandOption("--cluster-id <ID>")]
+    [Description("The cluster's id (GridSearch:Cluster:ClusterId on the silos). Default: gridsearch.")]
+    [DefaultValue("gridsearch")]
+    public string ClusterId { get; init; } = "gridsearch";
 }
 
 /// <summary>Options of commands that host the embedded silo and may train.</summary>
@@ -71,7 +80,7 @@ public class SweepIdSettings : CommonSettings
     public string SweepId { get; init; } = "";
 }
 
-/// <summary>Options of <c>gridsearch export</c>.</summary>
+/// <summary>Options of <c>gridsearch export</c> and <c>gridsearch watch</c>.</summary>
 public sealed class ExportSettings : SweepIdSettings
 {
     [CommandOption("--out <DIR>")]

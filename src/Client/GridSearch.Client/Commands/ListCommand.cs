@@ -14,7 +14,7 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellation)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(StateLocation.Resolve(settings.State), settings.Verbose,
+        await using var connection = await SweepConnections.OpenAsync(settings,
             output, cancellation);
         var summaries = new List<SweepSummary>();
         foreach (string id in await connection.Grains.GetGrain<ISweepRegistryGrain>(0).ListAsync())

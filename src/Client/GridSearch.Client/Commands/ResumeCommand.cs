@@ -14,6 +14,11 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
+        if (!string.IsNullOrWhiteSpace(settings.Cluster))
+        {
+            throw new UserInputException("a cluster resumes its sweeps by itself; follow one with 'gridsearch watch SWEEP --cluster ...'.");
+        }
+
         var output = CliOutput.For(settings.Json);
         if (!SweepSpecRules.IsValidSweepId(settings.SweepId))
         {

@@ -14,7 +14,7 @@ public sealed class StatusCommand : AsyncCommand<SweepIdSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(StateLocation.Resolve(settings.State), settings.Verbose,
+        await using var connection = await SweepConnections.OpenAsync(settings,
             output, cancellation);
         var sweep = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         if (settings.Json)
@@ -36,7 +36,7 @@ public sealed class CancelCommand : AsyncCommand<SweepIdSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(StateLocation.Resolve(settings.State), settings.Verbose,
+        await using var connection = await SweepConnections.OpenAsync(settings,
             output, cancellation);
         await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var sweep = (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId).CancelAsync())!;
@@ -59,7 +59,7 @@ public sealed class ExportCommand : AsyncCommand<ExportSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellation)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(StateLocation.Resolve(settings.State), settings.Verbose,
+        await using var connection = await SweepConnections.OpenAsync(settings,
             output, cancellation);
         var sweep = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);

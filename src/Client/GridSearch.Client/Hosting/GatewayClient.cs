@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace GridSearch.Client.Hosting;
 
@@ -19,14 +20,52 @@ public sealed class GatewayClient : ISweepConnection
 
     public string Description { get; }
 
-    public static async Task<GatewayClient> ConnectLocalAsync(int gatewayPort, string clusterId, string description,
-        bool verbose, CancellationToken cancellation)
+    public static Task<GatewayClient> ConnectLocalAsync(int gatewayPort, string clusterId, string description,
+        bool verbose, CancellationToken cancellation) =>
+        ConnectAsync(client => client.UseLocalhostClustering(gatewayPort, clusterId, clusterId), description, verbose, cancellation);
+
+    /// <summary>Connects to a cluster through its gateways; fails with a message naming them when none answers.</summary>
+    public static async Task<GatewayClient> ConnectClusterAsync(string gateways, string clusterId, bool verbose,
+        CancellationToken cancellation)
+    {
+        var endpoints = ClusterAddress.Parse(gateways);
+        string description = $"cluster '{clusterId}' through {gateways}";
+        try
+        {
+            return await ConnectAsync(client =>
+            {
+                client.UseStaticClustering(endpoints);
+                client.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = clusterId;
+                    options.ServiceId = clusterId;
+                });
+            }, description, verbose, cancellation);
+        }
+        catch (Exception error) when (error is not OperationCanceledException and not UserInputException)
+        {
+            throw new UserInputException($"Cannot reach the GridSearch {description}: {error.Message} Check the gateway address " +
+                                         "(a silo's GatewayPort, 30000 by default) and --cluster-id.");
+        }
+    }
+
+    private static async Task<GatewayClient> ConnectAsync(Action<IClientBuilder> configure, string description, bool verbose,
+        CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ClientLogging.Configure(builder.Logging, verbose);
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, clusterId, clusterId));
+        builder.UseOrleansClient(configure);
         var host = builder.Build();
-        await host.StartAsync(cancellation);
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return new GatewayClient(host, description);
     }
 

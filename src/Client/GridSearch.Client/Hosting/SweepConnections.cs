@@ -31,10 +31,20 @@ public static class SweepConnections
         }
     }
 
-    /// <summary>Reaches the sweeps of a state directory: through the process that hosts it, or by hosting it here.</summary>
-    public static async Task<ISweepConnection> OpenAsync(string statePath, bool verbose, CliOutput output,
+    /// <summary>
+    /// Reaches the sweeps the command names: a cluster's (--cluster), or the local state directory's, through the
+    /// process that hosts it or by hosting it here.
+    /// </summary>
+    public static async Task<ISweepConnection> OpenAsync(Commands.CommonSettings settings, CliOutput output,
         CancellationToken cancellation)
     {
+        if (!string.IsNullOrWhiteSpace(settings.Cluster))
+        {
+            return await GatewayClient.ConnectClusterAsync(settings.Cluster, settings.ClusterId, settings.Verbose, cancellation);
+        }
+
+        string statePath = StateLocation.Resolve(settings.State);
+        bool verbose = settings.Verbose;
         var state = StateDirectory.Open(statePath);
         if (!state.TryLock())
         {

@@ -164,8 +164,25 @@ public sealed class SweepBook(SweepState state)
         return true;
     }
 
-    /// <summary>A run that could not even start (its trainer is gone, say) counts as a failed attempt.</summary>
-    public void DispatchFailed(RunRecord run, string error) => FailOrRetry(run, error);
+    /// <summary>Dispatch failures tolerated per run before they count as a failed attempt.</summary>
+    public const int DispatchFailuresPerAttempt = 10;
+
+    /// <summary>
+    /// A run that could not be handed to a trainer (its silo died and the cluster has not noticed yet, say) goes
+    /// back to the queue for the next dispatch; only repeated failures count as a failed attempt.
+    /// </summary>
+    public void DispatchFailed(RunRecord run, string error)
+    {
+        run.DispatchFailures++;
+        run.Error = error;
+        if (run.DispatchFailures % DispatchFailuresPerAttempt != 0)
+        {
+            Requeue(run);
+            return;
+        }
+
+        FailOrRetry(run, $"could not be dispatched {run.DispatchFailures} times: {error}");
+    }
 
     private void FailOrRetry(RunRecord run, string error)
     {

@@ -84,6 +84,9 @@ public sealed class RunRecord
 
     /// <summary>Failed attempts so far; the spec's retry limit counts these, not re-dispatches after silo loss.</summary>
     [Id(10)] public int Failures { get; set; }
+
+    /// <summary>Times the run could not be handed to a trainer at all (a silo that just died, say).</summary>
+    [Id(11)] public int DispatchFailures { get; set; }
 }
 
 /// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using GridSearch.Abstractions;
+using GridSearch.Client.Hosting;
+using GridSearch.Client.Output;
+using GridSearch.Client.Sweeps;
+using Spectre.Console.Cli;
+
+namespace GridSearch.Client.Commands;
+
+/// <summary>
+/// <c>gridsearch submit --cluster HOST:PORT</c>: starts a sweep on a cluster and prints its id. The data root is a
+/// path the trainer silos see; the client never ships data.
+/// </summary>
+public sealed class SubmitCommand : AsyncCommand<SweepSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Cluster))
+        {
+            throw new UserInputException("submit needs --cluster HOST:PORT (a silo's gateway); to run on this machine use 'gridsearch run'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Data))
+        {
+            throw new UserInputException("submit needs --data: the data set's path as the trainer silos see it (for example /data/cat_dog).");
+        }
+
+        var output = CliOutput.For(json: true);
+        string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
+        var spec = SweepSubmission.Prepare(settings, sweepId, settings.Data);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        var started = await SweepSubmission.StartAsync(coordinator, spec,
+            $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId} --cluster {settings.Cluster}'.", output);
+        output.Human.WriteLine($"Submitted. Follow it with: gridsearch watch {sweepId} --cluster {settings.Cluster}");
+        await output.Data.WriteLineAsync(settings.Json
+            ? JsonSerializer.Serialize(new { sweepId, status = started.Status.ToString(), trials = started.Trials.Length }, Json.Options)
+            : sweepId);
+        return ExitCodes.Completed;
+    }
+}
+
+/// <summary>
+/// <c>gridsearch watch SWEEP</c>: follows a sweep live (on a cluster, or in the local state) and ends with the same
+/// summary and files as run.
+/// </summary>
+public sealed class WatchCommand : AsyncCommand<ExportSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellation)
+    {
+        var output = CliOutput.For(settings.Json);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        var before = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
+        output.Human.WriteLine($"Watching sweep {before.SweepId} ({before.Status}) on {connection.Description}");
+        var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
+        var final = await new SweepWatcher(coordinator, output).WatchAsync(cancellation);
+        return await SweepCompletion.FinishAsync(coordinator, final, settings.Out ?? SweepCompletion.DefaultOut(settings.SweepId),
+            output, settings.Json);
+    }
+}

@@ -1,0 +1,58 @@
+using GridSearch.Abstractions;
+using GridSearch.Client.Commands;
+using GridSearch.Client.Output;
+
+namespace GridSearch.Client.Sweeps;
+
+/// <summary>Starting a sweep, shared by run (embedded) and submit (cluster).</summary>
+public static class SweepSubmission
+{
+    /// <summary>The sweep id and spec from the options, checked before anything is contacted.</summary>
+    public static SweepSpec Prepare(SweepSettings settings, string sweepId, string dataRoot)
+    {
+        var spec = settings.ToSpec(dataRoot);
+        var problems = SweepSpecRules.Problems(spec).ToList();
+        if (!SweepSpecRules.IsValidSweepId(sweepId))
+        {
+            problems.Insert(0, SweepSpecRules.SweepIdProblem(sweepId));
+        }
+
+        return problems.Count == 0
+            ? spec
+            : throw new UserInputException("Invalid sweep: " + string.Join("; ", problems) + ".");
+    }
+
+    /// <summary>Starts the sweep; refuses an existing id (naming the resume command when it is unfinished).</summary>
+    public static async Task<SweepSnapshot> StartAsync(ISweepCoordinatorGrain coordinator, SweepSpec spec, string resumeHint,
+        CliOutput output)
+    {
+        string sweepId = coordinator.GetPrimaryKeyString();
+        if (await coordinator.GetSnapshotAsync() is { } existing)
+        {
+            throw new UserInputException(existing.Status.IsFinal()
+                ? $"Sweep '{sweepId}' already exists ({existing.Status}); choose another --sweep-id, or write its files with 'gridsearch export {sweepId} --out DIR'."
+                : $"Sweep '{sweepId}' is unfinished ({existing.Status}); {resumeHint}");
+        }
+
+        output.Human.WriteLine($"Sweep {sweepId}: {GridExpansion.Count(spec)} trials on {spec.DataRoot} (seed {spec.Seed})");
+        output.Human.WriteLine("Loading the data set on a trainer...");
+        var started = await coordinator.StartAsync(spec);
+        if (started.Outcome != SweepStartOutcome.Started)
+        {
+            throw new UserInputException(started.Outcome == SweepStartOutcome.NoTrainer
+                ? string.Join("; ", started.Problems)
+                : "Invalid sweep: " + string.Join("; ", started.Problems) + ".");
+        }
+
+        var dataset = started.Snapshot!.Dataset!;
+        output.Human.WriteLine($"{dataset.Images} images ({string.Join(", ", dataset.Classes)}): train {dataset.Train}, " +
+                               $"val {dataset.Validation}, test {dataset.Test}; ready in {dataset.LoadSeconds:F2} s" +
+                               (dataset.FromCache ? " from the decode cache" : ""));
+        foreach (string skipped in dataset.SkippedImages)
+        {
+            output.Warn($"skipped {skipped}");
+        }
+
+        return started.Snapshot;
+    }
+}

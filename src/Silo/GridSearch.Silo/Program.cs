@@ -1,0 +1,20 @@
+using GridSearch.Silo.Health;
+using GridSearch.Silo.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+// The GridSearch cluster silo. Configuration: appsettings.json, then environment variables such as
+// GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see README "Deploying to a GPU cluster").
+var builder = WebApplication.CreateBuilder(args);
+var cluster = builder.Configuration.ReadClusterOptions();
+builder.WebHost.UseUrls($"http://0.0.0.0:{cluster.HttpPort}");
+builder.UseOrleans(silo => silo.UseGridSearchCluster(builder.Configuration, cluster));
+builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
+
+var app = builder.Build();
+app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains("ready"),
+    ResponseWriter = HealthResponse.WriteAsync,
+});
+app.Run();

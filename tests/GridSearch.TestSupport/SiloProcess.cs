@@ -1,0 +1,94 @@
+using System.Net.Http;
+using System.Text.Json;
+
+namespace GridSearch.TestSupport;
+
+/// <summary>A real GridSearch cluster silo process on loopback ports.</summary>
+public sealed class SiloProcess : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly ChildProcess _process;
+
+    private SiloProcess(ChildProcess process, string name, int gatewayPort, int httpPort)
+    {
+        _process = process;
+        Name = name;
+        GatewayPort = gatewayPort;
+        HttpPort = httpPort;
+    }
+
+    public string Name { get; }
+
+    public int GatewayPort { get; }
+
+    public int HttpPort { get; }
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    public string Output => _process.Output;
+
+    public static string Assembly => Path.Combine(RepositoryPaths.Root, "src", "Silo", "GridSearch.Silo", "bin",
+        RepositoryPaths.Configuration, "net10.0", "GridSearch.Silo.dll");
+
+    /// <summary>Fast failure detection and reminders, so cluster tests take seconds rather than minutes.</summary>
+    public static Dictionary<string, string> TestTimings() => new()
+    {
+        ["GridSearch__Membership__ProbeTimeout"] = "00:00:01",
+        ["GridSearch__Membership__NumMissedProbesLimit"] = "2",
+        ["GridSearch__Membership__NumVotesForDeathDeclaration"] = "1",
+        ["GridSearch__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
+        ["GridSearch__Membership__NumMissedTableIAmAliveLimit"] = "2",
+        ["GridSearch__Membership__TableRefreshTimeout"] = "00:00:01",
+        ["GridSearch__Membership__ValidateInitialConnectivity"] = "false",
+        ["GridSearch__Reminders__MinimumReminderPeriod"] = "00:00:01",
+        ["GridSearch__Coordinator__ReconcileInterval"] = "00:00:01",
+        ["GridSearch__Coordinator__ReminderPeriod"] = "00:00:02",
+    };
+
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        int gatewayPort = FreePort.Next();
+        int httpPort = FreePort.Next();
+        var env = new Dictionary<string, string>(environment)
+        {
+            ["GridSearch__Cluster__SiloName"] = name,
+            ["GridSearch__Cluster__SiloPort"] = FreePort.Next().ToString(),
+            ["GridSearch__Cluster__GatewayPort"] = gatewayPort.ToString(),
+            ["GridSearch__Cluster__HttpPort"] = httpPort.ToString(),
+            ["GridSearch__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        };
+        var process = ChildProcess.Start(name, "dotnet", [Assembly], env);
+        return new SiloProcess(process, name, gatewayPort, httpPort);
+    }
+
+    /// <summary>The readiness answer, or null while the silo does not answer.</summary>
+    public async Task<JsonElement?> ReadinessAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{HttpPort}/healthz/ready");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until the silo is ready and sees the given number of trainers in the cluster.</summary>
+    public async Task WaitReadyAsync(int trainers, TimeSpan timeout)
+    {
+        await Eventually.WaitAsync(ReadinessAsync, r => _process.HasExited || (r is { } ready
+                && ready.GetProperty("status").GetString() == "Healthy"
+                && ready.GetProperty("checks").GetProperty("silo").GetProperty("data").GetProperty("trainers").GetInt32() == trainers),
+            timeout, $"silo {Name} to be ready and see {trainers} trainer(s)\n{Output}");
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"silo {Name} exited:\n{Output}");
+        }
+    }
+
+    public void Kill() => _process.Kill();
+
+    public void Dispose() => _process.Dispose();
+}
