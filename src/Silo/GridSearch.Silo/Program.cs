@@ -1,3 +1,4 @@
+using GridSearch.Grains.Hosting;
 using GridSearch.Silo.Health;
 using GridSearch.Silo.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -9,8 +10,10 @@ var cluster = builder.Configuration.ReadClusterOptions();
 builder.WebHost.UseUrls($"http://0.0.0.0:{cluster.HttpPort}");
 builder.UseOrleans(silo => silo.UseGridSearchCluster(builder.Configuration, cluster));
 builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
+builder.Services.AddGridSearchPrometheusMetrics();
 
 var app = builder.Build();
+app.MapPrometheusScrapingEndpoint(); // /metrics
 app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
 {

@@ -56,6 +56,15 @@ public class SiloSettings : CommonSettings
     [DefaultValue(0)]
     public int Slots { get; init; }
 
+    [CommandOption("--metrics-port <PORT>")]
+    [Description("Serve Prometheus metrics at http://localhost:PORT/metrics while the sweep runs.")]
+    public int? MetricsPort { get; init; }
+
+    [CommandOption("--metrics-linger <SECONDS>")]
+    [Description("With --metrics-port: keep serving metrics this long after the sweep ends, so a scraper sees the final values. Default: 0.")]
+    [DefaultValue(0)]
+    public int MetricsLinger { get; init; }
+
     public string? CacheDirectory =>
         NoCache ? null : Path.GetFullPath(string.IsNullOrWhiteSpace(CacheDir) ? CacheLocation.Default() : CacheDir);
 
@@ -67,9 +76,20 @@ public class SiloSettings : CommonSettings
         CacheDirectory = CacheDirectory,
     };
 
-    public override Spectre.Console.ValidationResult Validate() => Threads < 0 || Slots < 0
-        ? Spectre.Console.ValidationResult.Error("--threads and --slots must be 0 (automatic) or more.")
-        : Spectre.Console.ValidationResult.Success();
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Threads < 0 || Slots < 0)
+        {
+            return Spectre.Console.ValidationResult.Error("--threads and --slots must be 0 (automatic) or more.");
+        }
+
+        if (MetricsPort is < 1 or > 65535 || MetricsLinger < 0)
+        {
+            return Spectre.Console.ValidationResult.Error("--metrics-port must be a TCP port (1-65535) and --metrics-linger 0 or more seconds.");
+        }
+
+        return Spectre.Console.ValidationResult.Success();
+    }
 }
 
 /// <summary>Options of commands that name one sweep.</summary>

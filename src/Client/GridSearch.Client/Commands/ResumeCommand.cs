@@ -26,7 +26,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         }
 
         string statePath = StateLocation.Resolve(settings.State);
-        await using var connection = await SweepConnections.HostAsync(statePath, settings.Trainer(), settings.Verbose, cancellation);
+        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         var before = await coordinator.GetSnapshotAsync() ?? throw new UserInputException(
             $"No sweep '{settings.SweepId}' in {statePath}; 'gridsearch list --state {statePath}' shows the sweeps there.");

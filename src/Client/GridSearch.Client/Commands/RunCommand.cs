@@ -25,7 +25,7 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);
         var spec = SweepSubmission.Prepare(settings, sweepId, DatasetPreparation.ResolveRoot(settings, output));
-        await using var connection = await SweepConnections.HostAsync(statePath, settings.Trainer(), settings.Verbose, cancellation);
+        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);
         var final = await new SweepWatcher(coordinator, output).WatchAsync(cancellation);

@@ -1,16 +1,18 @@
 using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
 namespace GridSearch.Client.Hosting;
 
 /// <summary>
 /// A silo hosted in this process with local durable state: embedded mode, no servers needed. It is the trainer
-/// itself, listens on free loopback ports only, and publishes its gateway for other gridsearch commands.
+/// itself, listens on free loopback ports only, publishes its gateway for other gridsearch commands, and with a
+/// metrics port serves /metrics like a cluster silo.
 /// </summary>
 public sealed class EmbeddedSilo : ISweepConnection
 {
@@ -18,11 +20,13 @@ public sealed class EmbeddedSilo : ISweepConnection
 
     private readonly IHost _host;
     private readonly StateDirectory _state;
+    private readonly TimeSpan _metricsLinger;
 
-    private EmbeddedSilo(IHost host, StateDirectory state)
+    private EmbeddedSilo(IHost host, StateDirectory state, TimeSpan metricsLinger)
     {
         _host = host;
         _state = state;
+        _metricsLinger = metricsLinger;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -31,14 +35,12 @@ public sealed class EmbeddedSilo : ISweepConnection
     public string Description => $"embedded silo, state in {_state.Path}";
 
     /// <summary>Starts the silo; the state directory must already be locked by this process.</summary>
-    public static async Task<EmbeddedSilo> StartAsync(StateDirectory state, TrainerSiloOptions trainer, bool verbose,
-        CancellationToken cancellation)
+    public static async Task<EmbeddedSilo> StartAsync(StateDirectory state, TrainerSiloOptions trainer, EmbeddedMetrics? metrics,
+        bool verbose, CancellationToken cancellation)
     {
         int siloPort = FreePorts.Next();
         int gatewayPort = FreePorts.Next();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        ClientLogging.Configure(builder.Logging, verbose);
-        builder.UseOrleans(silo =>
+        void ConfigureSilo(ISiloBuilder silo)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterId, clusterId: ClusterId);
             silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = System.Net.IPAddress.Loopback);
@@ -47,17 +49,52 @@ public sealed class EmbeddedSilo : ISweepConnection
             // Embedded sweeps resume through 'gridsearch resume': no reminder service, so no reminders.
             silo.AddGridSearch(trainer, new CoordinatorOptions { ReminderPeriod = null });
             silo.AddGridSearchFileStorage(state.GrainsPath);
-        });
-        var host = builder.Build();
-        await host.StartAsync(cancellation);
+        }
+
+        IHost host;
+        if (metrics is null)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            ClientLogging.Configure(builder.Logging, verbose);
+            builder.UseOrleans(ConfigureSilo);
+            host = builder.Build();
+        }
+        else
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            ClientLogging.Configure(builder.Logging, verbose);
+            builder.WebHost.UseUrls($"http://localhost:{metrics.Port}");
+            builder.Services.AddGridSearchPrometheusMetrics();
+            builder.UseOrleans(ConfigureSilo);
+            var app = builder.Build();
+            app.MapPrometheusScrapingEndpoint();
+            host = app;
+        }
+
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch (IOException error) when (metrics is not null)
+        {
+            host.Dispose();
+            throw new UserInputException($"--metrics-port {metrics.Port} cannot be used ({error.Message}); choose a free port.");
+        }
+
         state.PublishGateway(gatewayPort);
-        return new EmbeddedSilo(host, state);
+        return new EmbeddedSilo(host, state, metrics?.Linger ?? TimeSpan.Zero);
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
+            if (_metricsLinger > TimeSpan.Zero)
+            {
+                // Scrapers pull: give them a chance to see the final values before the endpoint goes away.
+                await Task.Delay(_metricsLinger);
+            }
+
             await _host.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -66,3 +103,6 @@ public sealed class EmbeddedSilo : ISweepConnection
         }
     }
 }
+
+/// <summary>Where an embedded silo serves /metrics, and how long after the sweep.</summary>
+public sealed record EmbeddedMetrics(int Port, TimeSpan Linger);

@@ -7,8 +7,8 @@ namespace GridSearch.Client.Hosting;
 public static class SweepConnections
 {
     /// <summary>Hosts the embedded silo; fails when another process already uses the state directory.</summary>
-    public static async Task<ISweepConnection> HostAsync(string statePath,
-        TrainerSiloOptions trainer, bool verbose, CancellationToken cancellation)
+    public static async Task<ISweepConnection> HostAsync(string statePath, Commands.SiloSettings settings,
+        CancellationToken cancellation)
     {
         var state = StateDirectory.Open(statePath);
         if (!state.TryLock())
@@ -22,7 +22,8 @@ public static class SweepConnections
 
         try
         {
-            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, trainer, verbose, cancellation));
+            var metrics = settings.MetricsPort is { } port ? new EmbeddedMetrics(port, TimeSpan.FromSeconds(settings.MetricsLinger)) : null;
+            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, settings.Trainer(), metrics, settings.Verbose, cancellation));
         }
         catch
         {
@@ -56,7 +57,7 @@ public static class SweepConnections
         }
 
         // Nobody hosts it: host it here, without training slots in use unless a sweep is resumed.
-        var silo = await EmbeddedSilo.StartAsync(state, new TrainerSiloOptions(), verbose, cancellation);
+        var silo = await EmbeddedSilo.StartAsync(state, new TrainerSiloOptions(), metrics: null, verbose, cancellation);
         return new OwnedConnection(state, silo);
     }
 

@@ -1,5 +1,6 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
 using GridSearch.Grains.Trials;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class SweepCoordinatorGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
+    SweepMetricsRegistry metrics,
     TimeProvider clock,
     IOptions<CoordinatorOptions> options,
     ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, ITrainerReports, IRemindable
@@ -39,12 +41,30 @@ public sealed partial class SweepCoordinatorGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (Exists)
+        {
+            metrics.Publish(Snapshot());
+        }
+
         if (Unfinished)
         {
             StartWatching();
         }
 
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Remove(SweepId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the sweep's state and publishes it to this silo's metrics.</summary>
+    private async Task SaveAsync()
+    {
+        await sweep.WriteStateAsync();
+        metrics.Publish(Snapshot());
     }
 
     public async Task<SweepStartResult> StartAsync(SweepSpec spec)
@@ -93,7 +113,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
-        await sweep.WriteStateAsync();
+        await SaveAsync();
         await grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId);
         if (options.Value.ReminderPeriod is { } period)
         {
@@ -134,7 +154,7 @@ public sealed partial class SweepCoordinatorGrain(
 
         CloseActivePeriod();
         var running = Book.Cancel(clock.GetUtcNow(), "cancelled by the user");
-        await sweep.WriteStateAsync();
+        await SaveAsync();
         foreach (var run in running)
         {
             try
@@ -271,7 +291,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             if (!replayed)
             {
-                await sweep.WriteStateAsync();
+                await SaveAsync();
             }
 
             return;
@@ -284,7 +304,7 @@ public sealed partial class SweepCoordinatorGrain(
             await winner.WriteStateAsync();
         }
 
-        await sweep.WriteStateAsync();
+        await SaveAsync();
     }
 
     public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
@@ -299,7 +319,7 @@ public sealed partial class SweepCoordinatorGrain(
             LogRunFailed(SweepId, runId, attempt, error);
         }
 
-        await sweep.WriteStateAsync();
+        await SaveAsync();
         HoldPoints.Reach("run-finished");
         await DispatchAsync();
     }
@@ -321,7 +341,7 @@ public sealed partial class SweepCoordinatorGrain(
             Book.Fail(clock.GetUtcNow(), $"testing the winner failed: {error}");
         }
 
-        await sweep.WriteStateAsync();
+        await SaveAsync();
         await FinishedAsync();
         await ClearCheckpointsAsync();
     }
@@ -354,7 +374,7 @@ public sealed partial class SweepCoordinatorGrain(
             await FinishTrainingAsync(book);
         }
 
-        await sweep.WriteStateAsync();
+        await SaveAsync();
         if (sweep.State.Status.IsFinal())
         {
             await FinishedAsync();

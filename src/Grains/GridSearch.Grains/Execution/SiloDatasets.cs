@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GridSearch.Abstractions;
+using GridSearch.Grains.Metrics;
 using GridSearch.Training.Data;
 using GridSearch.Training.Runtime;
 using GridSearch.Training.Trainer;
@@ -12,7 +13,8 @@ namespace GridSearch.Grains.Execution;
 /// The data sets this silo has decoded: one decoded copy per data root and file contents, and one tensor copy per
 /// split, shared read-only by every trial on the silo. A change to any file gives a new entry.
 /// </summary>
-public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, ILogger<SiloDatasets> logger) : IDisposable
+public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, GridSearchMetrics metrics, ILogger<SiloDatasets> logger)
+    : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DatasetLoadResult>>> _decoded = new();
     private readonly ConcurrentDictionary<(string Key, long Seed, double Train, double Validation), Lazy<Task<TrainingData>>> _prepared = new();
@@ -51,7 +53,12 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, I
 
     private DatasetLoadResult Load(string root, PreprocessingOptions preprocessing)
     {
-        var result = new DatasetLoader(preprocessing).Load(root);
+        var result = new DatasetLoader(preprocessing) { OnImageDecoded = (_, _) => metrics.ImagesDecoded(1) }.Load(root);
+        if (!result.FromCache)
+        {
+            metrics.DataSetDecoded(result.DecodeSeconds);
+        }
+
         foreach (string warning in result.Warnings)
         {
             LogWarning(warning);

@@ -20,7 +20,8 @@ public sealed partial class TrialExecutor : IDisposable
     public TrialExecutor(IOptions<TrainerSiloOptions> options, ILogger<TrialExecutor> logger)
     {
         _logger = logger;
-        Slots = options.Value.EffectiveSlots;
+        // A silo that does not train (a gateway) keeps no slot threads.
+        Slots = options.Value.Enabled ? options.Value.EffectiveSlots : 0;
         _threads = Enumerable.Range(0, Slots).Select(slot => new Thread(RunSlot)
         {
             IsBackground = true,

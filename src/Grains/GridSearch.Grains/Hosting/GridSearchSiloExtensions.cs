@@ -1,5 +1,6 @@
 using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
 using GridSearch.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class GridSearchSiloExtensions
     /// executor. Options are checked at once and every problem is reported together.
     /// </summary>
     public static ISiloBuilder AddGridSearch(this ISiloBuilder silo, TrainerSiloOptions trainer,
-        CoordinatorOptions? coordinator = null)
+        CoordinatorOptions? coordinator = null, MetricsOptions? metrics = null)
     {
         var validation = new TrainerSiloOptionsValidator().Validate(null, trainer);
         if (validation.Failed)
@@ -32,6 +33,11 @@ public static class GridSearchSiloExtensions
         var services = silo.Services;
         services.AddSingleton(Options.Create(trainer));
         services.AddSingleton(Options.Create(coordinator ?? new CoordinatorOptions()));
+        services.AddSingleton(Options.Create(metrics ?? new MetricsOptions()));
+        services.AddMetrics();
+        services.AddSingleton<SweepMetricsRegistry>();
+        services.AddSingleton<GridSearchMetrics>();
+        services.AddHostedService<MetricsStartup>();
         services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrialExecutor>();

@@ -1,4 +1,5 @@
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
 
 namespace GridSearch.Grains.Trials;
@@ -17,13 +18,14 @@ public sealed class TrialGrain(
     TrialExecutor executor,
     ITrialRunner runner,
     IGrainFactory grains,
+    GridSearchMetrics metrics,
     ILocalSiloDetails silo) : Grain, ITrialGrain
 {
     public static string Key(string sweepId, string runId) => $"{sweepId}/{runId}";
 
     public Task<string> StartAsync(TrialAssignment assignment)
     {
-        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains);
+        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Task.FromResult(silo.Name);
     }

@@ -1,5 +1,6 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
 
 namespace GridSearch.Grains.Trials;
 
@@ -8,8 +9,8 @@ namespace GridSearch.Grains.Trials;
 /// epoch store the checkpoint first and then tell the coordinator. In that order a crash between the two loses
 /// nothing: the next attempt re-reports the checkpointed epoch instead of training it again.
 /// </summary>
-internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains)
-    : ITrialProgress
+internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains,
+    GridSearchMetrics instruments) : ITrialProgress
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
@@ -48,6 +49,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
 
     public void Batch(int epoch, int batch, int samples)
     {
+        instruments.SamplesTrained(assignment.SweepId, samples);
         if (HoldPoints.Enabled)
         {
             HoldPoints.Reach($"mid-epoch:{epoch}:{batch}");
@@ -56,6 +58,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
 
     public void Epoch(EpochMetrics metrics, float[] weights)
     {
+        instruments.EpochTrained(assignment.SweepId, metrics);
         var next = new TrialCheckpoint(assignment.Attempt, metrics, weights);
         TrainerReportsCaller.Call(() => _trial.SaveCheckpointAsync(next));
         HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");

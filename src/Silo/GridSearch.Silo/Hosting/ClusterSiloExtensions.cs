@@ -4,6 +4,7 @@ using GridSearch.Grains;
 using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Hosting;
+using GridSearch.Grains.Metrics;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -26,6 +27,7 @@ public static class ClusterSiloExtensions
     {
         var trainer = configuration.GetSection(TrainerSiloOptions.Section).Get<TrainerSiloOptions>() ?? new TrainerSiloOptions();
         var coordinator = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        var metrics = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         var redis = RedisOptions(cluster);
 
         silo.Configure<ClusterOptions>(options =>
@@ -45,7 +47,7 @@ public static class ClusterSiloExtensions
         silo.UseRedisReminderService(options => options.ConfigurationOptions = redis.Clone());
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("GridSearch:Membership"));
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("GridSearch:Reminders"));
-        silo.AddGridSearch(trainer, coordinator);
+        silo.AddGridSearch(trainer, coordinator, metrics);
         return silo;
     }
 
