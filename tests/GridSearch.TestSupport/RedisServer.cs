@@ -12,9 +12,12 @@ public sealed class RedisServer : IDisposable
     private readonly string _directory;
     private ChildProcess? _process;
 
-    public RedisServer(string directory)
+    private readonly string? _password;
+
+    public RedisServer(string directory, string? password = null)
     {
         _directory = directory;
+        _password = password;
         Directory.CreateDirectory(directory);
         Port = FreePort.Next();
     }
@@ -26,8 +29,9 @@ public sealed class RedisServer : IDisposable
     public async Task StartAsync()
     {
         string binary = FindBinary();
+        string[] auth = _password is null ? [] : ["--requirepass", _password];
         _process = ChildProcess.Start("redis", binary,
-            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--save", "", "--protected-mode", "yes"]);
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--save", "", "--protected-mode", "yes", .. auth]);
         await Eventually.WaitAsync(() => Task.FromResult(CanConnect() || _process.HasExited), ok => ok, TimeSpan.FromSeconds(20),
             $"redis-server to listen on port {Port}");
         if (_process.HasExited)

@@ -9,6 +9,8 @@ var builder = WebApplication.CreateBuilder(args);
 var cluster = builder.Configuration.ReadClusterOptions();
 builder.WebHost.UseUrls($"http://0.0.0.0:{cluster.HttpPort}");
 builder.UseOrleans(silo => silo.UseGridSearchCluster(builder.Configuration, cluster));
+// Shutdown drains the trainer slots first (running epochs finish and checkpoint); give it time to.
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = builder.Configuration.DrainTimeout() + TimeSpan.FromSeconds(30));
 builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
 builder.Services.AddGridSearchPrometheusMetrics();
 

@@ -24,6 +24,30 @@ public class CommonSettings : CommandSettings
     [Description("Talk to a GridSearch cluster through this gateway (comma-separate several) instead of the local state.")]
     public string? Cluster { get; init; }
 
+    [CommandOption("--tls-certificate <PFX>")]
+    [Description("With --cluster: connect over TLS, presenting this PKCS#12 certificate (the cluster's GridSearch:Tls).")]
+    public string? TlsCertificate { get; init; }
+
+    [CommandOption("--tls-password <PASSWORD>")]
+    [Description("Password of the --tls-certificate file (also GRIDSEARCH_TLS_PASSWORD).")]
+    public string? TlsPassword { get; init; }
+
+    [CommandOption("--tls-trusted <CERT>")]
+    [Description("Certificate of the CA that signs the silos' certificates (or their shared self-signed certificate).")]
+    public string? TlsTrusted { get; init; }
+
+    public GridSearch.Grains.Hosting.TlsSettings Tls() => new()
+    {
+        CertificatePath = TlsCertificate,
+        CertificatePassword = TlsPassword ?? Environment.GetEnvironmentVariable("GRIDSEARCH_TLS_PASSWORD"),
+        TrustedCertificatePath = TlsTrusted,
+    };
+
+    [CommandOption("--connect-timeout <SECONDS>")]
+    [Description("With --cluster: give up connecting after this long. Default: 30.")]
+    [DefaultValue(30)]
+    public int ConnectTimeout { get; init; } = 30;
+
     [CommandOption("--cluster-id <ID>")]
     [Description("The cluster's id (GridSearch:Cluster:ClusterId on the silos). Default: gridsearch.")]
     [DefaultValue("gridsearch")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using GridSearch.Grains.Hosting;
 using Orleans.Configuration;
 
 namespace GridSearch.Client.Hosting;
@@ -25,9 +26,10 @@ public sealed class GatewayClient : ISweepConnection
         ConnectAsync(client => client.UseLocalhostClustering(gatewayPort, clusterId, clusterId), description, verbose, cancellation);
 
     /// <summary>Connects to a cluster through its gateways; fails with a message naming them when none answers.</summary>
-    public static async Task<GatewayClient> ConnectClusterAsync(string gateways, string clusterId, bool verbose,
-        CancellationToken cancellation)
+    public static async Task<GatewayClient> ConnectClusterAsync(string gateways, string clusterId, TlsSettings tls, TimeSpan timeout,
+        bool verbose, CancellationToken cancellation)
     {
+        var certificate = tls.Enabled ? LoadCertificate(tls) : null;
         var endpoints = ClusterAddress.Parse(gateways);
         string description = $"cluster '{clusterId}' through {gateways}";
         try
@@ -35,17 +37,40 @@ public sealed class GatewayClient : ISweepConnection
             return await ConnectAsync(client =>
             {
                 client.UseStaticClustering(endpoints);
+                if (certificate is not null)
+                {
+                    client.UseTls(certificate, ClusterTls.Configure(tls));
+                }
+
                 client.Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
                     options.ServiceId = clusterId;
                 });
-            }, description, verbose, cancellation);
+            }, description, verbose, cancellation).WaitAsync(timeout, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            throw new UserInputException($"Cannot reach the GridSearch {description} within {timeout.TotalSeconds:F0} s. Check the gateway " +
+                                         "address (a silo's GatewayPort, 30000 by default), --cluster-id, and TLS (--tls-certificate) " +
+                                         "when the cluster requires it.");
         }
         catch (Exception error) when (error is not OperationCanceledException and not UserInputException)
         {
             throw new UserInputException($"Cannot reach the GridSearch {description}: {error.Message} Check the gateway address " +
                                          "(a silo's GatewayPort, 30000 by default) and --cluster-id.");
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(TlsSettings tls)
+    {
+        try
+        {
+            return ClusterTls.LoadCertificate(tls);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new UserInputException(error.Message.Replace("TLS certificate", "--tls-certificate", StringComparison.Ordinal));
         }
     }
 

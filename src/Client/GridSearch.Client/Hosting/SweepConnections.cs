@@ -41,7 +41,8 @@ public static class SweepConnections
     {
         if (!string.IsNullOrWhiteSpace(settings.Cluster))
         {
-            return await GatewayClient.ConnectClusterAsync(settings.Cluster, settings.ClusterId, settings.Verbose, cancellation);
+            return await GatewayClient.ConnectClusterAsync(settings.Cluster, settings.ClusterId, settings.Tls(),
+                TimeSpan.FromSeconds(Math.Max(1, settings.ConnectTimeout)), settings.Verbose, cancellation);
         }
 
         string statePath = StateLocation.Resolve(settings.State);

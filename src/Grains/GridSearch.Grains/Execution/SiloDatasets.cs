@@ -24,6 +24,7 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     public async Task<(DatasetLoadResult Loaded, TrainingData Data)> PrepareAsync(DataRequest request)
     {
+        DataRootPolicy.Check(request.Root, options.Value.DataRoots);
         var preprocessing = Preprocessing(request);
         // Scanning is cheap (a directory listing); it makes the key notice changed files between sweeps.
         string key = request.Root + "|" + DatasetCacheKey.Compute(ImageFolderScanner.Scan(request.Root), preprocessing);

@@ -22,6 +22,15 @@ public sealed class TrainerSiloOptions
     /// <summary>Where decoded data sets are cached; empty disables the cache.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// Folders this silo may read data sets from; a sweep naming a path outside them fails. Empty allows any path
+    /// (embedded mode, where the user owns the machine).
+    /// </summary>
+    public List<string> DataRoots { get; set; } = [];
+
+    /// <summary>On shutdown, how long running trials may take to finish their current epoch and checkpoint it.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public int EffectiveSlots => Slots > 0 ? Slots : Math.Max(1, Environment.ProcessorCount);
 
     public int EffectiveThreadsPerSlot => ThreadsPerSlot > 0
@@ -49,6 +58,16 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         if (device is not ("auto" or "cpu") && !device.StartsWith("cuda", StringComparison.Ordinal))
         {
             problems.Add($"{TrainerSiloOptions.Section}:Device is '{options.Device}'; use auto, cpu or cuda[:N].");
+        }
+
+        foreach (string root in options.DataRoots.Where(r => !Path.IsPathFullyQualified(r)))
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:DataRoots entry '{root}' must be an absolute path.");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:DrainTimeout is negative.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

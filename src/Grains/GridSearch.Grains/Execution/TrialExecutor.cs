@@ -39,6 +39,30 @@ public sealed partial class TrialExecutor : IDisposable
 
     public int Queued => _queue.Count;
 
+    /// <summary>Set when the silo shuts down: running trials stop after their current epoch, queued ones give way.</summary>
+    public bool Draining { get; private set; }
+
+    /// <summary>
+    /// Lets running trials finish and checkpoint their current epoch, then cancels whatever still runs after
+    /// <paramref name="timeout"/> (it resumes elsewhere from its last checkpoint).
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        Draining = true;
+        var deadline = DateTime.UtcNow + timeout;
+        while ((Busy > 0 || Queued > 0) && DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+
+        foreach (var item in _active.Values)
+        {
+            item.Cancellation.Cancel();
+        }
+
+        LogDrained(Busy);
+    }
+
     /// <summary>
     /// Queues work under a key and attempt number; it replaces (cancels) earlier work with the same key, and
     /// <see cref="Cancel"/> with the key cancels it, queued or running.
@@ -112,6 +136,9 @@ public sealed partial class TrialExecutor : IDisposable
 
         _shutdown.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trainer slots drained for shutdown ({Busy} still stopping)")]
+    private partial void LogDrained(int busy);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Trainer slot work {Key} failed unexpectedly")]
     private partial void LogUnhandled(string key, Exception error);

@@ -41,6 +41,7 @@ public static class GridSearchSiloExtensions
         services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrialExecutor>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();
         services.AddSingleton<SiloDatasets>();
         services.TryAddSingleton<ITrialRunner, TorchTrialRunner>();
         return silo;

@@ -25,7 +25,14 @@ public sealed class TrialGrain(
 
     public Task<string> StartAsync(TrialAssignment assignment)
     {
-        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics);
+        if (executor.Draining)
+        {
+            // Let the next dispatch activate this run on a trainer that is staying.
+            DeactivateOnIdle();
+            throw new SiloDrainingException();
+        }
+
+        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics, () => executor.Draining);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Task.FromResult(silo.Name);
     }

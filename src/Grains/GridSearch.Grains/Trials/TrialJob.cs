@@ -10,7 +10,7 @@ namespace GridSearch.Grains.Trials;
 /// nothing: the next attempt re-reports the checkpointed epoch instead of training it again.
 /// </summary>
 internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains,
-    GridSearchMetrics instruments) : ITrialProgress
+    GridSearchMetrics instruments, Func<bool> draining) : ITrialProgress
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
@@ -21,6 +21,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         string? error = null;
         try
         {
+            ThrowIfDraining();
             TrialCheckpoint? start = Usable(checkpoint);
             if (start is not null && start.Epoch > assignment.RecordedEpochs)
             {
@@ -34,8 +35,10 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
 
             outcome = RunOutcome.Completed;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception stopped) when (stopped is SiloDrainingException
+                                        || (stopped is OperationCanceledException && cancellation.IsCancellationRequested))
         {
+            // Cancelled by the user, or this silo is shutting down: the coordinator tells the two apart.
             outcome = RunOutcome.Cancelled;
         }
         catch (Exception failure)
@@ -63,6 +66,16 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         TrainerReportsCaller.Call(() => _trial.SaveCheckpointAsync(next));
         HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
         TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
+        ThrowIfDraining();
+    }
+
+    // Checked at epoch boundaries only, so a shutting-down silo hands over runs with their last epoch checkpointed.
+    private void ThrowIfDraining()
+    {
+        if (draining())
+        {
+            throw new SiloDrainingException();
+        }
     }
 
     // A checkpoint ahead of what the coordinator recorded by more than one epoch cannot come from this protocol;

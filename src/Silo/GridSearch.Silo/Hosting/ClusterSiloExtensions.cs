@@ -23,6 +23,9 @@ public static class ClusterSiloExtensions
         return options;
     }
 
+    public static TimeSpan DrainTimeout(this IConfiguration configuration) =>
+        (configuration.GetSection(TrainerSiloOptions.Section).Get<TrainerSiloOptions>() ?? new TrainerSiloOptions()).DrainTimeout;
+
     public static ISiloBuilder UseGridSearchCluster(this ISiloBuilder silo, IConfiguration configuration, ClusterHostOptions cluster)
     {
         var trainer = configuration.GetSection(TrainerSiloOptions.Section).Get<TrainerSiloOptions>() ?? new TrainerSiloOptions();
@@ -48,6 +51,12 @@ public static class ClusterSiloExtensions
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("GridSearch:Membership"));
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("GridSearch:Reminders"));
         silo.AddGridSearch(trainer, coordinator, metrics);
+        var tls = configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings();
+        if (tls.Enabled)
+        {
+            silo.UseTls(ClusterTls.LoadCertificate(tls), ClusterTls.Configure(tls));
+        }
+
         return silo;
     }
 

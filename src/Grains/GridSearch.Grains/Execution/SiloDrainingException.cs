@@ -1,0 +1,5 @@
+namespace GridSearch.Grains.Execution;
+
+/// <summary>This trainer silo is shutting down; its work moves to another trainer.</summary>
+[GenerateSerializer, Alias("gridsearch.SiloDrainingException")]
+public sealed class SiloDrainingException() : Exception("this trainer silo is shutting down; the run moves to another trainer");
