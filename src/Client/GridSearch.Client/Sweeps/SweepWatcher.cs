@@ -10,6 +10,10 @@ namespace GridSearch.Client.Sweeps;
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    // A silo that dies takes its coordinators along until the cluster notices (seconds to a minute); keep asking.
+    private static readonly TimeSpan OutageTolerance = TimeSpan.FromMinutes(3);
+    private DateTimeOffset? _unreachableSince;
     private readonly Dictionary<string, int> _epochsShown = new();
     private readonly Dictionary<string, TrialStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
@@ -19,8 +23,14 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         bool cancelling = false;
         while (true)
         {
-            var sweep = await coordinator.GetSnapshotAsync()
+            var sweep = await SnapshotOrNullWhileUnreachableAsync()
                         ?? throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
+            if (ReferenceEquals(sweep, Unreachable))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                continue;
+            }
+
             Show(sweep);
             if (sweep.Status.IsFinal())
             {
@@ -43,6 +53,31 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             {
                 // Handled at the top of the loop: cancel the sweep, then keep watching until it has stopped.
             }
+        }
+    }
+
+    private static readonly SweepSnapshot Unreachable = new("", SweepStatus.Pending, new SweepSpec(), null, [], null, null,
+        new SweepTimings(0, 0, 0, 0), null, default, null);
+
+    private async Task<SweepSnapshot?> SnapshotOrNullWhileUnreachableAsync()
+    {
+        try
+        {
+            var sweep = await coordinator.GetSnapshotAsync();
+            _unreachableSince = null;
+            return sweep;
+        }
+        catch (Exception error) when (error is OrleansException or TimeoutException)
+        {
+            var now = DateTimeOffset.UtcNow;
+            _unreachableSince ??= now;
+            if (now - _unreachableSince > OutageTolerance)
+            {
+                throw;
+            }
+
+            output.Warn($"the sweep's coordinator is unreachable ({error.GetType().Name}); retrying while the cluster recovers");
+            return Unreachable;
         }
     }
 

@@ -12,6 +12,14 @@ public sealed class CoordinatorOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Progress (recorded epochs, dispatched and finished trials) is written at most this often, so a sweep of
+    /// thousands of trials does not rewrite its state for every report. Nothing is lost in between: each trial's
+    /// checkpoint holds its epochs, and a resumed coordinator catches up from them. Starts, the winner's weights and
+    /// the end of a sweep are written at once.
+    /// </summary>
+    public TimeSpan ProgressWriteInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Period of the durable reminder each unfinished sweep keeps: after a whole-cluster restart it reactivates the
     /// coordinator, which then resumes the sweep by itself. Null turns reminders off (embedded mode, where
     /// <c>gridsearch resume</c> continues a sweep and no reminder service runs).

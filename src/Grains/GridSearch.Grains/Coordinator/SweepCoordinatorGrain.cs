@@ -15,6 +15,7 @@ namespace GridSearch.Grains.Coordinator;
 /// sweep is unfinished a timer checks that running trials still have a live trainer, and a durable reminder brings
 /// the coordinator back after a whole-cluster restart, so the sweep resumes by itself.
 /// </summary>
+[PreferNonTrainer]
 public sealed partial class SweepCoordinatorGrain(
     [PersistentState("sweep", GridSearchStorage.Name)] IPersistentState<SweepState> sweep,
     [PersistentState("winner", GridSearchStorage.Name)] IPersistentState<WinnerState> winner,
@@ -30,6 +31,7 @@ public sealed partial class SweepCoordinatorGrain(
     private SweepSpec? _validating;
     private DateTimeOffset? _activeSince;
     private IGrainTimer? _reconcileTimer;
+    private IGrainTimer? _pendingWrite;
 
     private string SweepId => this.GetPrimaryKeyString();
 
@@ -43,6 +45,7 @@ public sealed partial class SweepCoordinatorGrain(
     {
         if (Exists)
         {
+            AdoptWinnersBest();
             metrics.Publish(Snapshot());
         }
 
@@ -54,17 +57,52 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Remove(SweepId);
+        if (_pendingWrite is not null)
+        {
+            await SaveAsync();
+        }
+    }
+
+    /// <summary>Writes the sweep's state now and publishes it to this silo's metrics.</summary>
+    private async Task SaveAsync()
+    {
+        _pendingWrite?.Dispose();
+        _pendingWrite = null;
+        await sweep.WriteStateAsync();
+        metrics.Publish(Snapshot());
+    }
+
+    /// <summary>
+    /// Records progress: published at once, written within <see cref="CoordinatorOptions.ProgressWriteInterval"/>.
+    /// A crash in between loses nothing that the trials' checkpoints cannot replay.
+    /// </summary>
+    private Task SaveSoonAsync()
+    {
+        var interval = options.Value.ProgressWriteInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return SaveAsync();
+        }
+
+        metrics.Publish(Snapshot());
+        _pendingWrite ??= this.RegisterGrainTimer(_ => SaveAsync(), interval, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
-    /// <summary>Writes the sweep's state and publishes it to this silo's metrics.</summary>
-    private async Task SaveAsync()
+    /// <summary>
+    /// The winner's state is written at once and the sweep's lazily, so after a crash the winner may name a newer
+    /// best than the sweep state does; the winner's is the true one.
+    /// </summary>
+    private void AdoptWinnersBest()
     {
-        await sweep.WriteStateAsync();
-        metrics.Publish(Snapshot());
+        if (winner.State.Best is { } best && best != sweep.State.Best)
+        {
+            sweep.State.Best = best;
+            sweep.State.BestGridIndex = sweep.State.Trials.FindIndex(t => t.Id == best.TrialId);
+        }
     }
 
     public async Task<SweepStartResult> StartAsync(SweepSpec spec)
@@ -291,20 +329,28 @@ public sealed partial class SweepCoordinatorGrain(
         {
             if (!replayed)
             {
-                await SaveAsync();
+                await SaveSoonAsync();
             }
 
             return;
         }
 
-        // The winner's weights are written before the state that names it, so the named best always has weights.
+        // The winner's weights are written at once and before the state that names it, so the named best always
+        // has weights, even after a crash.
         if (outcome == EpochRecordOutcome.RecordedNewBest)
         {
-            winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights };
-            await winner.WriteStateAsync();
+            if (weights.Length == 0)
+            {
+                LogReplayedBestWithoutWeights(SweepId, runId, metrics.Epoch);
+            }
+            else
+            {
+                winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights };
+                await winner.WriteStateAsync();
+            }
         }
 
-        await SaveAsync();
+        await SaveSoonAsync();
     }
 
     public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
@@ -319,7 +365,7 @@ public sealed partial class SweepCoordinatorGrain(
             LogRunFailed(SweepId, runId, attempt, error);
         }
 
-        await SaveAsync();
+        await SaveSoonAsync();
         HoldPoints.Reach("run-finished");
         await DispatchAsync();
     }
@@ -374,7 +420,15 @@ public sealed partial class SweepCoordinatorGrain(
             await FinishTrainingAsync(book);
         }
 
-        await SaveAsync();
+        if (sweep.State.Status == SweepStatus.Running)
+        {
+            await SaveSoonAsync();
+        }
+        else
+        {
+            await SaveAsync();
+        }
+
         if (sweep.State.Status.IsFinal())
         {
             await FinishedAsync();
@@ -464,6 +518,9 @@ public sealed partial class SweepCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: run {RunId} attempt {Attempt} is no longer on its trainer ({Silo}); it goes back to the queue and resumes from its checkpoint")]
     private partial void LogRequeued(string sweepId, string runId, int attempt, string? silo);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {SweepId}: replayed epoch {Epoch} of run {RunId} became the best without weights; the winner's weights are not updated")]
+    private partial void LogReplayedBestWithoutWeights(string sweepId, string runId, int epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: could not ask where run {RunId} stands; asking again later")]
     private partial void LogUnreachable(string sweepId, string runId, Exception error);

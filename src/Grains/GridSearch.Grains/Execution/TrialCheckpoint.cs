@@ -2,12 +2,18 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Grains.Execution;
 
-/// <summary>A run's last completed epoch: its metrics and the weights after it.</summary>
+/// <summary>
+/// A run's progress: the weights after its last completed epoch and the metrics of every epoch so far. The trial's
+/// checkpoint is the source of truth for its run; the coordinator's view may lag behind it (it is written lazily)
+/// and catches up by replaying the history.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialCheckpoint")]
 public sealed record TrialCheckpoint(
     [property: Id(0)] int Attempt,
-    [property: Id(1)] EpochMetrics Metrics,
+    [property: Id(1)] EpochMetrics[] History,
     [property: Id(2)] float[] Weights)
 {
-    public int Epoch => Metrics.Epoch;
+    public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
+
+    public EpochMetrics Metrics => History[^1];
 }

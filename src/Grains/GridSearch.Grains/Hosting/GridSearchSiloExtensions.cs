@@ -39,6 +39,7 @@ public static class GridSearchSiloExtensions
         services.AddSingleton<GridSearchMetrics>();
         services.AddHostedService<MetricsStartup>();
         services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
+        services.AddPlacementFilter<PreferNonTrainerPlacementFilter, PreferNonTrainerPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrialExecutor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();

@@ -23,3 +23,25 @@ public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata) : 
         IEnumerable<SiloAddress> silos) =>
         silos.Where(silo => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(silo)));
 }
+
+/// <summary>
+/// Prefers silos that do not train (gateways) for bookkeeping grains such as coordinators: GPU nodes are the ones
+/// most often pre-empted, and bookkeeping should not compete with training. Falls back to any silo.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PreferNonTrainerAttribute() : PlacementFilterAttribute(new PreferNonTrainerPlacementFilter());
+
+/// <summary>The strategy half of <see cref="PreferNonTrainerAttribute"/>.</summary>
+public sealed class PreferNonTrainerPlacementFilter() : PlacementFilterStrategy(order: 0);
+
+/// <summary>Keeps the non-trainer candidates when there are any.</summary>
+public sealed class PreferNonTrainerPlacementDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
+{
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target,
+        IEnumerable<SiloAddress> silos)
+    {
+        var candidates = silos.ToList();
+        var gateways = candidates.Where(silo => !TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(silo))).ToList();
+        return gateways.Count > 0 ? gateways : candidates;
+    }
+}

@@ -10,6 +10,7 @@ public sealed class SweepRegistryState
 }
 
 /// <inheritdoc cref="ISweepRegistryGrain"/>
+[GridSearch.Grains.Placement.PreferNonTrainer]
 public sealed class SweepRegistryGrain(
     [PersistentState("registry", GridSearchStorage.Name)] IPersistentState<SweepRegistryState> state) : Grain, ISweepRegistryGrain
 {

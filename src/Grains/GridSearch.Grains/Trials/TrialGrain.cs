@@ -32,6 +32,11 @@ public sealed class TrialGrain(
             throw new SiloDrainingException();
         }
 
+        if (executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
+        {
+            return Task.FromResult(silo.Name); // already queued or running here: a repeated dispatch changes nothing
+        }
+
         var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics, () => executor.Draining);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Task.FromResult(silo.Name);

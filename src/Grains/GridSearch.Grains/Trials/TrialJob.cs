@@ -14,6 +14,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
+    private readonly List<EpochMetrics> _history = [];
 
     public void Run(CancellationToken cancellation)
     {
@@ -23,10 +24,14 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         {
             ThrowIfDraining();
             TrialCheckpoint? start = Usable(checkpoint);
-            if (start is not null && start.Epoch > assignment.RecordedEpochs)
+            foreach (var epoch in start?.History.Where(e => e.Epoch > assignment.RecordedEpochs) ?? [])
             {
-                TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, start.Metrics, start.Weights, replayed: true));
+                // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again.
+                float[] weights = epoch.Epoch == start!.Epoch ? start.Weights : [];
+                TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true));
             }
+
+            _history.AddRange(start?.History ?? []);
 
             if (start is null || start.Epoch < assignment.Epochs)
             {
@@ -62,7 +67,8 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     public void Epoch(EpochMetrics metrics, float[] weights)
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
-        var next = new TrialCheckpoint(assignment.Attempt, metrics, weights);
+        _history.Add(metrics);
+        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights);
         TrainerReportsCaller.Call(() => _trial.SaveCheckpointAsync(next));
         HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
         TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
@@ -78,10 +84,10 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         }
     }
 
-    // A checkpoint ahead of what the coordinator recorded by more than one epoch cannot come from this protocol;
-    // starting over is then the safe choice.
+    // A checkpoint belongs to this run when its history is the run's epochs 1..E in order, E within the run.
     private TrialCheckpoint? Usable(TrialCheckpoint? candidate) =>
-        candidate is not null && candidate.Epoch <= assignment.Epochs && candidate.Epoch <= assignment.RecordedEpochs + 1
+        candidate is { History.Length: > 0 } && candidate.Epoch <= assignment.Epochs
+        && candidate.History.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, candidate.History.Length))
             ? candidate
             : null;
 
