@@ -84,6 +84,7 @@ public sealed class RunCommandTests : IDisposable
             foreach (var trial in node["trials"]!.AsArray())
             {
                 trial!.AsObject().Remove("seconds");
+                trial.AsObject().Remove("wallSeconds");
             }
 
             return node.ToJsonString();

@@ -10,7 +10,8 @@ public sealed record TrialSnapshot(
     [property: Id(4)] int Attempts,
     [property: Id(5)] string? Silo,
     [property: Id(6)] string? Error,
-    [property: Id(7)] double Seconds)
+    [property: Id(7)] double Seconds,
+    [property: Id(8)] double WallSeconds = 0)
 {
     /// <summary>The 1-based epoch with the highest validation accuracy (earliest on ties), or 0 before the first.</summary>
     public int BestEpoch => Epochs.Length == 0

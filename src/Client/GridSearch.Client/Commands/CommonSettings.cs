@@ -89,6 +89,10 @@ public class SiloSettings : CommonSettings
     [DefaultValue(0)]
     public int MetricsLinger { get; init; }
 
+    [CommandOption("--simulate-training <MS>")]
+    [Description("Benchmarking aid: trials do not train but wait MS milliseconds each and report synthetic epochs.")]
+    public int? SimulateTrainingMs { get; init; }
+
     public string? CacheDirectory =>
         NoCache ? null : Path.GetFullPath(string.IsNullOrWhiteSpace(CacheDir) ? CacheLocation.Default() : CacheDir);
 
@@ -98,6 +102,7 @@ public class SiloSettings : CommonSettings
         ThreadsPerSlot = Threads,
         Device = Device,
         CacheDirectory = CacheDirectory,
+        SimulatedTrialDuration = SimulateTrainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
     };
 
     public override Spectre.Console.ValidationResult Validate()

@@ -28,7 +28,7 @@ public sealed record ResultsDocument(
         sweep.Trials.Select(t => new TrialDocument(t.TrialId, t.Parameters.LearningRate, t.Parameters.BatchSize,
             t.Parameters.Epochs, t.Status.ToString(), t.Epochs.Select(e => e.TrainLoss).ToArray(),
             t.Epochs.Select(e => e.ValidationAccuracy).ToArray(), t.BestEpoch == 0 ? null : t.BestEpoch,
-            t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error)).ToArray(),
+            t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)).ToArray(),
         sweep.Best is { } b
             ? new BestDocument(b.TrialId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
             : null,
@@ -53,7 +53,8 @@ public sealed record TrialDocument(
     double? BestValAccuracy,
     double Seconds,
     string? Silo,
-    string? Error);
+    string? Error,
+    double WallSeconds);
 
 public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy);
 

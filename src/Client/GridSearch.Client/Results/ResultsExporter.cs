@@ -37,7 +37,8 @@ public static class ResultsExporter
         Add(ResultsJson, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ResultsDocument.From(sweep), Json.Options) + "\n"));
         Add(ResultsCsvFile, path => AtomicFile.WriteAllText(path, ResultsCsv.Render(sweep)));
         Add(CurvesPng, path => AtomicFile.Write(path, stream => stream.Write(CurvesPlot.RenderPng(sweep))));
-        if (winner is not null)
+        // Simulated sweeps (--simulate-training) have no real model to save.
+        if (winner is { Values.Length: > 1 })
         {
             var weights = new ModelWeights(winner.Values);
             Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path));

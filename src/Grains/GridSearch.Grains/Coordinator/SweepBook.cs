@@ -45,7 +45,7 @@ public sealed class SweepBook(SweepState state)
     }
 
     /// <summary>Claims pending runs, in grid order, up to <paramref name="capacity"/> running at once.</summary>
-    public IReadOnlyList<RunRecord> ClaimRuns(int capacity)
+    public IReadOnlyList<RunRecord> ClaimRuns(int capacity, DateTimeOffset? now = null)
     {
         if (state.Status != SweepStatus.Running)
         {
@@ -58,6 +58,8 @@ public sealed class SweepBook(SweepState state)
         {
             run.MoveTo(TrialStatus.Running);
             run.Attempts++;
+            run.StartedAt = now;
+            run.FinishedAt = null;
             foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Pending))
             {
                 cell.MoveTo(TrialStatus.Running);
@@ -133,7 +135,7 @@ public sealed class SweepBook(SweepState state)
     }
 
     /// <summary>Applies the end of a run; stale reports (an older attempt) change nothing.</summary>
-    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error)
+    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null)
     {
         var run = state.Runs.FirstOrDefault(r => r.Id == runId);
         if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt)
@@ -141,6 +143,7 @@ public sealed class SweepBook(SweepState state)
             return false;
         }
 
+        run.FinishedAt = now;
         switch (outcome)
         {
             case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
@@ -270,16 +273,20 @@ public sealed class SweepBook(SweepState state)
 
     public IEnumerable<TrialRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
 
-    public SweepSnapshot Snapshot(string sweepId, double totalSeconds) => new(
+    public SweepSnapshot Snapshot(string sweepId, double totalSeconds)
+    {
+        var runs = state.Runs.ToDictionary(r => r.Id);
+        return new SweepSnapshot(
         sweepId,
         state.Status,
         Spec,
         state.Dataset,
         state.Trials.Select(t =>
         {
-            var run = state.Runs.First(r => r.Id == t.RunId);
+            var run = runs[t.RunId];
+            double wall = run is { StartedAt: { } started, FinishedAt: { } finished } ? (finished - started).TotalSeconds : 0;
             return new TrialSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
-                t.Error, t.Epochs.Sum(e => e.Seconds));
+                t.Error, t.Epochs.Sum(e => e.Seconds), wall);
         }).ToArray(),
         state.Best,
         state.TestAccuracy,
@@ -287,6 +294,7 @@ public sealed class SweepBook(SweepState state)
         state.Message,
         state.CreatedAt,
         state.FinishedAt);
+    }
 }
 
 /// <summary>What an epoch report did.</summary>

@@ -76,8 +76,8 @@ public sealed partial class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// Records progress: published at once, written within <see cref="CoordinatorOptions.ProgressWriteInterval"/>.
-    /// A crash in between loses nothing that the trials' checkpoints cannot replay.
+    /// Records progress: written (and published to metrics) within <see cref="CoordinatorOptions.ProgressWriteInterval"/>;
+    /// status queries see it at once. A crash in between loses nothing that the trials' checkpoints cannot replay.
     /// </summary>
     private Task SaveSoonAsync()
     {
@@ -87,7 +87,6 @@ public sealed partial class SweepCoordinatorGrain(
             return SaveAsync();
         }
 
-        metrics.Publish(Snapshot());
         _pendingWrite ??= this.RegisterGrainTimer(_ => SaveAsync(), interval, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
@@ -355,7 +354,7 @@ public sealed partial class SweepCoordinatorGrain(
 
     public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
     {
-        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error))
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow()))
         {
             return;
         }
@@ -396,7 +395,7 @@ public sealed partial class SweepCoordinatorGrain(
     private async Task DispatchAsync()
     {
         var book = Book;
-        foreach (var run in book.ClaimRuns(Capacity()))
+        foreach (var run in book.ClaimRuns(Capacity(), clock.GetUtcNow()))
         {
             try
             {

@@ -87,6 +87,11 @@ public sealed class RunRecord
 
     /// <summary>Times the run could not be handed to a trainer at all (a silo that just died, say).</summary>
     [Id(11)] public int DispatchFailures { get; set; }
+
+    /// <summary>When the latest attempt was handed to a trainer, and when the run ended.</summary>
+    [Id(12)] public DateTimeOffset? StartedAt { get; set; }
+
+    [Id(13)] public DateTimeOffset? FinishedAt { get; set; }
 }
 
 /// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>

@@ -28,6 +28,12 @@ public sealed class TrainerSiloOptions
     /// </summary>
     public List<string> DataRoots { get; set; } = [];
 
+    /// <summary>
+    /// When set, trials do not train: each waits this long and reports synthetic epochs (for measuring orchestration
+    /// overhead; see bench/).
+    /// </summary>
+    public TimeSpan? SimulatedTrialDuration { get; set; }
+
     /// <summary>On shutdown, how long running trials may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -50,7 +50,7 @@ public sealed partial class TrialExecutor : IDisposable
     {
         Draining = true;
         var deadline = DateTime.UtcNow + timeout;
-        while ((Busy > 0 || Queued > 0) && DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
+        while (!_active.IsEmpty && DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
         }
@@ -67,7 +67,11 @@ public sealed partial class TrialExecutor : IDisposable
     /// Queues work under a key and attempt number; it replaces (cancels) earlier work with the same key, and
     /// <see cref="Cancel"/> with the key cancels it, queued or running.
     /// </summary>
-    public void Submit(string key, int attempt, Action<CancellationToken> work)
+    /// <param name="work">
+    /// Runs on a slot thread; the task it returns is work that finishes without the slot (reports in flight). The
+    /// key stays active until that task completes, but the slot takes its next work at once.
+    /// </param>
+    public void Submit(string key, int attempt, Func<CancellationToken, Task> work)
     {
         var item = new SlotWork(key, attempt, work, CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
         if (_active.TryRemove(key, out var previous))
@@ -103,21 +107,31 @@ public sealed partial class TrialExecutor : IDisposable
             {
 
                 Interlocked.Increment(ref _busy);
+                Task trailing;
                 try
                 {
-                    item.Work(item.Cancellation.Token);
+                    trailing = item.Work(item.Cancellation.Token);
                 }
                 catch (Exception error)
                 {
-                    // Work reports its own failures; anything reaching here is a bug worth a log line, not a dead slot.
-                    LogUnhandled(item.Key, error);
+                    trailing = Task.FromException(error);
                 }
                 finally
                 {
                     Interlocked.Decrement(ref _busy);
+                }
+
+                _ = trailing.ContinueWith(done =>
+                {
+                    if (done.Exception is { } error)
+                    {
+                        // Work reports its own failures; anything reaching here is a bug worth a log line, not a dead slot.
+                        LogUnhandled(item.Key, error);
+                    }
+
                     _active.TryRemove(new KeyValuePair<string, SlotWork>(item.Key, item));
                     item.Cancellation.Dispose();
-                }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -143,5 +157,5 @@ public sealed partial class TrialExecutor : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Trainer slot work {Key} failed unexpectedly")]
     private partial void LogUnhandled(string key, Exception error);
 
-    private sealed record SlotWork(string Key, int Attempt, Action<CancellationToken> Work, CancellationTokenSource Cancellation);
+    private sealed record SlotWork(string Key, int Attempt, Func<CancellationToken, Task> Work, CancellationTokenSource Cancellation);
 }

@@ -44,7 +44,14 @@ public static class GridSearchSiloExtensions
         services.AddSingleton<TrialExecutor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();
         services.AddSingleton<SiloDatasets>();
-        services.TryAddSingleton<ITrialRunner, TorchTrialRunner>();
+        if (trainer.SimulatedTrialDuration is not null)
+        {
+            services.TryAddSingleton<ITrialRunner, SimulatedTrialRunner>();
+        }
+        else
+        {
+            services.TryAddSingleton<ITrialRunner, TorchTrialRunner>();
+        }
         return silo;
     }
 

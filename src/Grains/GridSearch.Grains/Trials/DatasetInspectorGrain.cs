@@ -34,7 +34,7 @@ public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner,
                 error = failure.Message;
             }
 
-            TrainerReportsCaller.Call(() => reports.RecordTestResultAsync(accuracy, error));
+            return TrainerReportsCaller.CallAsync(() => reports.RecordTestResultAsync(accuracy, error));
         });
         return Task.CompletedTask;
     }

@@ -1,8 +1,8 @@
 namespace GridSearch.Grains.Trials;
 
 /// <summary>
-/// Makes grain calls from a trainer slot's thread. Reports must not be lost to a brief outage (the coordinator's
-/// silo restarting, say), so each is retried a few times before the failure is passed on.
+/// Makes grain calls from trainer slots. Reports must not be lost to a brief outage (the coordinator's silo
+/// restarting, say), so each is retried a few times before the failure is passed on.
 /// </summary>
 internal static class TrainerReportsCaller
 {
@@ -22,6 +22,22 @@ internal static class TrainerReportsCaller
             {
                 // A dedicated slot thread, never a grain turn: blocking here stalls only this run.
                 Thread.Sleep(Backoff[attempt]);
+            }
+        }
+    }
+
+    public static async Task CallAsync(Func<Task> call)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (Exception error) when (attempt < Backoff.Length && error is TimeoutException or OrleansException)
+            {
+                await Task.Delay(Backoff[attempt]);
             }
         }
     }

@@ -7,7 +7,9 @@ namespace GridSearch.Grains.Trials;
 /// <summary>
 /// The work a trainer slot does for one run: resume from the checkpoint when there is one, train, and after each
 /// epoch store the checkpoint first and then tell the coordinator. In that order a crash between the two loses
-/// nothing: the next attempt re-reports the checkpointed epoch instead of training it again.
+/// nothing: the next attempt re-reports the checkpointed epoch instead of training it again. Reports go out in
+/// order but off the slot's thread: the next epoch trains while the last one's checkpoint is written, with at most
+/// one epoch's reports in flight, and the slot moves to its next run while the final report is delivered.
 /// </summary>
 internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains,
     GridSearchMetrics instruments, Func<bool> draining) : ITrialProgress
@@ -15,8 +17,10 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
     private readonly List<EpochMetrics> _history = [];
+    private Task _reporting = Task.CompletedTask;
 
-    public void Run(CancellationToken cancellation)
+    /// <summary>Trains on the calling slot thread; the returned task completes when every report is delivered.</summary>
+    public Task Run(CancellationToken cancellation)
     {
         RunOutcome outcome;
         string? error = null;
@@ -28,7 +32,8 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             {
                 // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again.
                 float[] weights = epoch.Epoch == start!.Epoch ? start.Weights : [];
-                TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true));
+                Report(() => TrainerReportsCaller.CallAsync(() =>
+                    _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true)));
             }
 
             _history.AddRange(start?.History ?? []);
@@ -52,7 +57,29 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             error = Describe(failure);
         }
 
-        TrainerReportsCaller.Call(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
+        return FinishAsync(_reporting, outcome, error);
+    }
+
+    private async Task FinishAsync(Task reporting, RunOutcome outcome, string? error)
+    {
+        try
+        {
+            await reporting;
+        }
+        catch (Exception lost)
+        {
+            // The coordinator will find the run gone and replay it from the checkpoint; nothing trained is lost.
+            error ??= $"a progress report was lost: {lost.Message}";
+        }
+
+        await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
+    }
+
+    /// <summary>Waits for the previous epoch's reports (surfacing their failure), then starts these.</summary>
+    private void Report(Func<Task> reports)
+    {
+        _reporting.GetAwaiter().GetResult();
+        _reporting = reports();
     }
 
     public void Batch(int epoch, int batch, int samples)
@@ -69,9 +96,12 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         instruments.EpochTrained(assignment.SweepId, metrics);
         _history.Add(metrics);
         var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights);
-        TrainerReportsCaller.Call(() => _trial.SaveCheckpointAsync(next));
-        HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
-        TrainerReportsCaller.Call(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
+        Report(async () =>
+        {
+            await TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
+            HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
+            await TrainerReportsCaller.CallAsync(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
+        });
         ThrowIfDraining();
     }
 
