@@ -12,6 +12,13 @@ public sealed class CoordinatorOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// When the sweep's trials have so far taken less than this on average, one extra trial per trainer slot is
+    /// queued on the trainers, so a slot starts its next trial without waiting for the coordinator's round trip.
+    /// Long trials get no queue: they are better balanced by waiting for a free slot.
+    /// </summary>
+    public TimeSpan QueueTrialsShorterThan { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Progress (recorded epochs, dispatched and finished trials) is written at most this often, so a sweep of
     /// thousands of trials does not rewrite its state for every report. Nothing is lost in between: each trial's
     /// checkpoint holds its epochs, and a resumed coordinator catches up from them. Starts, the winner's weights and

@@ -455,11 +455,20 @@ public sealed partial class SweepCoordinatorGrain(
         }
     }
 
+    /// <summary>
+    /// How many runs may be out at once: the cluster's trainer slots (at least one, so that a missing trainer shows
+    /// as a placement error), plus a queue of one per slot while trials are short, capped by the sweep's limit.
+    /// </summary>
     private int Capacity()
     {
         int slots = Math.Max(1, TrainerMetadata.ClusterSlots(membership, siloMetadata));
+        var finished = sweep.State.Runs.Where(r => r is { StartedAt: not null, FinishedAt: not null }).Take(64).ToList();
+        bool shortTrials = finished.Count > 0
+                           && finished.Average(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds)
+                           < options.Value.QueueTrialsShorterThan.TotalSeconds;
+        int capacity = shortTrials ? 2 * slots : slots;
         int limit = sweep.State.Spec?.MaxConcurrentTrials ?? 0;
-        return limit > 0 ? Math.Min(limit, slots) : slots;
+        return limit > 0 ? Math.Min(limit, capacity) : capacity;
     }
 
     private async Task ClearCheckpointsAsync()
