@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs GridSearch's benchmarks (not part of the test suite). Each prints a table and writes JSON to bench/results/.
-#   bench/run.sh                 decode and training throughput on ../shared/datasets/cat_dog
-#   bench/run.sh throughput --data DIR --repeats N
+# GridSearch's benchmarks (not part of the test suite). Each prints a table and writes JSON to bench/results/.
+#   bench/run.sh                      every suite on ../shared/datasets/cat_dog
+#   bench/run.sh seed-grid --repeats 3
+# Suites: throughput (decode and training throughput), seed-grid (end to end against the bare loop),
+# overhead (2000 no-op trials on 16 slots, embedded and on a 3-silo Redis cluster), resume (time to train again).
+# The overhead suite needs redis-server (./scripts/test.sh installs it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dotnet build "$root/bench/GridSearch.Bench/GridSearch.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build "$root/GridSearch.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
 exec dotnet "$root/bench/GridSearch.Bench/bin/Release/net10.0/GridSearch.Bench.dll" "$@"

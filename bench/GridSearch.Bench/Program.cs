@@ -1,11 +1,16 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|all] [--data DIR] [--repeats N]
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
 int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 string results = Path.Combine(RepoRoot(), "bench", "results");
-var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(a)).DefaultIfEmpty("throughput").ToArray();
+var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(a)).DefaultIfEmpty("all").ToArray();
+if (suites.Contains("all"))
+{
+    suites = ["throughput", "seed-grid", "overhead", "resume"];
+}
+
 if (!Directory.Exists(data))
 {
     AnsiConsole.MarkupLine($"[red]error:[/] data set '{Markup.Escape(data)}' not found; pass --data with an ImageFolder root.");
@@ -19,8 +24,17 @@ foreach (string suite in suites)
         case "throughput":
             ThroughputBench.Run(data, repeats).Report(results);
             break;
+        case "seed-grid":
+            SeedGridBench.Run(data, repeats).Report(results);
+            break;
+        case "overhead":
+            OverheadBench.Run(trials: 2000, milliseconds: 100, slots: 16).Report(results);
+            break;
+        case "resume":
+            ResumeBench.Run(data, repeats).Report(results);
+            break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume or all.");
             return 2;
     }
 }

@@ -33,15 +33,15 @@ public sealed class SweepBookTests
     }
 
     [Fact]
-    public void ClaimRuns_RespectsCapacityAndGridOrder()
+    public void ClaimRuns_TakesPendingRunsInGridOrder()
     {
         var book = Book(new SweepSpec());
 
-        var first = book.ClaimRuns(capacity: 3);
-        var second = book.ClaimRuns(capacity: 3);
+        var first = book.ClaimRuns(count: 3);
+        var second = book.ClaimRuns(count: 3);
 
         Assert.Equal(["lr0.01-bs16-ep10", "lr0.01-bs32-ep10", "lr0.001-bs16-ep10"], first.Select(r => r.Id));
-        Assert.Empty(second);
+        Assert.Equal(["lr0.001-bs32-ep10"], second.Select(r => r.Id));
         Assert.All(first, r => Assert.Equal(1, r.Attempts));
     }
 
@@ -191,7 +191,7 @@ public sealed class SweepBookTests
 
         Assert.Equal(TrialStatus.Pending, claimed[0].Status);
         Assert.Equal(0, claimed[0].Failures);
-        Assert.Equal(claimed[0].Id, Assert.Single(book.ClaimRuns(2)).Id);
+        Assert.Equal(claimed[0].Id, book.ClaimRuns(1).Single().Id);
         Assert.Equal(2, claimed[0].Attempts);
     }
 

@@ -7,14 +7,16 @@ namespace GridSearch.Client.Sweeps;
 /// Follows a sweep until it ends, printing each new epoch, trial failures and the best so far. The first Ctrl+C
 /// asks the coordinator to cancel; the watcher then waits for the sweep to stop cleanly.
 /// </summary>
-public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output)
+public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     // A silo that dies takes its coordinators along until the cluster notices (seconds to a minute); keep asking.
     private static readonly TimeSpan OutageTolerance = TimeSpan.FromMinutes(3);
     private DateTimeOffset? _unreachableSince;
-    private readonly Dictionary<string, int> _epochsShown = new();
+    // A resumed sweep prints only what is new; the epochs recorded before were summarised when it resumed.
+    private readonly Dictionary<string, int> _epochsShown =
+        alreadyShown?.Trials.ToDictionary(t => t.TrialId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
     private readonly Dictionary<string, TrialStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
 

@@ -44,16 +44,15 @@ public sealed class SweepBook(SweepState state)
         return sweep;
     }
 
-    /// <summary>Claims pending runs, in grid order, up to <paramref name="capacity"/> running at once.</summary>
-    public IReadOnlyList<RunRecord> ClaimRuns(int capacity, DateTimeOffset? now = null)
+    /// <summary>Claims up to <paramref name="count"/> more pending runs, in grid order (the slot accounting decides the count).</summary>
+    public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null)
     {
         if (state.Status != SweepStatus.Running)
         {
             return [];
         }
 
-        int running = state.Runs.Count(r => r.Status == TrialStatus.Running);
-        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending).Take(Math.Max(0, capacity - running)).ToList();
+        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending).Take(Math.Max(0, count)).ToList();
         foreach (var run in claimed)
         {
             run.MoveTo(TrialStatus.Running);

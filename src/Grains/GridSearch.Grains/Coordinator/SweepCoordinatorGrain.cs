@@ -6,6 +6,7 @@ using GridSearch.Grains.Trials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
 
 namespace GridSearch.Grains.Coordinator;
 
@@ -395,12 +396,21 @@ public sealed partial class SweepCoordinatorGrain(
     private async Task DispatchAsync()
     {
         var book = Book;
-        foreach (var run in book.ClaimRuns(Capacity(), clock.GetUtcNow()))
+        var slots = Slots();
+        foreach (var run in book.ClaimRuns(slots.Free, clock.GetUtcNow()))
         {
             try
             {
-                run.Silo = await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id))
+                // A hint, honoured when the run's grain is activated: the trainer with the most free slots.
+                if (slots.Next() is { } target)
+                {
+                    RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+                }
+
+                var location = await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id))
                     .StartAsync(book.AssignmentFor(SweepId, run));
+                (run.Silo, run.SiloAddress) = (location.Name, location.Address);
+                slots.Took(location.Address);
             }
             catch (Exception error) when (IsNoTrainer(error))
             {
@@ -411,6 +421,10 @@ public sealed partial class SweepCoordinatorGrain(
             catch (Exception error)
             {
                 book.DispatchFailed(run, error.Message);
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }
 
@@ -456,19 +470,17 @@ public sealed partial class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// How many runs may be out at once: the cluster's trainer slots (at least one, so that a missing trainer shows
-    /// as a placement error), plus a queue of one per slot while trials are short, capped by the sweep's limit.
+    /// This round's slot accounting: the active trainers and their slots (doubled while trials are short, so a
+    /// queued run is ready when a slot frees up), the runs already out on each, and the sweep's own limit.
     /// </summary>
-    private int Capacity()
+    private TrainerSlots Slots()
     {
-        int slots = Math.Max(1, TrainerMetadata.ClusterSlots(membership, siloMetadata));
         var finished = sweep.State.Runs.Where(r => r is { StartedAt: not null, FinishedAt: not null }).Take(64).ToList();
         bool shortTrials = finished.Count > 0
                            && finished.Average(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds)
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
-        int capacity = shortTrials ? 2 * slots : slots;
-        int limit = sweep.State.Spec?.MaxConcurrentTrials ?? 0;
-        return limit > 0 ? Math.Min(limit, capacity) : capacity;
+        return new TrainerSlots(TrainerMetadata.ActiveTrainers(membership, siloMetadata),
+            sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials, sweep.State.Spec?.MaxConcurrentTrials ?? 0);
     }
 
     private async Task ClearCheckpointsAsync()

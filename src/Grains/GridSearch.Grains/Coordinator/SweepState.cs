@@ -92,6 +92,9 @@ public sealed class RunRecord
     [Id(12)] public DateTimeOffset? StartedAt { get; set; }
 
     [Id(13)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The trainer silo's address (for slot accounting); <see cref="Silo"/> is its name, for people.</summary>
+    [Id(14)] public string? SiloAddress { get; set; }
 }
 
 /// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>

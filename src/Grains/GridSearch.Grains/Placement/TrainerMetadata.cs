@@ -29,6 +29,14 @@ public static class TrainerMetadata
             ? slots
             : 0;
 
+    /// <summary>Every active trainer silo with its slot count.</summary>
+    public static IReadOnlyList<(SiloAddress Silo, int Slots)> ActiveTrainers(IClusterMembershipService membership, ISiloMetadataCache metadata) =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(member => member.Status == SiloStatus.Active)
+            .Select(member => (member.SiloAddress, Slots(metadata.GetSiloMetadata(member.SiloAddress))))
+            .Where(trainer => trainer.Item2 > 0)
+            .ToList();
+
     /// <summary>Trainer slots of every active silo in the cluster.</summary>
     public static int ClusterSlots(IClusterMembershipService membership, ISiloMetadataCache metadata) =>
         membership.CurrentSnapshot.Members.Values

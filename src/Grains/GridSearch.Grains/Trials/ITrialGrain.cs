@@ -9,9 +9,9 @@ namespace GridSearch.Grains.Trials;
 [Alias("gridsearch.ITrialGrain")]
 public interface ITrialGrain : IGrainWithStringKey
 {
-    /// <summary>Queues the run on this silo's trainer slots and returns the silo's name at once.</summary>
+    /// <summary>Queues the run on this silo's trainer slots and returns at once, saying which silo took it.</summary>
     [Alias("Start")]
-    Task<string> StartAsync(TrialAssignment assignment);
+    Task<TrainerLocation> StartAsync(TrialAssignment assignment);
 
     /// <summary>Stops the run between batches (or drops it from the queue).</summary>
     [Alias("Cancel")]
@@ -29,6 +29,10 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("ClearCheckpoint")]
     Task ClearCheckpointAsync();
 }
+
+/// <summary>Which silo took a run: its name for people, its address for slot accounting.</summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.TrainerLocation")]
+public sealed record TrainerLocation([property: Id(0)] string Name, [property: Id(1)] string Address);
 
 /// <summary>Loads a sweep's data set on a trainer silo and describes it (used to validate a new sweep).</summary>
 [Alias("gridsearch.IDatasetInspectorGrain")]

@@ -23,7 +23,7 @@ public sealed class TrialGrain(
 {
     public static string Key(string sweepId, string runId) => $"{sweepId}/{runId}";
 
-    public Task<string> StartAsync(TrialAssignment assignment)
+    public Task<TrainerLocation> StartAsync(TrialAssignment assignment)
     {
         if (executor.Draining)
         {
@@ -34,13 +34,15 @@ public sealed class TrialGrain(
 
         if (executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
         {
-            return Task.FromResult(silo.Name); // already queued or running here: a repeated dispatch changes nothing
+            return Task.FromResult(Location); // already queued or running here: a repeated dispatch changes nothing
         }
 
         var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics, () => executor.Draining);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
-        return Task.FromResult(silo.Name);
+        return Task.FromResult(Location);
     }
+
+    private TrainerLocation Location => new(silo.Name, silo.SiloAddress.ToParsableString());
 
     public Task<bool> IsRunningAsync(int attempt) => Task.FromResult(executor.IsActive(this.GetPrimaryKeyString(), attempt));
 

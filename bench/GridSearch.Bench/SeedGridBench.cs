@@ -1,0 +1,55 @@
+using GridSearch.TestSupport;
+
+namespace GridSearch.Bench;
+
+/// <summary>
+/// The seed grid (lr 0.01,0.001 × batch 16,32 × epochs 5,10) end to end on the real photos: the bare loop, then
+/// gridsearch run from process start to results written, with a cold and with a warm decode cache.
+/// </summary>
+public static class SeedGridBench
+{
+    public static BenchResult Run(string dataRoot, int repeats)
+    {
+        var rows = new List<BenchRow>();
+        var bare = Enumerable.Range(0, repeats).Select(_ => BareSeedLoop.Run(dataRoot)).ToList();
+        double bareSeconds = BenchRun.Median(bare.Select(b => b.Seconds));
+        rows.Add(new BenchRow("bare loop: decode once + 8 trials, sequential", bareSeconds, "s",
+            $"median of {repeats}; decode {BenchRun.Median(bare.Select(b => b.DecodeSeconds)):F2} s; best val {bare[0].BestValidation:F4}, test {bare[0].Test:F4}"));
+
+        foreach (bool warm in new[] { false, true })
+        {
+            var walls = new List<double>();
+            var decode = new List<double>();
+            var train = new List<double>();
+            var overhead = new List<double>();
+            for (int r = 0; r < repeats; r++)
+            {
+                using var dir = new TemporaryDirectory("bench-seed");
+                string cache = warm ? Path.Combine(Path.GetTempPath(), "gridsearch-bench-warm-cache") : dir.Combine("cache");
+                if (warm && r == 0)
+                {
+                    // Fill the shared cache once; the timed runs then read it.
+                    BenchRun.Gridsearch(new CliRun(dir.Combine("fill-state"), cache), "run", "--data", dataRoot, "--json", "--out", dir.Combine("fill"));
+                }
+
+                var (wall, results) = BenchRun.Gridsearch(new CliRun(dir.Combine("state"), cache),
+                    "run", "--data", dataRoot, "--seed", "0", "--json", "--out", dir.Combine("out"));
+                walls.Add(wall);
+                decode.Add(results.GetProperty("timings").GetProperty("decodeSeconds").GetDouble());
+                train.Add(results.GetProperty("timings").GetProperty("trainSeconds").GetDouble());
+                overhead.Add(BenchRun.PerTrialOverhead(results));
+            }
+
+            string label = warm ? "warm cache" : "cold cache";
+            double wallMedian = BenchRun.Median(walls);
+            rows.Add(new BenchRow($"gridsearch run, {label}: process start to results written", wallMedian, "s", $"median of {repeats}"));
+            rows.Add(new BenchRow($"gridsearch run, {label}: data set ready", BenchRun.Median(decode), "s"));
+            rows.Add(new BenchRow($"gridsearch run, {label}: training (sum over trainer slots)", BenchRun.Median(train), "s"));
+            rows.Add(new BenchRow($"gridsearch run, {label}: per-trial overhead (wall - training)", BenchRun.Median(overhead) * 1000, "ms"));
+            rows.Add(new BenchRow($"gridsearch run, {label}: time / bare loop", wallMedian / bareSeconds, "ratio",
+                warm ? "goal: at most 0.5" : "goal: at most 0.75"));
+        }
+
+        return new BenchResult("seed-grid", BenchResult.MachineDescription(), DateTimeOffset.UtcNow, rows);
+    }
+}

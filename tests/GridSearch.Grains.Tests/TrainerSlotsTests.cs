@@ -1,0 +1,56 @@
+using System.Net;
+using GridSearch.Grains.Coordinator;
+
+namespace GridSearch.Grains.Tests;
+
+public sealed class TrainerSlotsTests
+{
+    private static readonly SiloAddress A = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
+    private static readonly SiloAddress B = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11112), 1);
+
+    private static RunRecord RunningOn(SiloAddress silo) => new() { SiloAddress = silo.ToParsableString() };
+
+    [Fact]
+    public void Free_IsEveryTrainersSlotsLessWhatIsOut()
+    {
+        var slots = new TrainerSlots([(A, 2), (B, 3)], [RunningOn(A), RunningOn(B), RunningOn(B)], queueOne: false, limit: 0);
+
+        Assert.Equal(2, slots.Free);
+    }
+
+    [Fact]
+    public void Free_WithShortTrials_QueuesOnePerSlot()
+    {
+        var slots = new TrainerSlots([(A, 2)], [RunningOn(A)], queueOne: true, limit: 0);
+
+        Assert.Equal(3, slots.Free);
+    }
+
+    [Fact]
+    public void Next_PicksTheTrainerWithTheMostRoom()
+    {
+        var slots = new TrainerSlots([(A, 2), (B, 2)], [RunningOn(A)], queueOne: false, limit: 0);
+
+        Assert.Equal(B, slots.Next());
+        slots.Took(B.ToParsableString());
+        Assert.Equal(A, slots.Next());
+        slots.Took(A.ToParsableString());
+        Assert.Equal(B, slots.Next());
+        slots.Took(B.ToParsableString());
+        Assert.Null(slots.Next());
+    }
+
+    [Fact]
+    public void Free_IsCappedByTheSweepsLimit()
+    {
+        var slots = new TrainerSlots([(A, 8)], [RunningOn(A)], queueOne: false, limit: 3);
+
+        Assert.Equal(2, slots.Free);
+    }
+
+    [Fact]
+    public void Free_WithNoTrainer_IsOneSoThatPlacementReportsIt()
+    {
+        Assert.Equal(1, new TrainerSlots([], [], queueOne: false, limit: 0).Free);
+    }
+}
