@@ -9,7 +9,8 @@ namespace GridSearch.Client.Sweeps;
 /// </summary>
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    // Each poll fetches the whole sweep: poll large sweeps less often, so watching never competes with training.
+    private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Trials.Length / 2, 200, 2000));
 
     // A silo that dies takes its coordinators along until the cluster notices (seconds to a minute); keep asking.
     private static readonly TimeSpan OutageTolerance = TimeSpan.FromMinutes(3);
@@ -49,7 +50,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
 
             try
             {
-                await Task.Delay(PollInterval, cancellation);
+                await Task.Delay(PollInterval(sweep), cancellation);
             }
             catch (OperationCanceledException)
             {

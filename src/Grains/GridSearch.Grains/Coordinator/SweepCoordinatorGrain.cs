@@ -397,34 +397,42 @@ public sealed partial class SweepCoordinatorGrain(
     {
         var book = Book;
         var slots = Slots();
+        var starts = new List<(RunRecord Run, Task<TrainerLocation> Started)>();
         foreach (var run in book.ClaimRuns(slots.Free, clock.GetUtcNow()))
+        {
+            // A hint, honoured when the run's grain is activated: the trainer with the most free slots. The calls
+            // go out together; the hint is read when each call is sent.
+            if (slots.Next() is { } target)
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+                slots.Took(target.ToParsableString());
+            }
+
+            starts.Add((run, grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).StartAsync(book.AssignmentFor(SweepId, run))));
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        foreach (var (run, started) in starts)
         {
             try
             {
-                // A hint, honoured when the run's grain is activated: the trainer with the most free slots.
-                if (slots.Next() is { } target)
-                {
-                    RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-                }
-
-                var location = await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id))
-                    .StartAsync(book.AssignmentFor(SweepId, run));
+                var location = await started;
                 (run.Silo, run.SiloAddress) = (location.Name, location.Address);
-                slots.Took(location.Address);
             }
             catch (Exception error) when (IsNoTrainer(error))
             {
-                CloseActivePeriod();
-                book.Fail(clock.GetUtcNow(), NoTrainerMessage);
-                break;
+                if (sweep.State.Status == SweepStatus.Running)
+                {
+                    CloseActivePeriod();
+                    book.Fail(clock.GetUtcNow(), NoTrainerMessage);
+                }
             }
             catch (Exception error)
             {
-                book.DispatchFailed(run, error.Message);
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                if (run.Status == TrialStatus.Running)
+                {
+                    book.DispatchFailed(run, error.Message);
+                }
             }
         }
 
