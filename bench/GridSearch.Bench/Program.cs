@@ -24,6 +24,11 @@ foreach (string suite in suites)
         case "throughput":
             ThroughputBench.Run(data, repeats).Report(results);
             break;
+        case "bare-seed-loop":
+            // One bare loop in this process (the seed-grid suite starts it as a process of its own).
+            var bare = BareSeedLoop.Run(data);
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { bare.Seconds, bare.DecodeSeconds, bare.BestValidation, bare.Test }));
+            break;
         case "seed-grid":
             SeedGridBench.Run(data, repeats).Report(results);
             break;

@@ -22,12 +22,22 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     public TorchSharp.torch.Device Device => _device.Value;
 
-    public async Task<(DatasetLoadResult Loaded, TrainingData Data)> PrepareAsync(DataRequest request)
+    private readonly ConcurrentDictionary<DataRequest, string> _currentKeys = new();
+
+    /// <summary>
+    /// The data set and split of a request. The folder is scanned (to notice changed files) when a sweep starts
+    /// (<see cref="DescribeAsync"/>) and on a silo's first use; trials in between reuse that scan.
+    /// </summary>
+    public async Task<(DatasetLoadResult Loaded, TrainingData Data)> PrepareAsync(DataRequest request, bool rescan = false)
     {
         DataRootPolicy.Check(request.Root, options.Value.DataRoots);
         var preprocessing = Preprocessing(request);
-        // Scanning is cheap (a directory listing); it makes the key notice changed files between sweeps.
-        string key = request.Root + "|" + DatasetCacheKey.Compute(ImageFolderScanner.Scan(request.Root), preprocessing);
+        if (rescan || !_currentKeys.TryGetValue(request, out string? key))
+        {
+            key = request.Root + "|" + DatasetCacheKey.Compute(ImageFolderScanner.Scan(request.Root), preprocessing);
+            _currentKeys[request] = key;
+        }
+
         var loaded = await GetOrAdd(_decoded, key, () => Task.Run(() => Load(request.Root, preprocessing)));
         var data = await GetOrAdd(_prepared, (key, request.Seed, request.TrainFraction, request.ValidationFraction),
             () => Task.Run(() => TrainingData.Create(loaded.Dataset,
@@ -38,7 +48,7 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     public async Task<DatasetSummary> DescribeAsync(DataRequest request)
     {
-        var (loaded, data) = await PrepareAsync(request);
+        var (loaded, data) = await PrepareAsync(request, rescan: true);
         var dataset = loaded.Dataset;
         return new DatasetSummary(dataset.Root, dataset.Classes.ToArray(), dataset.Count, data.Split.Train.Length,
             data.Split.Validation.Length, data.Split.Test.Length,

@@ -6,7 +6,8 @@ namespace GridSearch.Training.Data;
 /// <summary>
 /// Reads and writes one decoded data set as a single file: magic, format version, a JSON header (classes, files,
 /// skipped images), labels, pixels, and a SHA-256 of everything before it so a damaged file is detected.
-/// Writes go to a temporary file that is flushed to disk and then renamed, so a reader never sees half a file.
+/// Writes go to a temporary file that is renamed into place, so a reader never sees half a file. It is not forced
+/// to disk: this is a cache, and a file torn by a power cut fails its checksum and is rebuilt.
 /// </summary>
 public static class DatasetCacheFile
 {
@@ -37,7 +38,6 @@ public static class DatasetCacheFile
                 }
 
                 stream.Write(hash.GetHashAndReset());
-                stream.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, path, overwrite: true);
