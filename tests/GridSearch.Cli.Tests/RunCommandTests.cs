@@ -94,6 +94,26 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SharedPrefix_GivesTheSameResultsAsTrainingEveryCellSeparately()
+    {
+        var shared = await _cli.RunAsync(Run("shared", _dir.Combine("shared"), "--json"));
+        var separate = await _cli.RunAsync(Run("separate", _dir.Combine("separate"), "--json", "--no-shared-prefix"));
+
+        Assert.True(shared.ExitCode == 0, shared.ToString());
+        Assert.True(separate.ExitCode == 0, separate.ToString());
+        var a = JsonNode.Parse(shared.Stdout)!;
+        var b = JsonNode.Parse(separate.Stdout)!;
+        string Numbers(JsonNode result) => string.Join(";", result["trials"]!.AsArray().Select(t =>
+            $"{t!["id"]}:{t["trainLoss"]!.ToJsonString()}:{t["valAccuracy"]!.ToJsonString()}"));
+        Assert.Equal(Numbers(b), Numbers(a));
+        Assert.Equal(b["best"]!.ToJsonString(), a["best"]!.ToJsonString());
+        Assert.Equal((double)b["testAccuracy"]!, (double)a["testAccuracy"]!);
+        // Epochs 1..3 once per (lr, batch size) instead of 1 + 3 per pair of cells.
+        Assert.Equal(4 * 3, (int)a["timings"]!["epochsTrained"]!);
+        Assert.Equal(4 * (1 + 3), (int)b["timings"]!["epochsTrained"]!);
+    }
+
+    [Fact]
     public async Task Run_ExistingSweepId_RefusesInsteadOfOverwriting()
     {
         var first = await _cli.RunAsync("run", "--data", _data, "--lr", "0.01", "--batch-size", "8", "--epochs", "1", "--sweep-id", "taken", "--out", _dir.Combine("o1"));
