@@ -41,17 +41,11 @@ public static class BareSeedLoop
                         using var order = train.index_select(0, randperm(split.Train.Length));
                         for (int start = 0; start < split.Train.Length; start += batch)
                         {
-                            using var scope = NewDisposeScope();
-                            var idx = order.narrow(0, start, Math.Min(batch, split.Train.Length - start));
-                            var x = images.index_select(0, idx).to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
-                            var output = loss.forward(model.forward(x), labels.index_select(0, idx));
-                            optimizer.zero_grad();
-                            output.backward();
-                            optimizer.step();
-                            output.item<float>();
+                            using var rows = order.narrow(0, start, Math.Min(batch, split.Train.Length - start));
+                            BareTorch.Step(model, optimizer, loss, images, labels, rows);
                         }
 
-                        double accuracy = Accuracy(model, images, labels, validation);
+                        double accuracy = BareTorch.Accuracy(model, images, labels, validation);
                         if (accuracy > best)
                         {
                             best = accuracy;
@@ -74,16 +68,7 @@ public static class BareSeedLoop
             linear.bias!.copy_(bestBias!);
         }
 
-        double testAccuracy = Accuracy(winner, images, labels, test);
+        double testAccuracy = BareTorch.Accuracy(winner, images, labels, test);
         return (clock.Elapsed.TotalSeconds, decodeSeconds, best, testAccuracy);
-    }
-
-    private static double Accuracy(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, Tensor index)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var x = images.index_select(0, index).to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
-        long correct = model.forward(x).gt(0.5).to(ScalarType.Float32).eq(labels.index_select(0, index)).sum().item<long>();
-        return (double)correct / index.shape[0];
     }
 }

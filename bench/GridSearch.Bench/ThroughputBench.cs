@@ -73,23 +73,12 @@ public static class ThroughputBench
             using var order = trainIndex.index_select(0, randperm(split.Train.Length));
             for (int start = 0; start < split.Train.Length; start += batch)
             {
-                using var scope = NewDisposeScope();
-                var idx = order.narrow(0, start, Math.Min(batch, split.Train.Length - start));
-                var x = images.index_select(0, idx).to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
-                var output = loss.forward(model.forward(x), labels.index_select(0, idx));
-                optimizer.zero_grad();
-                output.backward();
-                optimizer.step();
-                output.item<float>();
+                using var rows = order.narrow(0, start, Math.Min(batch, split.Train.Length - start));
+                BareTorch.Step(model, optimizer, loss, images, labels, rows);
             }
 
-            using (no_grad())
-            using (var scope = NewDisposeScope())
-            {
-                var valIndex = tensor(split.Validation.Select(i => (long)i).ToArray());
-                var x = images.index_select(0, valIndex).to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
-                model.forward(x).gt(0.5).to(ScalarType.Float32).eq(labels.index_select(0, valIndex)).sum().item<long>();
-            }
+            using var validation = tensor(split.Validation.Select(i => (long)i).ToArray());
+            BareTorch.Accuracy(model, images, labels, validation);
 
             if (epoch > 0)
             {

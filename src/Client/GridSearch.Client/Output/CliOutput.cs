@@ -32,6 +32,10 @@ public sealed class CliOutput
         return console;
     }
 
+    /// <summary>Writes a sweep's results document (the contents of results.json) to stdout.</summary>
+    public Task WriteResultsAsync(GridSearch.Abstractions.SweepSnapshot sweep) =>
+        Data.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(Results.ResultsDocument.From(sweep), Json.Options));
+
     public void Warn(string message) => Human.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
 
     public void Error(string message) => Create(Console.Error).MarkupLineInterpolated($"[red]error:[/] {message}");

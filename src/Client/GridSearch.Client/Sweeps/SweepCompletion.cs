@@ -15,7 +15,7 @@ public static class SweepCompletion
         var files = ResultsExporter.Write(sweep, winner, outDirectory);
         if (json)
         {
-            await output.Data.WriteLineAsync(JsonSerializer.Serialize(ResultsDocument.From(sweep), Json.Options));
+            await output.WriteResultsAsync(sweep);
         }
         else
         {

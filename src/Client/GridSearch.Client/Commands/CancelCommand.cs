@@ -1,0 +1,30 @@
+using GridSearch.Abstractions;
+using GridSearch.Client.Hosting;
+using GridSearch.Client.Output;
+using GridSearch.Client.Results;
+using GridSearch.Client.Sweeps;
+using Spectre.Console.Cli;
+
+namespace GridSearch.Client.Commands;
+
+/// <summary><c>gridsearch cancel SWEEP</c>: stops a sweep; running trials stop between batches.</summary>
+public sealed class CancelCommand : AsyncCommand<SweepIdSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)
+    {
+        var output = CliOutput.For(settings.Json);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
+        var sweep = (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId).CancelAsync())!;
+        if (settings.Json)
+        {
+            await output.WriteResultsAsync(sweep);
+        }
+        else
+        {
+            output.Human.WriteLine($"Sweep {sweep.SweepId}: {sweep.Status}");
+        }
+
+        return ExitCodes.Completed;
+    }
+}
