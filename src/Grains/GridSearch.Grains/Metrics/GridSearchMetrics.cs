@@ -18,7 +18,8 @@ public sealed class GridSearchMetrics
     private readonly Counter<long> _imagesDecoded;
     private readonly Histogram<double> _decodeDuration;
 
-    public GridSearchMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps, TrialExecutor executor, ILocalSiloDetails silo)
+    public GridSearchMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps, TrialExecutor executor, ILocalSiloDetails silo,
+        Microsoft.Extensions.Options.IOptions<TrainerSiloOptions> trainer)
     {
         var meter = meters.Create(I.MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = I.DurationBuckets };
@@ -38,6 +39,16 @@ public sealed class GridSearchMetrics
         var siloTag = new KeyValuePair<string, object?>(I.SiloTag, silo.Name);
         meter.CreateObservableGauge(I.TrainerSlotsBusy, () => new Measurement<int>(executor.Busy, siloTag), description: "Trainer slots running work on this silo.");
         meter.CreateObservableGauge(I.TrainerSlots, () => new Measurement<int>(executor.Slots, siloTag), description: "Trainer slots on this silo.");
+        // GPU memory only where a trainer uses CUDA and the NVIDIA driver is there to ask.
+        string device = trainer.Value.Device?.Trim().ToLowerInvariant() ?? "auto";
+        if (trainer.Value.Enabled && device != "cpu" && NvmlDeviceMemory.TryOpen() is { } nvml)
+        {
+            meter.CreateObservableGauge(I.DeviceMemory, () => Enumerable.Range(0, nvml.DeviceCount)
+                .Select(d => (Device: d, Used: nvml.UsedBytes(d)))
+                .Where(d => d.Used is not null)
+                .Select(d => new Measurement<long>(d.Used!.Value, siloTag, new KeyValuePair<string, object?>("device", $"cuda:{d.Device}"))),
+                "By", "GPU memory in use (NVML).");
+        }
     }
 
     public void EpochTrained(string sweepId, EpochMetrics metrics)
