@@ -353,6 +353,12 @@ public sealed partial class SweepCoordinatorGrain(
         await SaveSoonAsync();
     }
 
+    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights)
+    {
+        await RecordEpochAsync(runId, attempt, metrics, weights, replayed: false);
+        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null);
+    }
+
     public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
     {
         if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow()))

@@ -68,6 +68,13 @@ public interface ITrainerReports : IGrainWithStringKey
     [Alias("RecordEpoch")]
     Task RecordEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, bool replayed);
 
+    /// <summary>
+    /// A run trained its last epoch: the epoch's report and the run's completion in one message, which halves the
+    /// messages of short trials.
+    /// </summary>
+    [Alias("RecordFinalEpoch")]
+    Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights);
+
     /// <summary>A run ended: completed, failed (with the error) or cancelled.</summary>
     [Alias("RunFinished")]
     Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error);

@@ -18,6 +18,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
     private readonly List<EpochMetrics> _history = [];
     private Task _reporting = Task.CompletedTask;
+    private bool _completionReported;
 
     /// <summary>Trains on the calling slot thread; the returned task completes when every report is delivered.</summary>
     public Task Run(CancellationToken cancellation)
@@ -72,6 +73,11 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             error ??= $"a progress report was lost: {lost.Message}";
         }
 
+        if (outcome == RunOutcome.Completed && _completionReported && error is null)
+        {
+            return; // the last epoch's report said so already
+        }
+
         await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
     }
 
@@ -100,7 +106,15 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         {
             await TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
             HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
-            await TrainerReportsCaller.CallAsync(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
+            if (metrics.Epoch == assignment.Epochs && !draining())
+            {
+                await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights));
+                _completionReported = true;
+            }
+            else
+            {
+                await TrainerReportsCaller.CallAsync(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
+            }
         });
         ThrowIfDraining();
     }
