@@ -26,12 +26,16 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         bool cancelling = false;
         while (true)
         {
-            var sweep = await SnapshotOrNullWhileUnreachableAsync()
-                        ?? throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
-            if (ReferenceEquals(sweep, Unreachable))
+            var (reachable, sweep) = await TrySnapshotAsync();
+            if (!reachable)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
                 continue;
+            }
+
+            if (sweep is null)
+            {
+                throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
             }
 
             Show(sweep);
@@ -59,16 +63,14 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         }
     }
 
-    private static readonly SweepSnapshot Unreachable = new("", SweepStatus.Pending, new SweepSpec(), null, [], null, null,
-        new SweepTimings(0, 0, 0, 0), null, default, null);
-
-    private async Task<SweepSnapshot?> SnapshotOrNullWhileUnreachableAsync()
+    /// <summary>The sweep, or (false, null) while its coordinator cannot be reached (for up to the tolerance).</summary>
+    private async Task<(bool Reachable, SweepSnapshot? Sweep)> TrySnapshotAsync()
     {
         try
         {
             var sweep = await coordinator.GetSnapshotAsync();
             _unreachableSince = null;
-            return sweep;
+            return (true, sweep);
         }
         catch (Exception error) when (error is OrleansException or TimeoutException)
         {
@@ -80,7 +82,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             }
 
             output.Warn($"the sweep's coordinator is unreachable ({error.GetType().Name}); retrying while the cluster recovers");
-            return Unreachable;
+            return (false, null);
         }
     }
 

@@ -1,0 +1,36 @@
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Placement;
+
+namespace GridSearch.Grains.Trials;
+
+/// <inheritdoc cref="IWinnerTestGrain"/>
+[TrainerOnly]
+public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner, IGrainFactory grains) : Grain, IWinnerTestGrain
+{
+    public Task StartAsync(DataRequest data, float[] weights)
+    {
+        string sweepId = this.GetPrimaryKeyString();
+        executor.Submit(TestKey, attempt: 1, cancellation =>
+        {
+            var reports = grains.GetGrain<ITrainerReports>(sweepId);
+            double? accuracy = null;
+            string? error = null;
+            try
+            {
+                HoldPoints.Reach("testing");
+                accuracy = runner.Test(data, weights, cancellation);
+            }
+            catch (Exception failure)
+            {
+                error = failure.Message;
+            }
+
+            return TrainerReportsCaller.CallAsync(() => reports.RecordTestResultAsync(accuracy, error));
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsRunningAsync() => Task.FromResult(executor.IsActive(TestKey, attempt: 1));
+
+    private string TestKey => $"{this.GetPrimaryKeyString()}#test";
+}
