@@ -25,7 +25,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         var early = plan.Problems(int.MaxValue);
         if (early.Count > 0)
         {
-            throw new UserInputException("Invalid configuration: " + string.Join("; ", early) + ".");
+            throw new UserInputException(ProblemList.Sentence("Invalid configuration", early));
         }
 
         DatasetLoadResult loaded = DatasetPreparation.Load(DatasetPreparation.ResolveRoot(settings, output),
@@ -34,7 +34,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         var problems = plan.Problems(split.Train.Length);
         if (problems.Count > 0)
         {
-            throw new UserInputException("Invalid configuration: " + string.Join("; ", problems) + ".");
+            throw new UserInputException(ProblemList.Sentence("Invalid configuration", problems));
         }
 
         var device = TorchDevices.Resolve(settings.Device);

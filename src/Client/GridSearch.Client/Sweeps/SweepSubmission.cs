@@ -19,7 +19,7 @@ public static class SweepSubmission
 
         return problems.Count == 0
             ? spec
-            : throw new UserInputException("Invalid sweep: " + string.Join("; ", problems) + ".");
+            : throw new UserInputException(ProblemList.Sentence("Invalid sweep", problems));
     }
 
     /// <summary>Starts the sweep; refuses an existing id (naming the resume command when it is unfinished).</summary>
@@ -41,7 +41,7 @@ public static class SweepSubmission
         {
             throw new UserInputException(started.Outcome == SweepStartOutcome.NoTrainer
                 ? string.Join("; ", started.Problems)
-                : "Invalid sweep: " + string.Join("; ", started.Problems) + ".");
+                : ProblemList.Sentence("Invalid sweep", started.Problems));
         }
 
         var dataset = started.Snapshot!.Dataset!;
