@@ -1,0 +1,39 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
+using GridSearch.Grains.Placement;
+using GridSearch.Grains.Trials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace GridSearch.Grains.Coordinator;
+
+// Log messages.
+public sealed partial class SweepCoordinatorGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} started: {Trials} trials in {Runs} runs")]
+    private partial void LogStarted(string sweepId, int trials, int runs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} resumed")]
+    private partial void LogResumed(string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} finished: {Status}")]
+    private partial void LogFinished(string sweepId, SweepStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: run {RunId} attempt {Attempt} failed: {Error}")]
+    private partial void LogRunFailed(string sweepId, string runId, int attempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: could not reach run {RunId}")]
+    private partial void LogCancelFailed(string sweepId, string runId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: run {RunId} attempt {Attempt} is no longer on its trainer ({Silo}); it goes back to the queue and resumes from its checkpoint")]
+    private partial void LogRequeued(string sweepId, string runId, int attempt, string? silo);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {SweepId}: replayed epoch {Epoch} of run {RunId} became the best without weights; the winner's weights are not updated")]
+    private partial void LogReplayedBestWithoutWeights(string sweepId, string runId, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: could not ask where run {RunId} stands; asking again later")]
+    private partial void LogUnreachable(string sweepId, string runId, Exception error);
+}

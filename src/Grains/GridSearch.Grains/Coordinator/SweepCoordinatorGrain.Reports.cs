@@ -1,0 +1,107 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
+using GridSearch.Grains.Placement;
+using GridSearch.Grains.Trials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace GridSearch.Grains.Coordinator;
+
+// What trainer slots report: epochs, finished runs, the winner's test.
+public sealed partial class SweepCoordinatorGrain
+{
+    public async Task RecordEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, bool replayed)
+    {
+        if (!Exists)
+        {
+            return;
+        }
+
+        if (!replayed)
+        {
+            Book.CountTrainedEpoch(metrics);
+        }
+
+        var outcome = Book.RecordEpoch(runId, attempt, metrics);
+        if (replayed && outcome != EpochRecordOutcome.Ignored)
+        {
+            // Trained before a crash and checkpointed, but never reported: it counts once, now.
+            Book.CountTrainedEpoch(metrics);
+        }
+
+        if (outcome == EpochRecordOutcome.Ignored)
+        {
+            if (!replayed)
+            {
+                await SaveSoonAsync();
+            }
+
+            return;
+        }
+
+        // The winner's weights are written at once and before the state that names it, so the named best always
+        // has weights, even after a crash.
+        if (outcome == EpochRecordOutcome.RecordedNewBest)
+        {
+            if (weights.Length == 0)
+            {
+                LogReplayedBestWithoutWeights(SweepId, runId, metrics.Epoch);
+            }
+            else
+            {
+                winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights };
+                await winner.WriteStateAsync();
+            }
+        }
+
+        await SaveSoonAsync();
+    }
+
+    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights)
+    {
+        await RecordEpochAsync(runId, attempt, metrics, weights, replayed: false);
+        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null);
+    }
+
+    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
+    {
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow()))
+        {
+            return;
+        }
+
+        if (outcome == RunOutcome.Failed)
+        {
+            LogRunFailed(SweepId, runId, attempt, error);
+        }
+
+        await SaveSoonAsync();
+        HoldPoints.Reach("run-finished");
+        await DispatchAsync();
+    }
+
+    public async Task RecordTestResultAsync(double? accuracy, string? error)
+    {
+        if (!Exists || sweep.State.Status != SweepStatus.Testing)
+        {
+            return;
+        }
+
+        CloseActivePeriod();
+        if (accuracy is { } value)
+        {
+            Book.Complete(clock.GetUtcNow(), value);
+        }
+        else
+        {
+            Book.Fail(clock.GetUtcNow(), $"testing the winner failed: {error}");
+        }
+
+        await SaveAsync();
+        await FinishedAsync();
+        await ClearCheckpointsAsync();
+    }
+}

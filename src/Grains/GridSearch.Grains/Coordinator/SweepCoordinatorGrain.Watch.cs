@@ -1,0 +1,91 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
+using GridSearch.Grains.Placement;
+using GridSearch.Grains.Trials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace GridSearch.Grains.Coordinator;
+
+// Watching over an unfinished sweep: reconciling running trials with their trainers, the restart reminder.
+public sealed partial class SweepCoordinatorGrain
+{
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Unfinished ? ReconcileAsync() : ForgetReminderAsync();
+
+    /// <summary>
+    /// Puts runs whose trainer no longer has them back in the queue (they resume from their checkpoints on any
+    /// trainer), restarts a lost test evaluation, and dispatches. Safe to call at any time: a run that is still
+    /// alive is left alone, and one whose silo cannot be asked right now is asked again next time.
+    /// </summary>
+    private async Task ReconcileAsync()
+    {
+        if (!Unfinished)
+        {
+            return;
+        }
+
+        _activeSince ??= clock.GetUtcNow();
+        var book = Book;
+        foreach (var run in sweep.State.Runs.Where(r => r.Status == TrialStatus.Running).ToList())
+        {
+            try
+            {
+                if (!await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts))
+                {
+                    LogRequeued(SweepId, run.Id, run.Attempts, run.Silo);
+                    book.RequeueLost(run);
+                }
+            }
+            catch (Exception error)
+            {
+                LogUnreachable(SweepId, run.Id, error);
+            }
+        }
+
+        if (sweep.State.Status == SweepStatus.Testing)
+        {
+            bool testing;
+            try
+            {
+                testing = await grains.GetGrain<IWinnerTestGrain>(SweepId).IsRunningAsync();
+            }
+            catch (Exception error)
+            {
+                LogUnreachable(SweepId, "test", error);
+                testing = true;
+            }
+
+            if (!testing)
+            {
+                sweep.State.MoveTo(SweepStatus.Running);
+            }
+        }
+
+        await DispatchAsync();
+    }
+
+    private void StartWatching()
+    {
+        _activeSince ??= clock.GetUtcNow();
+        _reconcileTimer ??= this.RegisterGrainTimer(_ => ReconcileAsync(), options.Value.ReconcileInterval, options.Value.ReconcileInterval);
+    }
+
+    private async Task FinishedAsync()
+    {
+        LogFinished(SweepId, sweep.State.Status);
+        _reconcileTimer?.Dispose();
+        _reconcileTimer = null;
+        await ForgetReminderAsync();
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        if (options.Value.ReminderPeriod is not null && await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+}
