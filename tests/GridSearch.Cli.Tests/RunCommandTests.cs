@@ -182,6 +182,34 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StatusAndCancel_WhileARunHoldsTheState_ReachItThroughItsGateway()
+    {
+        using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "400",
+            "--sweep-id", "live", "--out", _dir.Combine("live"), "--slots", "1");
+        var firstEpoch = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("val acc", StringComparison.Ordinal) == true)
+            {
+                firstEpoch.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await firstEpoch.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        var status = await _cli.RunAsync("status", "live", "--json");
+        var cancel = await _cli.RunAsync("cancel", "live");
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Equal("Running", Parse(status.Stdout).GetProperty("status").GetString());
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        Assert.Contains("Cancelled", cancel.Stdout);
+        Assert.Equal(130, process.ExitCode);
+    }
+
+    [Fact]
     public async Task Run_WithoutArguments_CompletesTheDemoSweep()
     {
         var result = await _cli.RunAsync("run", "--out", _dir.Combine("demo"));

@@ -50,8 +50,21 @@ public static class SweepConnections
         var state = StateDirectory.Open(statePath);
         if (!state.TryLock())
         {
-            var gateway = state.ReadGateway() ?? throw new UserInputException(
-                $"State directory '{statePath}' is locked by another gridsearch process that is still starting; try again in a moment.");
+            // The process holding the state publishes its gateway once its silo is up: give it a few seconds.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            var gateway = state.ReadGateway();
+            while (gateway is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellation);
+                gateway = state.ReadGateway();
+            }
+
+            if (gateway is null)
+            {
+                throw new UserInputException(
+                    $"State directory '{statePath}' is locked by another gridsearch process that has not started its silo; try again in a moment.");
+            }
+
             state.Dispose();
             return await GatewayClient.ConnectLocalAsync(gateway.Port, EmbeddedSilo.ClusterId,
                 $"gridsearch process {gateway.ProcessId}, state in {statePath}", verbose, cancellation);
