@@ -9,23 +9,6 @@ internal static class TrainerReportsCaller
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
-    public static void Call(Func<Task> call)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                call().GetAwaiter().GetResult();
-                return;
-            }
-            catch (Exception error) when (attempt < Backoff.Length && error is TimeoutException or OrleansException)
-            {
-                // A dedicated slot thread, never a grain turn: blocking here stalls only this run.
-                Thread.Sleep(Backoff[attempt]);
-            }
-        }
-    }
-
     public static async Task CallAsync(Func<Task> call)
     {
         for (int attempt = 0; ; attempt++)
