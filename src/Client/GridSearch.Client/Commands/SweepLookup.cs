@@ -1,9 +1,5 @@
 using GridSearch.Abstractions;
 using GridSearch.Client.Hosting;
-using GridSearch.Client.Output;
-using GridSearch.Client.Results;
-using GridSearch.Client.Sweeps;
-using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;
 

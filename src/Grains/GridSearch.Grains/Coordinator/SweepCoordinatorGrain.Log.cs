@@ -1,12 +1,5 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Metrics;
-using GridSearch.Grains.Placement;
-using GridSearch.Grains.Trials;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.Runtime.Placement;
 
 namespace GridSearch.Grains.Coordinator;
 
