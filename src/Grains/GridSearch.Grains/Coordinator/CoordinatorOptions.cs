@@ -14,7 +14,8 @@ public sealed class CoordinatorOptions
     /// <summary>
     /// When the sweep's trials have so far taken less than this on average, one extra trial per trainer slot is
     /// queued on the trainers, so a slot starts its next trial without waiting for the coordinator's round trip.
-    /// Long trials get no queue: they are better balanced by waiting for a free slot.
+    /// The queue is also filled before any trial has finished (their length is not known yet). Long trials get no
+    /// further queue: they are better balanced by waiting for a free slot.
     /// </summary>
     public TimeSpan QueueTrialsShorterThan { get; set; } = TimeSpan.FromSeconds(5);
 

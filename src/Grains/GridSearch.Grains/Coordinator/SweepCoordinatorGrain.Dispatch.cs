@@ -9,34 +9,86 @@ namespace GridSearch.Grains.Coordinator;
 // Handing runs to trainers with free slots, and what happens when training is done.
 public sealed partial class SweepCoordinatorGrain
 {
-    /// <summary>Hands pending runs to trainer silos up to the cluster's free capacity, then checks for the end.</summary>
+    /// <summary>
+    /// Hands pending runs to trainer silos up to the cluster's free capacity, then checks for the end. The turn only
+    /// sends the start requests: the trainers' answers (which silo took each run, or why none could) are handled as
+    /// they come, so the coordinator keeps recording reports while runs are being activated on trainers.
+    /// </summary>
     private async Task DispatchAsync()
     {
         var book = Book;
         var slots = Slots();
-        var starts = new List<(RunRecord Run, Task<TrainerLocation> Started)>();
         foreach (var run in book.ClaimRuns(slots.Free, clock.GetUtcNow()))
         {
-            // A hint, honoured when the run's grain is activated: the trainer with the most free slots. The calls
-            // go out together; the hint is read when each call is sent.
+            // A hint, honoured when the run's grain is activated: the trainer with the most free slots. The run
+            // counts against that trainer until the answer says where it really went.
+            (run.Silo, run.SiloAddress) = (null, null);
             if (slots.Next() is { } target)
             {
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-                slots.Took(target.ToParsableString());
+                run.SiloAddress = target.ToParsableString();
+                slots.Took(run.SiloAddress);
             }
 
-            starts.Add((run, grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).StartAsync(book.AssignmentFor(SweepId, run))));
+            var started = StartRun(run, book.AssignmentFor(SweepId, run));
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            var answered = AnsweredAsync(run, run.Attempts, started);
+            if (!answered.IsCompleted)
+            {
+                _starting[(run.Id, run.Attempts)] = answered;
+            }
         }
 
-        foreach (var (run, started) in starts)
+        await AfterDispatchAsync(book);
+    }
+
+    private Task<TrainerLocation> StartRun(RunRecord run, TrialAssignment assignment)
+    {
+        try
         {
-            try
+            return grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).StartAsync(assignment);
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<TrainerLocation>(error);
+        }
+    }
+
+    /// <summary>
+    /// A trainer's answer to a start request. It runs between the coordinator's turns, so it only records where the
+    /// run went; a failed start is settled in a turn of its own, which may write state and dispatch again.
+    /// </summary>
+    private async Task AnsweredAsync(RunRecord run, int attempt, Task<TrainerLocation> started)
+    {
+        try
+        {
+            var location = await started;
+            if (run.Status == TrialStatus.Running && run.Attempts == attempt)
             {
-                var location = await started;
                 (run.Silo, run.SiloAddress) = (location.Name, location.Address);
             }
-            catch (Exception error) when (IsNoTrainer(error))
+        }
+        catch (Exception error)
+        {
+            _failedStarts.Add((run, attempt, error));
+            _settleTimer ??= this.RegisterGrainTimer(_ => SettleFailedStartsAsync(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            _starting.Remove((run.Id, attempt));
+        }
+    }
+
+    private async Task SettleFailedStartsAsync()
+    {
+        _settleTimer?.Dispose();
+        _settleTimer = null;
+        var failed = _failedStarts.ToList();
+        _failedStarts.Clear();
+        var book = Book;
+        foreach (var (run, attempt, error) in failed)
+        {
+            if (IsNoTrainer(error))
             {
                 if (sweep.State.Status == SweepStatus.Running)
                 {
@@ -44,15 +96,20 @@ public sealed partial class SweepCoordinatorGrain
                     book.Fail(clock.GetUtcNow(), NoTrainerMessage);
                 }
             }
-            catch (Exception error)
+            else if (run.Status == TrialStatus.Running && run.Attempts == attempt)
             {
-                if (run.Status == TrialStatus.Running)
-                {
-                    book.DispatchFailed(run, error.Message);
-                }
+                book.DispatchFailed(run, error.Message);
             }
         }
 
+        await AfterDispatchAsync(book);
+    }
+
+    /// <summary>Start requests still waiting for their trainer's answer.</summary>
+    private Task StartsAnswered() => Task.WhenAll(_starting.Values);
+
+    private async Task AfterDispatchAsync(SweepBook book)
+    {
         if (sweep.State.Status == SweepStatus.Running && book.TrainingDone)
         {
             await FinishTrainingAsync(book);
@@ -95,17 +152,20 @@ public sealed partial class SweepCoordinatorGrain
     }
 
     /// <summary>
-    /// This round's slot accounting: the active trainers and their slots (doubled while trials are short, so a
-    /// queued run is ready when a slot frees up), the runs already out on each, and the sweep's own limit.
+    /// This round's slot accounting: the active trainers and their slots, whether trials are short (then a run is
+    /// queued per slot while enough are pending), the runs already out on each, and the sweep's own limit.
     /// </summary>
     private TrainerSlots Slots()
     {
         var finished = sweep.State.Runs.Where(r => r is { StartedAt: not null, FinishedAt: not null }).Take(64).ToList();
-        bool shortTrials = finished.Count > 0
-                           && finished.Average(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds)
+        // Until a run has finished its length is unknown: queue one per slot from the start, so no slot waits for
+        // the coordinator after the first runs; once runs turn out long, each trainer gets only what it can run.
+        bool shortTrials = finished.Count == 0
+                           || finished.Average(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds)
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
         return new TrainerSlots(TrainerMetadata.ActiveTrainers(membership, siloMetadata),
-            sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials, sweep.State.Spec?.MaxConcurrentTrials ?? 0);
+            sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials,
+            sweep.State.Runs.Count(r => r.Status == TrialStatus.Pending), sweep.State.Spec?.MaxConcurrentTrials ?? 0);
     }
 
     private async Task ClearCheckpointsAsync()

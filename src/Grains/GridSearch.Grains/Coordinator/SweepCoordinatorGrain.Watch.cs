@@ -22,19 +22,17 @@ public sealed partial class SweepCoordinatorGrain
 
         _activeSince ??= clock.GetUtcNow();
         var book = Book;
-        foreach (var run in sweep.State.Runs.Where(r => r.Status == TrialStatus.Running).ToList())
+        // Asked all at once; a run whose start request is still unanswered is not asked (it may not be queued yet).
+        var running = sweep.State.Runs
+            .Where(r => r.Status == TrialStatus.Running && !_starting.ContainsKey((r.Id, r.Attempts)))
+            .Select(run => (Run: run, Attempt: run.Attempts, Alive: IsStillRunningAsync(run)))
+            .ToList();
+        foreach (var (run, attempt, alive) in running)
         {
-            try
+            if (!await alive && run.Status == TrialStatus.Running && run.Attempts == attempt)
             {
-                if (!await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts))
-                {
-                    LogRequeued(SweepId, run.Id, run.Attempts, run.Silo);
-                    book.RequeueLost(run);
-                }
-            }
-            catch (Exception error)
-            {
-                LogUnreachable(SweepId, run.Id, error);
+                LogRequeued(SweepId, run.Id, run.Attempts, run.Silo);
+                book.RequeueLost(run);
             }
         }
 
@@ -60,6 +58,20 @@ public sealed partial class SweepCoordinatorGrain
         await DispatchAsync();
     }
 
+    /// <summary>Whether the run's trainer still has it; true when the trainer cannot be asked now (asked again later).</summary>
+    private async Task<bool> IsStillRunningAsync(RunRecord run)
+    {
+        try
+        {
+            return await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts);
+        }
+        catch (Exception error)
+        {
+            LogUnreachable(SweepId, run.Id, error);
+            return true;
+        }
+    }
+
     private void StartWatching()
     {
         _activeSince ??= clock.GetUtcNow();
@@ -72,6 +84,14 @@ public sealed partial class SweepCoordinatorGrain
         _reconcileTimer?.Dispose();
         _reconcileTimer = null;
         await ForgetReminderAsync();
+    }
+
+    private async Task RegisterReminderAsync()
+    {
+        if (options.Value.ReminderPeriod is { } period)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
     }
 
     private async Task ForgetReminderAsync()

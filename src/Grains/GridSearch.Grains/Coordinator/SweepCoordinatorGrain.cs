@@ -33,6 +33,9 @@ public sealed partial class SweepCoordinatorGrain(
     private DateTimeOffset? _activeSince;
     private IGrainTimer? _reconcileTimer;
     private IGrainTimer? _pendingWrite;
+    private IGrainTimer? _settleTimer;
+    private readonly Dictionary<(string RunId, int Attempt), Task> _starting = [];
+    private readonly List<(RunRecord Run, int Attempt, Exception Error)> _failedStarts = [];
 
     private string SweepId => this.GetPrimaryKeyString();
 
@@ -150,13 +153,10 @@ public sealed partial class SweepCoordinatorGrain(
             return new SweepStartResult(SweepStartOutcome.Invalid, dataProblems.ToArray(), null);
         }
 
+        // The state, the registry entry and the restart reminder are independent writes: all three go out together,
+        // and the first run is dispatched only once all three are durable.
         sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
-        await SaveAsync();
-        await grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId);
-        if (options.Value.ReminderPeriod is { } period)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, period, period);
-        }
+        await Task.WhenAll(SaveAsync(), grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId), RegisterReminderAsync());
 
         _activeSince = startedAt;
         StartWatching();
@@ -190,6 +190,8 @@ public sealed partial class SweepCoordinatorGrain(
             return Snapshot();
         }
 
+        // A run whose start is still on its way would otherwise start after being told to stop.
+        await StartsAnswered();
         CloseActivePeriod();
         var running = Book.Cancel(clock.GetUtcNow(), "cancelled by the user");
         await SaveAsync();

@@ -1,19 +1,23 @@
 namespace GridSearch.Grains.Coordinator;
 
 /// <summary>
-/// Slot accounting for one dispatch round: how many runs each active trainer may take (its slots, or twice that
-/// while trials are short so a queued run is ready when a slot frees up) and which trainer takes the next run —
-/// the one with the most room. The coordinator hints Orleans' placement with that silo.
+/// Slot accounting for one dispatch round: how many runs each active trainer may take and which trainer takes the
+/// next run — the one with the most room. The coordinator hints Orleans' placement with that silo. A trainer may
+/// take its slots' worth, or twice that while trials are short, so a queued run is ready when a slot frees up; but
+/// only while more runs are pending than the cluster has slots. The last runs go to free slots only: queued
+/// behind a busy slot they would finish up to a whole trial after the others.
 /// </summary>
 public sealed class TrainerSlots
 {
     private readonly List<Trainer> _trainers;
     private int _limit;
 
-    public TrainerSlots(IEnumerable<(SiloAddress Silo, int Slots)> trainers, IEnumerable<RunRecord> running, bool queueOne, int limit)
+    public TrainerSlots(IEnumerable<(SiloAddress Silo, int Slots)> trainers, IEnumerable<RunRecord> running, bool shortTrials, int pending, int limit)
     {
         var outstanding = running.Where(r => r.SiloAddress is not null).GroupBy(r => r.SiloAddress!).ToDictionary(g => g.Key, g => g.Count());
-        _trainers = trainers.Select(t => new Trainer(t.Silo, (queueOne ? 2 : 1) * t.Slots,
+        var known = trainers.ToList();
+        bool queue = shortTrials && pending > known.Sum(t => t.Slots);
+        _trainers = known.Select(t => new Trainer(t.Silo, (queue ? 2 : 1) * t.Slots,
             outstanding.GetValueOrDefault(t.Silo.ToParsableString()))).ToList();
         int runningNow = running.Count();
         _limit = limit > 0 ? Math.Max(0, limit - runningNow) : int.MaxValue;
