@@ -156,6 +156,18 @@ public sealed class SweepBookTests
     }
 
     [Fact]
+    public void Snapshot_WallSeconds_IsDispatchToEndLessTheWaitForAFreeSlot()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1] });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.7));
+
+        Assert.True(book.RunFinished(run.Id, 1, RunOutcome.Completed, null, Now.AddSeconds(5), queuedSeconds: 1.5));
+
+        Assert.Equal(3.5, Assert.Single(book.Snapshot("s", 5).Trials).WallSeconds, precision: 9);
+    }
+
+    [Fact]
     public void RunFinished_CancelledBySilo_RequeuesWithoutUsingARetry()
     {
         var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 0 });

@@ -59,6 +59,7 @@ public sealed class SweepBook(SweepState state)
             run.Attempts++;
             run.StartedAt = now;
             run.FinishedAt = null;
+            run.QueuedSeconds = 0;
             foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Pending))
             {
                 cell.MoveTo(TrialStatus.Running);
@@ -133,8 +134,11 @@ public sealed class SweepBook(SweepState state)
         }
     }
 
-    /// <summary>Applies the end of a run; stale reports (an older attempt) change nothing.</summary>
-    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null)
+    /// <summary>
+    /// Applies the end of a run; stale reports (an older attempt) change nothing. <paramref name="queuedSeconds"/> is
+    /// how long the run waited in its trainer's queue, which is not part of its wall time.
+    /// </summary>
+    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0)
     {
         var run = state.Runs.FirstOrDefault(r => r.Id == runId);
         if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt)
@@ -143,6 +147,7 @@ public sealed class SweepBook(SweepState state)
         }
 
         run.FinishedAt = now;
+        run.QueuedSeconds = queuedSeconds;
         switch (outcome)
         {
             case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
@@ -283,9 +288,8 @@ public sealed class SweepBook(SweepState state)
         state.Trials.Select(t =>
         {
             var run = runs[t.RunId];
-            double wall = run is { StartedAt: { } started, FinishedAt: { } finished } ? (finished - started).TotalSeconds : 0;
             return new TrialSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
-                t.Error, t.Epochs.Sum(e => e.Seconds), wall);
+                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds);
         }).ToArray(),
         state.Best,
         state.TestAccuracy,

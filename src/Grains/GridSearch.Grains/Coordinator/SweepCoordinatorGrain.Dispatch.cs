@@ -161,7 +161,7 @@ public sealed partial class SweepCoordinatorGrain
         // Until a run has finished its length is unknown: queue one per slot from the start, so no slot waits for
         // the coordinator after the first runs; once runs turn out long, each trainer gets only what it can run.
         bool shortTrials = finished.Count == 0
-                           || finished.Average(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalSeconds)
+                           || finished.Average(r => r.WallSeconds)
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
         return new TrainerSlots(TrainerMetadata.ActiveTrainers(membership, siloMetadata),
             sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials,

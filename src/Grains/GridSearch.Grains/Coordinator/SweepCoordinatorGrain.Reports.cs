@@ -53,15 +53,15 @@ public sealed partial class SweepCoordinatorGrain
         await SaveSoonAsync();
     }
 
-    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights)
+    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds)
     {
         await RecordEpochAsync(runId, attempt, metrics, weights, replayed: false);
-        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null);
+        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null, queuedSeconds);
     }
 
-    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error)
+    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds)
     {
-        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow()))
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow(), queuedSeconds))
         {
             return;
         }

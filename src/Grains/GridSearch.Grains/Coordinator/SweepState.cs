@@ -95,6 +95,14 @@ public sealed class RunRecord
 
     /// <summary>The trainer silo's address (for slot accounting); <see cref="Silo"/> is its name, for people.</summary>
     [Id(14)] public string? SiloAddress { get; set; }
+
+    /// <summary>How long the latest attempt waited in its trainer's queue for a free slot (the trainer says).</summary>
+    [Id(15)] public double QueuedSeconds { get; set; }
+
+    /// <summary>The latest attempt's wall time: from dispatch to its end, less its wait for a free slot.</summary>
+    public double WallSeconds => StartedAt is { } started && FinishedAt is { } finished
+        ? Math.Max(0, (finished - started).TotalSeconds - QueuedSeconds)
+        : 0;
 }
 
 /// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>

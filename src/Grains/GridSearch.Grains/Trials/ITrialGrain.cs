@@ -70,14 +70,14 @@ public interface ITrainerReports : IGrainWithStringKey
 
     /// <summary>
     /// A run trained its last epoch: the epoch's report and the run's completion in one message, which halves the
-    /// messages of short trials.
+    /// messages of short trials. <paramref name="queuedSeconds"/>: how long the run waited for a free slot.
     /// </summary>
     [Alias("RecordFinalEpoch")]
-    Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights);
+    Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, double queuedSeconds);
 
-    /// <summary>A run ended: completed, failed (with the error) or cancelled.</summary>
+    /// <summary>A run ended: completed, failed (with the error) or cancelled; it had waited <paramref name="queuedSeconds"/> for a slot.</summary>
     [Alias("RunFinished")]
-    Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error);
+    Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds);
 
     /// <summary>The winner's test accuracy, or the error that prevented it.</summary>
     [Alias("RecordTestResult")]

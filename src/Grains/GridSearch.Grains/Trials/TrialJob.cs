@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
@@ -17,12 +18,15 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
     private readonly List<EpochMetrics> _history = [];
+    private readonly long _queuedSince = Stopwatch.GetTimestamp();
+    private double _queuedSeconds;
     private Task _reporting = Task.CompletedTask;
     private bool _completionReported;
 
     /// <summary>Trains on the calling slot thread; the returned task completes when every report is delivered.</summary>
     public Task Run(CancellationToken cancellation)
     {
+        _queuedSeconds = Stopwatch.GetElapsedTime(_queuedSince).TotalSeconds;
         RunOutcome outcome;
         string? error = null;
         try
@@ -78,7 +82,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             return; // the last epoch's report said so already
         }
 
-        await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error));
+        await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error, _queuedSeconds));
     }
 
     /// <summary>Waits for the previous epoch's reports (surfacing their failure), then starts these.</summary>
@@ -108,7 +112,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
             if (metrics.Epoch == assignment.Epochs && !draining())
             {
-                await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights));
+                await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, _queuedSeconds));
                 _completionReported = true;
             }
             else
