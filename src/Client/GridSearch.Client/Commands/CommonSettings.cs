@@ -66,7 +66,7 @@ public class SiloSettings : CommonSettings
     public bool NoCache { get; init; }
 
     [CommandOption("--device <DEVICE>")]
-    [Description("auto (CUDA when available, else CPU), cpu, or cuda[:N]. Default: auto.")]
+    [Description("auto (CUDA when available, else CPU), cpu, or cuda[[:N]] (GPU N). Default: auto.")]
     [DefaultValue("auto")]
     public string Device { get; init; } = "auto";
 
