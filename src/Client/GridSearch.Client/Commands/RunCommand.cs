@@ -2,7 +2,9 @@ using GridSearch.Abstractions;
 using GridSearch.Client.Data;
 using GridSearch.Client.Hosting;
 using GridSearch.Client.Output;
+using GridSearch.Client.Results;
 using GridSearch.Client.Sweeps;
+using GridSearch.Grains.Execution;
 using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;
@@ -25,9 +27,10 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);
         var spec = SweepSubmission.Prepare(settings, sweepId, DatasetPreparation.ResolveRoot(settings, output));
-        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation);
+        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation, DataRequest.For(spec));
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);
+        _ = CurvesPlot.WarmUpAsync();
         var final = await new SweepWatcher(coordinator, output).WatchAsync(cancellation);
         return await SweepCompletion.FinishAsync(coordinator, final, settings.Out ?? SweepCompletion.DefaultOut(sweepId), output,
             settings.Json);

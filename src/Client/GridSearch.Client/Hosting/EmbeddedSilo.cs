@@ -34,9 +34,12 @@ public sealed class EmbeddedSilo : ISweepConnection
 
     public string Description => $"embedded silo, state in {_state.Path}";
 
-    /// <summary>Starts the silo; the state directory must already be locked by this process.</summary>
+    /// <summary>
+    /// Starts the silo; the state directory must already be locked by this process. With <paramref name="data"/>,
+    /// the data set (and TorchSharp's native library) load while the silo starts, on the core its start leaves idle.
+    /// </summary>
     public static async Task<EmbeddedSilo> StartAsync(StateDirectory state, TrainerSiloOptions trainer, EmbeddedMetrics? metrics,
-        bool verbose, CancellationToken cancellation)
+        bool verbose, CancellationToken cancellation, DataRequest? data = null)
     {
         int siloPort = FreePorts.Next();
         int gatewayPort = FreePorts.Next();
@@ -69,6 +72,11 @@ public sealed class EmbeddedSilo : ISweepConnection
             var app = builder.Build();
             app.MapPrometheusScrapingEndpoint();
             host = app;
+        }
+
+        if (data is not null && trainer.SimulatedTrialDuration is null)
+        {
+            host.Services.GetRequiredService<SiloDatasets>().Prefetch(data);
         }
 
         try

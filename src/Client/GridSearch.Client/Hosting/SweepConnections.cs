@@ -6,9 +6,12 @@ namespace GridSearch.Client.Hosting;
 /// <summary>Opens the right connection for a command in embedded mode.</summary>
 public static class SweepConnections
 {
-    /// <summary>Hosts the embedded silo; fails when another process already uses the state directory.</summary>
+    /// <summary>
+    /// Hosts the embedded silo; fails when another process already uses the state directory. The sweep's data set,
+    /// when given, starts loading while the silo starts.
+    /// </summary>
     public static async Task<ISweepConnection> HostAsync(string statePath, Commands.SiloSettings settings,
-        CancellationToken cancellation)
+        CancellationToken cancellation, DataRequest? data = null)
     {
         var state = StateDirectory.Open(statePath);
         if (!state.TryLock())
@@ -23,7 +26,7 @@ public static class SweepConnections
         try
         {
             var metrics = settings.MetricsPort is { } port ? new EmbeddedMetrics(port, TimeSpan.FromSeconds(settings.MetricsLinger)) : null;
-            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, settings.Trainer(), metrics, settings.Verbose, cancellation));
+            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, settings.Trainer(), metrics, settings.Verbose, cancellation, data));
         }
         catch
         {

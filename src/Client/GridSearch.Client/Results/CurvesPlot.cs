@@ -9,6 +9,26 @@ namespace GridSearch.Client.Results;
 /// </summary>
 public static class CurvesPlot
 {
+    /// <summary>
+    /// Loads the plotting stack (native renderer, fonts, code) off the critical path, e.g. while a sweep trains, so
+    /// that writing curves.png at the end does not pay for it. Best effort: a real problem shows up in the real render.
+    /// </summary>
+    public static Task WarmUpAsync() => Task.Run(() =>
+    {
+        try
+        {
+            var plot = new Plot();
+            plot.Add.Scatter(new double[] { 1, 2 }, new double[] { 0.5, 0.6 });
+            plot.Title("warm-up");
+            using var image = plot.GetImage(64, 64);
+            _ = image.GetImageBytes(ImageFormat.Png);
+        }
+        catch (Exception)
+        {
+            // Nothing to report here: RenderPng will report it where it matters.
+        }
+    });
+
     public static byte[] RenderPng(SweepSnapshot sweep, int width = 1400, int height = 560)
     {
         var multiplot = new Multiplot();

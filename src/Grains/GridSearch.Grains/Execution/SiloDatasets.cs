@@ -46,6 +46,23 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
         return (loaded, data);
     }
 
+    /// <summary>
+    /// Starts loading a data set in the background, e.g. while the silo itself starts, so that the sweep's own
+    /// <see cref="DescribeAsync"/> finds it ready or under way. A failure is only logged: the sweep's load tries
+    /// again and reports it.
+    /// </summary>
+    public void Prefetch(DataRequest request) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await PrepareAsync(request, rescan: true);
+        }
+        catch (Exception error)
+        {
+            LogPrefetchFailed(request.Root, error.Message);
+        }
+    });
+
     public async Task<DatasetSummary> DescribeAsync(DataRequest request)
     {
         var (loaded, data) = await PrepareAsync(request, rescan: true);
@@ -105,6 +122,9 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogWarning(string warning);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Loading data set {Root} ahead of the sweep failed ({Error}); the sweep loads it again")]
+    private partial void LogPrefetchFailed(string root, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Root}: {Images} images ready (from cache: {FromCache}) in {Seconds:F2} s")]
     private partial void LogLoaded(string root, int images, bool fromCache, double seconds);
