@@ -8,4 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dotnet build "$root/GridSearch.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
+# gridsearch commands are measured as users run them: the tool ./gridsearch publishes (ahead-of-time compiled).
+"$root/gridsearch" --help >/dev/null
+export GRIDSEARCH_CLI="${GRIDSEARCH_TOOL_DIR:-$root/.gridsearch}/tool/gridsearch.dll"
 exec dotnet "$root/bench/GridSearch.Bench/bin/Release/net10.0/GridSearch.Bench.dll" "$@"

@@ -14,16 +14,18 @@ public sealed class CliRun(string stateDirectory, string cacheDirectory)
 {
     public Dictionary<string, string> Environment { get; } = new();
 
+    /// <summary>How the tool is started: the built assembly by default, or e.g. the repository's launcher script.</summary>
+    public string[] Command { get; init; } = ["dotnet", RepositoryPaths.CliAssembly];
+
     public Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(RepositoryPaths.CliAssembly);
-        foreach (string arg in args)
+        foreach (string arg in Command.Skip(1).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }

@@ -11,9 +11,13 @@ public static class RepositoryPaths
     public const string Configuration = "Release";
 #endif
 
-    /// <summary>The gridsearch tool built in the same configuration as the tests.</summary>
-    public static string CliAssembly => Path.Combine(Root, "src", "Client", "GridSearch.Client", "bin", Configuration,
-        "net10.0", "gridsearch.dll");
+    /// <summary>
+    /// The gridsearch tool built in the same configuration as the tests, or the assembly GRIDSEARCH_CLI names (the
+    /// benchmarks point it at the tool the launcher script publishes, which is what users run).
+    /// </summary>
+    public static string CliAssembly => System.Environment.GetEnvironmentVariable("GRIDSEARCH_CLI") is { Length: > 0 } cli
+        ? cli
+        : Path.Combine(Root, "src", "Client", "GridSearch.Client", "bin", Configuration, "net10.0", "gridsearch.dll");
 
     /// <summary>The real photo set shipped beside the repository, when present.</summary>
     public static string CatDog => Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", "cat_dog"));
