@@ -22,9 +22,22 @@ public sealed class SimulatedTrialRunner(IOptions<TrainerSiloOptions> options) :
         for (int epoch = (start?.Epoch ?? 0) + 1; epoch <= assignment.Epochs; epoch++)
         {
             progress.Batch(epoch, 1, 800);
-            double accuracy = 0.5 + (Math.Abs(HashCode.Combine(assignment.LearningRate, assignment.BatchSize, epoch)) % 400) / 1000.0;
+            double accuracy = SimulatedAccuracy(assignment, epoch);
             progress.Epoch(new EpochMetrics(epoch, 1.0 / epoch, accuracy, seconds, 800 / Math.Max(seconds, 1e-9)), [(float)accuracy]);
         }
+    }
+
+    /// <summary>
+    /// A made-up accuracy in [0.5, 0.9) that depends only on the hyperparameters and the epoch: the same in every
+    /// process and on every silo (HashCode is seeded per process), so simulated sweeps are reproducible too.
+    /// </summary>
+    private static double SimulatedAccuracy(TrialAssignment assignment, int epoch)
+    {
+        ulong mixed = (ulong)BitConverter.DoubleToInt64Bits(assignment.LearningRate);
+        mixed = (mixed ^ (ulong)assignment.BatchSize) * 0x9E3779B97F4A7C15UL;
+        mixed = (mixed ^ (ulong)epoch) * 0xBF58476D1CE4E5B9UL;
+        mixed ^= mixed >> 31;
+        return 0.5 + mixed % 400 / 1000.0;
     }
 
     public double Test(DataRequest data, float[] weights, CancellationToken cancellation) => weights.Length > 0 ? weights[0] : 0.5;
