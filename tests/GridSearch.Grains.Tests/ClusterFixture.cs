@@ -24,7 +24,7 @@ public class ClusterFixture : IAsyncLifetime
         .Select(s => (ScriptedTrialRunner)Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ITrialRunner>())
         .Single();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((options, silo) =>

@@ -96,6 +96,15 @@ public sealed partial class SweepCoordinatorGrain
                     book.Fail(clock.GetUtcNow(), NoTrainerMessage);
                 }
             }
+            else if (Draining(error) is { } draining)
+            {
+                // Not the run's fault, and not worth a retry on that silo: it is shutting down.
+                StopSendingTo(draining.Silo ?? run.SiloAddress);
+                if (run.Status == TrialStatus.Running && run.Attempts == attempt)
+                {
+                    book.RequeueLost(run);
+                }
+            }
             else if (run.Status == TrialStatus.Running && run.Attempts == attempt)
             {
                 book.DispatchFailed(run, error.Message);
@@ -103,6 +112,21 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         await AfterDispatchAsync(book);
+    }
+
+    private static SiloDrainingException? Draining(Exception? error) =>
+        error is null ? null : error as SiloDrainingException ?? Draining(error.InnerException);
+
+    /// <summary>
+    /// A trainer that is shutting down gets no more runs from this coordinator. It stays in the cluster (and in
+    /// the placement's view) while it drains, so without this every dispatch round would offer it runs again.
+    /// </summary>
+    private void StopSendingTo(string? siloAddress)
+    {
+        if (siloAddress is not null)
+        {
+            _drainingTrainers.Add(siloAddress);
+        }
     }
 
     /// <summary>Start requests still waiting for their trainer's answer.</summary>
@@ -163,7 +187,9 @@ public sealed partial class SweepCoordinatorGrain
         bool shortTrials = finished.Count == 0
                            || finished.Average(r => r.WallSeconds)
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
-        return new TrainerSlots(TrainerMetadata.ActiveTrainers(membership, siloMetadata),
+        var trainers = TrainerMetadata.ActiveTrainers(membership, siloMetadata);
+        _drainingTrainers.IntersectWith(trainers.Select(t => t.Silo.ToParsableString())); // gone: nothing to avoid
+        return new TrainerSlots(trainers.Where(t => !_drainingTrainers.Contains(t.Silo.ToParsableString())),
             sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials,
             sweep.State.Runs.Count(r => r.Status == TrialStatus.Pending), sweep.State.Spec?.MaxConcurrentTrials ?? 0);
     }

@@ -66,6 +66,12 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
+        if (outcome == RunOutcome.Cancelled && sweep.State.Status != SweepStatus.Cancelled)
+        {
+            // Stopped by its silo, which is shutting down: the run resumes elsewhere, and nothing more goes there.
+            StopSendingTo(sweep.State.Runs.First(r => r.Id == runId).SiloAddress);
+        }
+
         if (outcome == RunOutcome.Failed)
         {
             LogRunFailed(SweepId, runId, attempt, error);

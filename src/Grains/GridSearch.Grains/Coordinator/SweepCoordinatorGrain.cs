@@ -36,6 +36,7 @@ public sealed partial class SweepCoordinatorGrain(
     private IGrainTimer? _settleTimer;
     private readonly Dictionary<(string RunId, int Attempt), Task> _starting = [];
     private readonly List<(RunRecord Run, int Attempt, Exception Error)> _failedStarts = [];
+    private readonly HashSet<string> _drainingTrainers = [];
 
     private string SweepId => this.GetPrimaryKeyString();
 

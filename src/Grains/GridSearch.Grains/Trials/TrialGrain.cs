@@ -1,6 +1,7 @@
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
+using Orleans.Runtime.Placement;
 
 namespace GridSearch.Grains.Trials;
 
@@ -27,9 +28,16 @@ public sealed class TrialGrain(
     {
         if (executor.Draining)
         {
-            // Let the next dispatch activate this run on a trainer that is staying.
-            DeactivateOnIdle();
-            throw new SiloDrainingException();
+            // Callers' directory caches keep sending this run here while the silo drains, so the grain moves: to the
+            // trainer the request's placement hint names, or, when the hint names this silo, wherever placement
+            // (which leaves a draining trainer out) puts it.
+            if (RequestContext.Get(IPlacementDirector.PlacementHintKey) is SiloAddress hint && hint.Equals(silo.SiloAddress))
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+
+            MigrateOnIdle();
+            throw new SiloDrainingException { Silo = silo.SiloAddress.ToParsableString() };
         }
 
         if (executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
