@@ -75,13 +75,18 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    /// <summary>Waits until the silo is ready and sees the given number of trainers in the cluster.</summary>
+    /// <summary>
+    /// Waits until the silo is ready, sees the given number of trainers in the cluster, and knows every active silo's
+    /// metadata (so its placement and dispatch see the whole cluster).
+    /// </summary>
     public async Task WaitReadyAsync(int trainers, TimeSpan timeout)
     {
         await Eventually.WaitAsync(ReadinessAsync, r => _process.HasExited || (r is { } ready
                 && ready.GetProperty("status").GetString() == "Healthy"
-                && ready.GetProperty("checks").GetProperty("silo").GetProperty("data").GetProperty("trainers").GetInt32() == trainers),
-            timeout, $"silo {Name} to be ready and see {trainers} trainer(s)\n{Output}");
+                && ready.GetProperty("checks").GetProperty("silo").GetProperty("data") is var data
+                && data.GetProperty("trainers").GetInt32() == trainers
+                && data.GetProperty("silosWithoutMetadata").GetInt32() == 0),
+            timeout, $"silo {Name} to be ready, see {trainers} trainer(s) and know every silo's metadata\n{Output}");
         if (_process.HasExited)
         {
             throw new InvalidOperationException($"silo {Name} exited:\n{Output}");

@@ -19,6 +19,12 @@ public static class TrainerMetadata
         [SlotsKey] = slots.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// Whether this silo knows the other silo's GridSearch metadata at all (every GridSearch silo publishes it). Orleans
+    /// fetches it once per silo and, if that fetch fails, not again for minutes: meanwhile the silo gets no trials.
+    /// </summary>
+    public static bool IsKnown(SiloMetadata metadata) => metadata.Metadata.ContainsKey(IsTrainerKey);
+
     public static bool IsTrainer(SiloMetadata metadata) =>
         metadata.Metadata.TryGetValue(IsTrainerKey, out var value)
         && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);

@@ -27,6 +27,8 @@ public sealed class SiloReadinessCheck(
             ["activeSilos"] = active.Count,
             ["trainers"] = active.Count(m => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(m.SiloAddress))),
             ["trainerSlots"] = TrainerMetadata.ClusterSlots(membership, metadata),
+            // Active silos whose metadata this silo could not fetch: invisible to its placement and dispatch.
+            ["silosWithoutMetadata"] = active.Count(m => !TrainerMetadata.IsKnown(metadata.GetSiloMetadata(m.SiloAddress))),
         };
         var self = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         if (self != SiloStatus.Active)
