@@ -42,8 +42,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
             output.Human.WriteLine($"Sweep {settings.SweepId} already ended ({before.Status}); writing its results.");
         }
 
-        var final = await new SweepWatcher(coordinator, output, before).WatchAsync(cancellation);
-        return await SweepCompletion.FinishAsync(coordinator, final, settings.Out ?? SweepCompletion.DefaultOut(settings.SweepId),
-            output, settings.Json);
+        return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json,
+            cancellation, alreadyShown: before);
     }
 }

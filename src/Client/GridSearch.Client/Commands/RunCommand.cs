@@ -2,7 +2,6 @@ using GridSearch.Abstractions;
 using GridSearch.Client.Data;
 using GridSearch.Client.Hosting;
 using GridSearch.Client.Output;
-using GridSearch.Client.Results;
 using GridSearch.Client.Sweeps;
 using GridSearch.Grains.Execution;
 using Spectre.Console.Cli;
@@ -30,9 +29,6 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation, DataRequest.For(spec));
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);
-        _ = CurvesPlot.WarmUpAsync();
-        var final = await new SweepWatcher(coordinator, output).WatchAsync(cancellation);
-        return await SweepCompletion.FinishAsync(coordinator, final, settings.Out ?? SweepCompletion.DefaultOut(sweepId), output,
-            settings.Json);
+        return await SweepCompletion.FollowAndFinishAsync(coordinator, sweepId, settings.Out, output, settings.Json, cancellation);
     }
 }

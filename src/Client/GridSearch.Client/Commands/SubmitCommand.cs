@@ -53,8 +53,6 @@ public sealed class WatchCommand : AsyncCommand<ExportSettings>
         var before = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         output.Human.WriteLine($"Watching sweep {before.SweepId} ({before.Status}) on {connection.Description}");
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
-        var final = await new SweepWatcher(coordinator, output).WatchAsync(cancellation);
-        return await SweepCompletion.FinishAsync(coordinator, final, settings.Out ?? SweepCompletion.DefaultOut(settings.SweepId),
-            output, settings.Json);
+        return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json, cancellation);
     }
 }

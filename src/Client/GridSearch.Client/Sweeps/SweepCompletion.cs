@@ -8,6 +8,18 @@ namespace GridSearch.Client.Sweeps;
 /// <summary>What run, resume and watch do once a sweep has ended: write its files, report it, choose the exit code.</summary>
 public static class SweepCompletion
 {
+    /// <summary>
+    /// Follows a sweep live until it ends, then finishes it (<see cref="FinishAsync"/>) into <paramref name="outDirectory"/>
+    /// or ./runs/SWEEP. The plotting stack loads while the sweep runs, so curves.png costs nothing extra at the end.
+    /// </summary>
+    public static async Task<int> FollowAndFinishAsync(ISweepCoordinatorGrain coordinator, string sweepId, string? outDirectory,
+        CliOutput output, bool json, CancellationToken cancellation, SweepSnapshot? alreadyShown = null)
+    {
+        _ = CurvesPlot.WarmUpAsync();
+        var final = await new SweepWatcher(coordinator, output, alreadyShown).WatchAsync(cancellation);
+        return await FinishAsync(coordinator, final, outDirectory ?? DefaultOut(sweepId), output, json);
+    }
+
     public static async Task<int> FinishAsync(ISweepCoordinatorGrain coordinator, SweepSnapshot sweep, string outDirectory,
         CliOutput output, bool json)
     {

@@ -42,10 +42,4 @@ public static class TrainerMetadata
             .Select(member => (member.SiloAddress, Slots(metadata.GetSiloMetadata(member.SiloAddress))))
             .Where(trainer => trainer.Item2 > 0)
             .ToList();
-
-    /// <summary>Trainer slots of every active silo in the cluster.</summary>
-    public static int ClusterSlots(IClusterMembershipService membership, ISiloMetadataCache metadata) =>
-        membership.CurrentSnapshot.Members.Values
-            .Where(member => member.Status == SiloStatus.Active)
-            .Sum(member => Slots(metadata.GetSiloMetadata(member.SiloAddress)));
 }

@@ -21,12 +21,13 @@ public sealed class SiloReadinessCheck(
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).ToList();
+        var trainers = TrainerMetadata.ActiveTrainers(membership, metadata);
         var data = new Dictionary<string, object>
         {
             ["silo"] = silo.Name,
             ["activeSilos"] = active.Count,
-            ["trainers"] = active.Count(m => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(m.SiloAddress))),
-            ["trainerSlots"] = TrainerMetadata.ClusterSlots(membership, metadata),
+            ["trainers"] = trainers.Count,
+            ["trainerSlots"] = trainers.Sum(t => t.Slots),
             // Active silos whose metadata this silo could not fetch: invisible to its placement and dispatch.
             ["silosWithoutMetadata"] = active.Count(m => !TrainerMetadata.IsKnown(metadata.GetSiloMetadata(m.SiloAddress))),
         };
