@@ -74,9 +74,9 @@ public sealed class EmbeddedSilo : ISweepConnection
             host = app;
         }
 
-        if (data is not null && trainer.SimulatedTrialDuration is null)
+        if (data is not null)
         {
-            host.Services.GetRequiredService<SiloDatasets>().Prefetch(data);
+            host.Services.GetRequiredService<ITrialRunner>().Prefetch(data);
         }
 
         try

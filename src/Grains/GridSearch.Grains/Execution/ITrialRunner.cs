@@ -12,6 +12,14 @@ public interface ITrialRunner
     Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation);
 
     /// <summary>
+    /// Starts loading a sweep's data set in the background, ahead of <see cref="DescribeAsync"/> (e.g. while the
+    /// silo starts). Runners with nothing to load ignore it.
+    /// </summary>
+    void Prefetch(DataRequest data)
+    {
+    }
+
+    /// <summary>
     /// Trains from <paramref name="start"/> (or from the seed's initial weights) to the assignment's epoch count,
     /// reporting every batch and every epoch (with the weights after it) to <paramref name="progress"/>.
     /// </summary>

@@ -13,6 +13,8 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
     public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
         datasets.DescribeAsync(data);
 
+    public void Prefetch(DataRequest data) => datasets.Prefetch(data);
+
     public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
         var (_, data) = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
