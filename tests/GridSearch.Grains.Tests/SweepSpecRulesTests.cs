@@ -38,6 +38,26 @@ public sealed class SweepSpecRulesTests
         Assert.Equal(8, problems.Count);
     }
 
+    [Theory]
+    [InlineData(1e308)]
+    [InlineData(1e-60)]
+    public void Problems_LearningRateOutsideFloat32_IsRefusedUpFront(double lr)
+    {
+        var problems = SweepSpecRules.Problems(Valid with { LearningRates = [lr, 0.01] });
+
+        Assert.Contains(problems, p => p.Contains($"learning rate {lr}") && p.Contains("32-bit floats"));
+    }
+
+    [Theory]
+    [InlineData("abc\n")]
+    [InlineData("abc\r\n")]
+    [InlineData("\nabc")]
+    public void IsValidSweepId_ControlCharacterAtEitherEnd_IsRefused(string id)
+    {
+        Assert.False(SweepSpecRules.IsValidSweepId(id));
+        Assert.True(SweepSpecRules.IsValidSweepId(id.Trim()));
+    }
+
     [Fact]
     public void Problems_GridOverTenThousandCells_NeedsAllowLargeGrid()
     {

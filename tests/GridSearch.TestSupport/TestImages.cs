@@ -37,6 +37,29 @@ public static class TestImages
         image.Save(path, new BmpEncoder());
     }
 
+    /// <summary>An animated GIF: a red first frame, then frames of other colours (noise, so they do not compress away).</summary>
+    public static void AnimatedGif(string path, int width, int height, int frames)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgba32>(width, height, new Rgba32(255, 0, 0));
+        var random = new Random(frames);
+        for (int f = 1; f < frames; f++)
+        {
+            using var frame = new Image<Rgba32>(width, height);
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    frame[x, y] = new Rgba32((byte)random.Next(256), (byte)random.Next(256), 255);
+                }
+            }
+
+            image.Frames.AddFrame(frame.Frames.RootFrame);
+        }
+
+        image.Save(path, new SixLabors.ImageSharp.Formats.Gif.GifEncoder());
+    }
+
     /// <summary>Noisy JPEGs whose mean brightness depends on the class: learnable, not trivially.</summary>
     public static void NoisyJpeg(string path, int width, int height, int label, Random random)
     {

@@ -48,6 +48,63 @@ public sealed class ImageFolderLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_LinkCycleAndDuplicateLink_EachFolderReadOnceWithWarnings()
+    {
+        string root = _dir.Combine("data");
+        TestImages.GreyPng(Path.Combine(root, "cat", "a.png"), 8, 8, 10);
+        TestImages.GreyPng(Path.Combine(root, "dog", "nested", "b.png"), 8, 8, 20);
+        Directory.CreateSymbolicLink(Path.Combine(root, "cat", "loop"), root);                     // a cycle
+        Directory.CreateSymbolicLink(Path.Combine(root, "dog", "again"), Path.Combine(root, "dog", "nested")); // read twice?
+
+        var loaded = Load(root);
+
+        // Folders are read in ordinal order, so "again" is read and "nested" is the duplicate.
+        Assert.Equal(["cat/a.png", "dog/again/b.png"], loaded.Dataset.Files);
+        Assert.Contains(loaded.Warnings, w => w.Contains("cat/loop") && w.Contains("already read"));
+        Assert.Contains(loaded.Warnings, w => w.Contains("dog/nested") && w.Contains("already read"));
+    }
+
+    [Fact]
+    public void Load_LinkedImagesFolder_IsFollowed()
+    {
+        string elsewhere = _dir.Combine("elsewhere");
+        TestImages.GreyPng(Path.Combine(elsewhere, "c.png"), 8, 8, 30);
+        string root = _dir.Combine("data");
+        TestImages.GreyPng(Path.Combine(root, "cat", "a.png"), 8, 8, 10);
+        Directory.CreateDirectory(Path.Combine(root, "dog"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "dog", "linked"), elsewhere);
+
+        Assert.Equal(["cat/a.png", "dog/linked/c.png"], Load(root).Dataset.Files);
+    }
+
+    [Fact]
+    public void Open_AnimatedGif_DecodesOnlyTheFirstFrame()
+    {
+        string gif = _dir.Combine("animated.gif");
+        TestImages.AnimatedGif(gif, 64, 64, frames: 30);
+
+        using var image = new ImageDecoder(new PreprocessingOptions()).Open(gif);
+
+        Assert.Equal(1, image.Frames.Count);
+        Assert.Equal(new Rgb24(255, 0, 0), image[10, 10]);
+    }
+
+    [Fact]
+    public void Open_DecoderThrowsAnyException_IsABadImageNamingTheFile()
+    {
+        // A GIF whose first frame's LZW data is cut short after the header: whatever the decoder throws for it
+        // becomes a rejection naming the file, which --skip-bad-images can skip.
+        string gif = _dir.Combine("cut.gif");
+        TestImages.AnimatedGif(gif, 64, 64, frames: 1);
+        byte[] bytes = File.ReadAllBytes(gif);
+        File.WriteAllBytes(gif, bytes[..20]);
+
+        var error = Assert.Throws<ImageRejectedException>(() => new ImageDecoder(new PreprocessingOptions()).Open(gif));
+
+        Assert.Contains(gif, error.Message);
+    }
+
+    [Fact]
     public void Load_MissingRoot_NamesThePath()
     {
         string root = _dir.Combine("nowhere");

@@ -104,6 +104,8 @@ public sealed class TrainerDeterminismTests
     [InlineData(double.NaN, 4, 1, "learning rate")]
     [InlineData(double.PositiveInfinity, 4, 1, "learning rate")]
     [InlineData(-1.0, 4, 1, "learning rate")]
+    [InlineData(1e308, 4, 1, "fits a 32-bit float")]
+    [InlineData(1e-50, 4, 1, "fits a 32-bit float")]
     [InlineData(0.1, 0, 1, "batch size 0")]
     [InlineData(0.1, 49, 1, "larger than the training split (48 images)")]
     [InlineData(0.1, 4, 0, "epochs 0")]
@@ -118,5 +120,22 @@ public sealed class TrainerDeterminismTests
     public void Problems_SeveralInvalidValues_ReportsAllAtOnce()
     {
         Assert.Equal(3, new TrainingPlan(-1, 0, 0, 0).Problems(10).Count);
+    }
+
+    [Fact]
+    public void Train_WeightsOverflowWhileLossStaysFinite_FailsAsDiverged()
+    {
+        using var data = TinyData.Training();
+        var start = Train(data, 0.05, 4, 1, seed: 3)[0].Weights;
+        // One weight already overflowed: the logit is ±infinity, the sigmoid saturates and the clamped BCE loss stays
+        // finite, so only a check of the weights notices that the run has diverged.
+        var overflowed = start.Values.ToArray();
+        overflowed[0] = float.PositiveInfinity;
+
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            Train(data, 0.05, 4, 2, seed: 3, new TrainingCheckpoint(1, new Model.ModelWeights(overflowed))));
+
+        Assert.Contains("The weights became", error.Message);
+        Assert.Contains("after epoch 2", error.Message);
     }
 }

@@ -7,7 +7,11 @@ public static partial class SweepSpecRules
 {
     public const long LargeGridCells = 10_000;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    /// <summary>The highest --max-image-pixels: the decoder's memory ceiling (4 GiB) holds a frame of about this size.</summary>
+    public const long MaxImagePixelsLimit = 500_000_000;
+
+    // \z, not $: '$' also matches before a final newline, which would let "abc\n" through as an id.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex SweepIdPattern();
 
     public static bool IsValidSweepId(string? sweepId) => sweepId is not null && SweepIdPattern().IsMatch(sweepId);
@@ -19,8 +23,9 @@ public static partial class SweepSpecRules
     public static IReadOnlyList<string> Problems(SweepSpec spec)
     {
         var problems = new List<string>();
-        CheckList(problems, "learning rate", "--lr", spec.LearningRates, lr => double.IsFinite(lr) && lr > 0,
-            lr => $"learning rate {lr} must be a finite number greater than 0");
+        CheckList(problems, "learning rate", "--lr", spec.LearningRates, IsPositiveFloat32,
+            lr => $"learning rate {lr} must be a finite number greater than 0 that fits the model's 32-bit floats " +
+                  $"(at most {float.MaxValue:G9}, at least {float.Epsilon:G9})");
         CheckList(problems, "batch size", "--batch-size", spec.BatchSizes, b => b >= 1,
             b => $"batch size {b} must be at least 1");
         CheckList(problems, "epoch count", "--epochs", spec.Epochs, e => e >= 1, e => $"epochs {e} must be at least 1");
@@ -51,9 +56,9 @@ public static partial class SweepSpecRules
             problems.Add($"retries per trial {spec.RetriesPerTrial} must be 0 or more");
         }
 
-        if (spec.MaxImagePixels < 1)
+        if (spec.MaxImagePixels is < 1 or > MaxImagePixelsLimit)
         {
-            problems.Add($"max image pixels {spec.MaxImagePixels} must be at least 1");
+            problems.Add($"max image pixels {spec.MaxImagePixels} must be between 1 and {MaxImagePixelsLimit:N0}");
         }
 
         return problems;
@@ -65,6 +70,13 @@ public static partial class SweepSpecRules
         .Where(b => b > dataset.Train)
         .Select(b => $"batch size {b} is larger than the training split ({dataset.Train} images); use at most {dataset.Train}")
         .ToArray();
+
+    /// <summary>
+    /// A positive value that stays positive and finite as the model's float32: the trainer works in 32-bit floats, so
+    /// 1e308 or 1e-50 would overflow to infinity or underflow to zero there.
+    /// </summary>
+    public static bool IsPositiveFloat32(double value) => double.IsFinite(value) && value > 0
+                                                          && float.IsFinite((float)value) && (float)value > 0;
 
     private static void CheckList<T>(List<string> problems, string what, string option, T[]? values, Func<T, bool> valid,
         Func<T, string> describe)

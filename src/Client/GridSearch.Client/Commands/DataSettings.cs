@@ -21,7 +21,7 @@ public class DataSettings : SiloSettings
     public bool SkipBadImages { get; init; }
 
     [CommandOption("--max-image-pixels <N>")]
-    [Description("Refuse images whose header claims more pixels than this. Default: 40000000.")]
+    [Description("Refuse images whose header claims more pixels than this (at most 500000000). Default: 40000000.")]
     [DefaultValue(40_000_000L)]
     public long MaxImagePixels { get; init; }
 
@@ -32,7 +32,8 @@ public class DataSettings : SiloSettings
         CacheDirectory = CacheDirectory,
     };
 
-    public override Spectre.Console.ValidationResult Validate() => MaxImagePixels < 1
-        ? Spectre.Console.ValidationResult.Error("--max-image-pixels must be at least 1.")
+    public override Spectre.Console.ValidationResult Validate() => MaxImagePixels is < 1 or > PreprocessingOptions.MaxImagePixelsLimit
+        ? Spectre.Console.ValidationResult.Error(
+            $"--max-image-pixels {MaxImagePixels} must be between 1 and {PreprocessingOptions.MaxImagePixelsLimit} (the decoder's 4 GiB memory ceiling).")
         : base.Validate();
 }

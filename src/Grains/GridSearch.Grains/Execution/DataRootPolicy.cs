@@ -1,8 +1,12 @@
 using GridSearch.Training.Data;
+using GridSearch.Training.IO;
 
 namespace GridSearch.Grains.Execution;
 
-/// <summary>A trainer silo reads data sets only under its configured roots; clients never ship data.</summary>
+/// <summary>
+/// A trainer silo reads data sets only under its configured roots; clients never ship data. Paths are compared after
+/// resolving links and <c>..</c>, so a link inside a root cannot lead out of it, and <c>/</c> as a root allows any path.
+/// </summary>
 public static class DataRootPolicy
 {
     /// <exception cref="DataProblemException">The path is outside every allowed root.</exception>
@@ -13,8 +17,10 @@ public static class DataRootPolicy
             return;
         }
 
-        string full = Normalise(requested);
-        if (allowedRoots.Select(Normalise).Any(root => full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        // A path that does not exist cannot be resolved; the scan that follows reports it missing, in the roots' terms.
+        string resolved = RealPath.TryResolve(requested) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(requested));
+        if (allowedRoots.Any(root => RealPath.IsWithin(resolved,
+                RealPath.TryResolve(root) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))))
         {
             return;
         }
@@ -23,6 +29,4 @@ public static class DataRootPolicy
             $"Data root '{requested}' is outside this silo's data roots ({string.Join(", ", allowedRoots)}). Ask for a data set " +
             "under one of them, or add its folder to GridSearch:Trainer:DataRoots on the trainer silos.");
     }
-
-    private static string Normalise(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }

@@ -17,6 +17,7 @@ public sealed class DatasetLoader(PreprocessingOptions options)
         var clock = Stopwatch.StartNew();
         var warnings = new List<string>();
         ImageFolderIndex index = ImageFolderScanner.Scan(root);
+        warnings.AddRange(index.Warnings);
         string? cachePath = PrepareCachePath(index, warnings);
 
         if (cachePath is not null && File.Exists(cachePath))

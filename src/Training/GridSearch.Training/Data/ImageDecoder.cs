@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -36,7 +37,9 @@ public sealed class ImageDecoder
         };
         _configuration.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
         _configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
-        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { IgnoreMetadata = true });
+        // Only the first frame of an animation: a small GIF with thousands of frames would otherwise decode them all.
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance,
+            new GifDecoder { IgnoreMetadata = true, DecodingMode = FrameDecodingMode.First, MaxFrames = 1 });
         _configuration.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
     }
 
@@ -45,7 +48,7 @@ public sealed class ImageDecoder
     public void Decode(string path, Span<byte> destination)
     {
         int size = _options.ImageSize;
-        using Image<Rgb24> image = Load(path);
+        using Image<Rgb24> image = Open(path);
         image.Mutate(context => context.Resize(new ResizeOptions
         {
             Size = new Size(size, size),
@@ -67,7 +70,11 @@ public sealed class ImageDecoder
         }
     }
 
-    private Image<Rgb24> Load(string path)
+    /// <summary>
+    /// Reads one file with every limit applied (formats, pixel ceiling, first frame only), before any resizing.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">The file is unreadable, corrupt, or claims too many pixels.</exception>
+    public Image<Rgb24> Open(string path)
     {
         try
         {
@@ -79,7 +86,7 @@ public sealed class ImageDecoder
             }
 
             long pixels = (long)info.Width * info.Height;
-            if (pixels > _options.MaxImagePixels || info.Width <= 0 || info.Height <= 0)
+            if (pixels > Math.Min(_options.MaxImagePixels, PreprocessingOptions.MaxImagePixelsLimit) || info.Width <= 0 || info.Height <= 0)
             {
                 throw new ImageRejectedException(path,
                     $"claims {info.Width}x{info.Height} pixels, over the limit of {_options.MaxImagePixels:N0} " +
@@ -93,10 +100,10 @@ public sealed class ImageDecoder
         {
             throw;
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or UnknownImageFormatException
-                                          or InvalidImageContentException or InvalidMemoryOperationException
-                                          or NotSupportedException or ImageFormatException)
+        catch (Exception error)
         {
+            // Whatever the decoder throws (its exception types change between versions and formats), the file is a
+            // bad image: reported with its path, or skipped and listed with --skip-bad-images. Never a failed load.
             throw new ImageRejectedException(path, $"cannot be decoded: {error.Message}");
         }
     }

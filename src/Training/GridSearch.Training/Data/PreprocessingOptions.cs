@@ -9,6 +9,12 @@ public sealed record PreprocessingOptions
     /// <summary>Images whose header claims more pixels than this are refused before decoding.</summary>
     public long MaxImagePixels { get; init; } = 40_000_000;
 
+    /// <summary>
+    /// The highest <see cref="MaxImagePixels"/> accepted: the decoder's memory ceiling grows with the limit and stops
+    /// at 4 GiB, which holds a frame of about 500 million pixels.
+    /// </summary>
+    public const long MaxImagePixelsLimit = 500_000_000;
+
     /// <summary>Skip unreadable images (and list them) instead of failing the load.</summary>
     public bool SkipBadImages { get; init; }
 

@@ -34,13 +34,30 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             double trainLoss = TrainEpoch(model, optimizer, loss, plan, epoch, cancellation, onBatch);
             double accuracy = Accuracy(model, SplitPart.Validation);
             double seconds = clock.Elapsed.TotalSeconds;
+            var weights = model.GetWeights();
+            ThrowIfDiverged(weights, plan, epoch);
             var result = new EpochResult(epoch, trainLoss, accuracy, seconds,
-                data.Split.Train.Length / Math.Max(seconds, 1e-9), model.GetWeights());
+                data.Split.Train.Length / Math.Max(seconds, 1e-9), weights);
             results.Add(result);
             onEpoch?.Invoke(result);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// A finite loss does not prove finite weights (BCE clamps its log, so inf weights can still give a finite loss):
+    /// weights that are not all finite end the run as diverged, so they never become a checkpoint or a winner.
+    /// </summary>
+    private static void ThrowIfDiverged(ModelWeights weights, TrainingPlan plan, int epoch)
+    {
+        int bad = Array.FindIndex(weights.Values, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new TrainingDivergedException(
+                $"The weights became {weights.Values[bad]} after epoch {epoch} (lr={plan.LearningRate}, batch size=" +
+                $"{plan.BatchSize}); try a smaller learning rate.");
+        }
     }
 
     /// <summary>Accuracy (threshold 0.5) of the given weights on one split, e.g. the winner's test accuracy.</summary>

@@ -7,9 +7,10 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
     public IReadOnlyList<string> Problems(int trainCount)
     {
         var problems = new List<string>();
-        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+        // The model computes in float32: a rate that overflows or underflows there is no rate at all.
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0 || !float.IsFinite((float)LearningRate) || (float)LearningRate <= 0)
         {
-            problems.Add($"learning rate {LearningRate} must be a finite number greater than 0 (for example 0.001)");
+            problems.Add($"learning rate {LearningRate} must be a finite number greater than 0 that fits a 32-bit float (for example 0.001)");
         }
 
         if (BatchSize < 1)
