@@ -28,7 +28,9 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
     public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
         data.Root.Contains("missing", StringComparison.Ordinal)
             ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
-            : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
+            : data.Root.Contains("unserializable", StringComparison.Ordinal)
+                ? throw new NotForTheWireException($"Data root '{data.Root}' is refused by the scripted trainer; pick another.")
+                : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
 
     public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
@@ -54,3 +56,6 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
 
     public double Test(DataRequest data, float[] weights, CancellationToken cancellation) => TestAccuracy;
 }
+
+/// <summary>Like the training library's exceptions: a type Orleans has no codec for.</summary>
+public sealed class NotForTheWireException(string message) : Exception(message);

@@ -60,7 +60,7 @@ public static class GridSearchApp
             case OperationCanceledException:
                 output.Error("cancelled.");
                 return ExitCodes.Cancelled;
-            case UserInputException or DataProblemException or TrainingDivergedException:
+            case UserInputException or DataProblemException or TrainingDivergedException or Abstractions.SiloProblemException:
                 output.Error(error.Message);
                 return ExitCodes.FailedOrInvalidInput;
             default:

@@ -1,4 +1,5 @@
 using GridSearch.Grains.Coordinator;
+using GridSearch.Grains.Errors;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
@@ -30,6 +31,7 @@ public static class GridSearchSiloExtensions
         }
 
         silo.UseSiloMetadata(TrainerMetadata.For(trainer.Enabled, trainer.Enabled ? trainer.EffectiveSlots : 0));
+        silo.AddIncomingGrainCallFilter<WireSafeErrorsFilter>();
         var services = silo.Services;
         services.AddSingleton(Options.Create(trainer));
         services.AddSingleton(Options.Create(coordinator ?? new CoordinatorOptions()));
