@@ -18,6 +18,7 @@ public sealed class HelpTests : IDisposable
     [InlineData("status")]
     [InlineData("cancel")]
     [InlineData("export")]
+    [InlineData("delete")]
     [InlineData("train")]
     public async Task Help_OfEveryCommand_ListsItsOptions(string command)
     {

@@ -5,8 +5,8 @@ namespace GridSearch.Cluster.Tests;
 
 /// <summary>
 /// Real processes on loopback: a redis-server, silo processes (trainers and a gateway-only silo) and the CLI.
-/// A trainer is killed in the middle of a sweep, then the whole cluster and Redis are stopped and started again
-/// with a sweep unfinished. Every sweep must end exactly like the same sweep run uninterrupted in embedded mode.
+/// A trainer is killed in the middle of a sweep, then the whole cluster and Redis are killed and started again
+/// with a sweep unfinished; the only trainer is lost and replaced later. Every sweep must end exactly like the same sweep run uninterrupted in embedded mode.
 /// </summary>
 public sealed class ClusterFailoverTests : IDisposable
 {
@@ -77,7 +77,8 @@ public sealed class ClusterFailoverTests : IDisposable
         AssertSameResults(baseline, afterFailover);
         Assert.All(afterFailover["trials"]!.AsArray(), t => Assert.Equal("trainer-b", (string?)t!["silo"]));
 
-        // 2. With a sweep unfinished, every silo and Redis stop; started again, the cluster finishes it by itself.
+        // 2. With a sweep unfinished, every silo and Redis are killed (SIGKILL, no clean shutdown anywhere); started
+        // again, the cluster finishes it by itself from Redis' append-only file.
         trainerB.Kill();
         var trainerC = Silo("trainer-c", SiloEnvironment(redis, trainer: true, holdAt: "mid-epoch:1:2"));
         await trainerC.WaitReadyAsync(trainers: 1, Ready);
@@ -87,7 +88,7 @@ public sealed class ClusterFailoverTests : IDisposable
         await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-mid-epoch-1-2")), Ready, "trainer-c to hold in epoch 1");
         gateway.Kill();
         trainerC.Kill();
-        await redis.StopAsync();
+        redis.Kill();
 
         await redis.StartAsync();
         var gateway2 = Silo("gateway-2", SiloEnvironment(redis, trainer: false));
@@ -97,6 +98,116 @@ public sealed class ClusterFailoverTests : IDisposable
         var restarted = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "restarted", .. cluster2, "--json", "--out", _dir.Combine("restarted")]);
         Assert.True(restarted.ExitCode == 0, $"{restarted}\n--- trainer-d ---\n{trainerD.Output}\n--- gateway-2 ---\n{gateway2.Output}");
         AssertSameResults(baseline, JsonNode.Parse(restarted.Stdout)!.AsObject());
+    }
+
+    [Fact]
+    public async Task Cluster_OnlyTrainerKilledThenANewOneJoins_SweepWaitsAndEndsLikeAnUninterruptedRun()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
+        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+
+        using var redis = new RedisServer(_dir.Combine("redis"));
+        await redis.StartAsync();
+        var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false));
+        var only = Silo("only-trainer", SiloEnvironment(redis, trainer: true, holdAt: "mid-epoch:2:3"));
+        await gateway.WaitReadyAsync(trainers: 1, Ready);
+        await only.WaitReadyAsync(trainers: 1, Ready);
+        string[] cluster = ["--cluster", gateway.Gateway, "--cluster-id", _clusterId];
+        var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--sweep-id", "lost-all", .. cluster]);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-mid-epoch-2-3")), Ready, "the trainer to hold in epoch 2");
+
+        // The only trainer dies: the sweep must wait, and say so, rather than fail.
+        only.Kill();
+        var waiting = await Eventually.WaitAsync(
+            async () => await cli.RunAsync(["status", "lost-all", .. cluster]),
+            r => r.ExitCode != 0 || r.Stdout.Contains("waiting for a trainer silo"),
+            Ready, "status to say that the sweep waits for a trainer");
+        Assert.True(waiting.ExitCode == 0, waiting.ToString());
+        Assert.Contains("Running", waiting.Stdout);
+
+        var replacement = Silo("new-trainer", SiloEnvironment(redis, trainer: true));
+        await replacement.WaitReadyAsync(trainers: 1, Ready);
+        var finished = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "lost-all", .. cluster, "--json", "--out", _dir.Combine("lost-all")]);
+        Assert.True(finished.ExitCode == 0, $"{finished}\n--- new-trainer ---\n{replacement.Output}\n--- gateway ---\n{gateway.Output}");
+        AssertSameResults(baseline, JsonNode.Parse(finished.Stdout)!.AsObject());
+    }
+
+    [Fact]
+    public async Task Cluster_CoordinatorsSiloKilledWhileWatching_WatchGoesOnAndTheSweepEndsLikeAnUninterruptedRun()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
+        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+
+        using var redis = new RedisServer(_dir.Combine("redis"));
+        await redis.StartAsync();
+        // Coordinators prefer silos that do not train: this gateway holds the sweep's, and stops inside its turn after
+        // the first run finished, so the kill below lands in the middle of the sweep.
+        var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false, holdAt: "run-finished"));
+        var trainer = Silo("trainer", SiloEnvironment(redis, trainer: true));
+        await gateway.WaitReadyAsync(trainers: 1, Ready);
+        await trainer.WaitReadyAsync(trainers: 1, Ready);
+        string[] cluster = ["--cluster", trainer.Gateway, "--cluster-id", _clusterId]; // the client talks to the trainer
+        var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--sweep-id", "coordinator-lost", .. cluster]);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-run-finished")), Ready, "the coordinator to hold after a run");
+
+        using var watch = cli.Start(["watch", "coordinator-lost", .. cluster, "--json", "--out", _dir.Combine("coordinator-lost")]);
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        watch.OutputDataReceived += (_, e) => { lock (stdout) { stdout.AppendLine(e.Data); } };
+        watch.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        watch.BeginOutputReadLine();
+        watch.BeginErrorReadLine();
+        await Eventually.WaitAsync(() => { lock (stderr) { return stderr.ToString().Contains("epoch"); } }, Ready, "watch to show the first epochs");
+
+        gateway.Kill();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await watch.WaitForExitAsync(deadline.Token);
+        watch.WaitForExit();
+
+        Assert.True(watch.ExitCode == 0, $"watch exited {watch.ExitCode}\n{stdout}\n{stderr}\n--- trainer ---\n{trainer.Output}");
+        AssertSameResults(baseline, JsonNode.Parse(stdout.ToString())!.AsObject());
+    }
+
+    [Fact]
+    public async Task Cluster_TrainerDrainedMidSweep_RunsCheckpointMoveAndTheResultIsUnchanged()
+    {
+        // Larger images and more of them: epochs long enough that the drain finds runs in the middle of one.
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 150);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
+        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
+        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+
+        using var redis = new RedisServer(_dir.Combine("redis"));
+        await redis.StartAsync();
+        var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false));
+        var leaving = Silo("leaving", SiloEnvironment(redis, trainer: true));
+        await gateway.WaitReadyAsync(trainers: 1, Ready);
+        await leaving.WaitReadyAsync(trainers: 1, Ready);
+        string[] cluster = ["--cluster", gateway.Gateway, "--cluster-id", _clusterId];
+        var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--sweep-id", "drained", .. cluster]);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        var staying = Silo("staying", SiloEnvironment(redis, trainer: true));
+        await staying.WaitReadyAsync(trainers: 2, Ready);
+        await gateway.WaitReadyAsync(trainers: 2, Ready);
+        await Eventually.WaitAsync(async () => await cli.RunAsync(["status", "drained", .. cluster, "--json"]),
+            r => r.ExitCode != 0 || (JsonNode.Parse(r.Stdout)?["trials"]?.AsArray().Any(t => t!["valAccuracy"]!.AsArray().Count > 0) ?? false),
+            Ready, "the first epoch to be recorded");
+
+        // SIGTERM, as on a node drain: running epochs finish and checkpoint, then the runs move to the staying trainer.
+        await leaving.TerminateAsync(TimeSpan.FromMinutes(2));
+
+        var drained = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "drained", .. cluster, "--json", "--out", _dir.Combine("drained")]);
+        Assert.True(drained.ExitCode == 0, $"{drained}\n--- leaving ---\n{leaving.Output}\n--- staying ---\n{staying.Output}");
+        AssertSameResults(baseline, JsonNode.Parse(drained.Stdout)!.AsObject());
     }
 
     private static void AssertSameResults(JsonObject expected, JsonObject actual)

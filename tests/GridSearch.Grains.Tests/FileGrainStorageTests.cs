@@ -1,3 +1,4 @@
+using GridSearch.Abstractions;
 using GridSearch.Grains.Coordinator;
 using GridSearch.Grains.Storage;
 using GridSearch.TestSupport;
@@ -61,7 +62,7 @@ public sealed class FileGrainStorageTests : IDisposable
         bytes[^40] ^= 0xFF;
         File.WriteAllBytes(file, bytes);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Storage().ReadStateAsync("winner", _grain, new GrainState<WinnerState>()));
+        var error = await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, new GrainState<WinnerState>()));
 
         Assert.Contains(file, error.Message);
         Assert.Contains("checksum", error.Message);
@@ -75,9 +76,59 @@ public sealed class FileGrainStorageTests : IDisposable
         string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
         File.WriteAllBytes(file, File.ReadAllBytes(file)[..20]);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Storage().ReadStateAsync("winner", _grain, new GrainState<WinnerState>()));
+        var error = await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, new GrainState<WinnerState>()));
 
         Assert.Contains(file, error.Message);
+    }
+
+    [Fact]
+    public async Task Clear_DamagedFileWithTheETagOfTheFailedRead_RemovesIt()
+    {
+        await Storage().WriteStateAsync("winner", _grain, new GrainState<WinnerState> { State = new WinnerState { Weights = [1f, 2f] } });
+        string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[^5] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        var read = new GrainState<WinnerState>();
+        await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, read));
+
+        await Storage().ClearStateAsync("winner", _grain, read);
+
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task Clear_DamagedFileChangedSinceTheRead_IsRefused()
+    {
+        await Storage().WriteStateAsync("winner", _grain, new GrainState<WinnerState> { State = new WinnerState { Weights = [1f, 2f] } });
+        string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[^5] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        var read = new GrainState<WinnerState>();
+        await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, read));
+        bytes[^6] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage().ClearStateAsync("winner", _grain, read));
+        Assert.True(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task Start_TemporaryFileOfAKilledWriter_IsRemoved()
+    {
+        await Storage().WriteStateAsync("winner", _grain, new GrainState<WinnerState> { State = new WinnerState() });
+        string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
+        // The name a write gives its temporary file, from a process id that no longer runs.
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string leftover = $"{file}.{gone.Id}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(leftover, [1, 2, 3]);
+
+        _ = Storage();
+
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(file));
     }
 
     [Fact]

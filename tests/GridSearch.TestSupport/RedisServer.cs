@@ -40,6 +40,22 @@ public sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILL: Redis gets no chance to flush or rewrite anything. Acknowledged writes survive it, since Redis writes
+    /// the append-only file before it answers (appendfsync everysec guards against an OS crash, not a process kill).
+    /// </summary>
+    public void Kill()
+    {
+        if (_process is null || _process.HasExited)
+        {
+            return;
+        }
+
+        _process.Kill();
+        _process.Dispose();
+        _process = null;
+    }
+
     /// <summary>A clean shutdown (SIGTERM), which flushes the append-only file.</summary>
     public async Task StopAsync()
     {

@@ -95,5 +95,16 @@ public sealed class SiloProcess : IDisposable
 
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGTERM, as Kubernetes sends on a node drain or rolling update: the silo drains and leaves.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await term!.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync(timeout);
+    }
+
     public void Dispose() => _process.Dispose();
 }

@@ -21,7 +21,7 @@ public static class GridSearchApp
                 .WithExample("run")
                 .WithExample("run", "--data", "./cat_dog", "--lr", "0.01,0.001", "--batch-size", "16,32", "--epochs", "5,10", "--seed", "0");
             config.AddCommand<ResumeCommand>("resume")
-                .WithDescription("Continue an interrupted sweep from its durable state, then finish like run.")
+                .WithDescription("Continue an interrupted sweep, or run a failed or cancelled one's unfinished cells again; then finish like run.")
                 .WithExample("resume", "sweep-20261127-101500-ab12");
             config.AddCommand<SubmitCommand>("submit")
                 .WithDescription("Start a sweep on a cluster and print its id (same options as run, plus --cluster).")
@@ -32,6 +32,9 @@ public static class GridSearchApp
             config.AddCommand<ListCommand>("list").WithDescription("List the sweeps in the state directory.");
             config.AddCommand<StatusCommand>("status").WithDescription("Show a sweep as it stands.");
             config.AddCommand<CancelCommand>("cancel").WithDescription("Cancel a sweep; running trials stop between batches.");
+            config.AddCommand<DeleteCommand>("delete")
+                .WithDescription("Delete a finished sweep's state everywhere (cancel a running one first); its id can then be used again.")
+                .WithExample("delete", "sweep-20261127-101500-ab12");
             config.AddCommand<ExportCommand>("export").WithDescription("Write a sweep's result files (results.json, results.csv, curves.png, weights).");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train one configuration in this process (no cluster) and report every epoch.")

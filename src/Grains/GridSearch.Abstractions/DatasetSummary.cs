@@ -1,6 +1,10 @@
 namespace GridSearch.Abstractions;
 
-/// <summary>The data set a sweep trains on, as a trainer silo loaded it.</summary>
+/// <summary>
+/// The data set a sweep trains on, as a trainer silo loaded it. <see cref="Fingerprint"/> names its exact contents
+/// (every file's path, size and modification time, and the preprocessing settings): trainers compare it before they
+/// train, so a sweep never mixes two versions of its data.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.DatasetSummary")]
 public sealed record DatasetSummary(
     [property: Id(0)] string Root,
@@ -11,4 +15,5 @@ public sealed record DatasetSummary(
     [property: Id(5)] int Test,
     [property: Id(6)] string[] SkippedImages,
     [property: Id(7)] double LoadSeconds,
-    [property: Id(8)] bool FromCache);
+    [property: Id(8)] bool FromCache,
+    [property: Id(9)] string? Fingerprint = null);

@@ -10,6 +10,10 @@ public interface ISweepRegistryGrain : IGrainWithIntegerKey
     [Alias("Register")]
     Task<bool> RegisterAsync(string sweepId);
 
+    /// <summary>Forgets a deleted sweep; false when it was not known.</summary>
+    [Alias("Unregister")]
+    Task<bool> UnregisterAsync(string sweepId);
+
     /// <summary>Every known sweep id, oldest first.</summary>
     [Alias("List"), AlwaysInterleave]
     Task<string[]> ListAsync();

@@ -50,7 +50,8 @@ public sealed record SweepSnapshot(
     [property: Id(7)] SweepTimings Timings,
     [property: Id(8)] string? Message,
     [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] DateTimeOffset? FinishedAt);
+    [property: Id(10)] DateTimeOffset? FinishedAt,
+    [property: Id(11)] DateTimeOffset? WaitingForTrainersSince = null);
 
 /// <summary>One line of <c>gridsearch list</c>.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepSummary")]

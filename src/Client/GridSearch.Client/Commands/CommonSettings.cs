@@ -147,4 +147,8 @@ public sealed class ResumeSettings : SiloSettings
     [CommandOption("--out <DIR>")]
     [Description("Where the result files go. Default: ./runs/<sweep-id>.")]
     public string? Out { get; init; }
+
+    [CommandOption("--discard-damaged")]
+    [Description("Retrain from their first epoch the runs whose checkpoint is damaged (without it, a damaged checkpoint stops the sweep).")]
+    public bool DiscardDamaged { get; init; }
 }

@@ -7,42 +7,50 @@ using Spectre.Console.Cli;
 namespace GridSearch.Client.Commands;
 
 /// <summary>
-/// <c>gridsearch resume SWEEP</c>: continues an interrupted embedded sweep from its durable state (running trials
-/// restart from their last completed epoch) and then behaves like <c>run</c>.
+/// <c>gridsearch resume SWEEP</c>: continues an interrupted sweep from its durable state (running trials restart
+/// from their last completed epoch), or runs a Failed or Cancelled sweep's unfinished cells again, and then behaves
+/// like <c>run</c> (or <c>watch</c> on a cluster). A completed sweep is left alone.
 /// </summary>
 public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
-        if (!string.IsNullOrWhiteSpace(settings.Cluster))
-        {
-            throw new UserInputException("a cluster resumes its sweeps by itself; follow one with 'gridsearch watch SWEEP --cluster ...'.");
-        }
-
         var output = CliOutput.For(settings.Json);
         if (!SweepSpecRules.IsValidSweepId(settings.SweepId))
         {
             throw new UserInputException(SweepSpecRules.SweepIdProblem(settings.SweepId) + ".");
         }
 
+        bool cluster = !string.IsNullOrWhiteSpace(settings.Cluster);
         string statePath = StateLocation.Resolve(settings.State);
-        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation);
+        await using var connection = cluster
+            ? await SweepConnections.OpenAsync(settings, output, cancellation)
+            : await SweepConnections.HostAsync(statePath, settings, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         var before = await coordinator.GetSnapshotAsync() ?? throw new UserInputException(
-            $"No sweep '{settings.SweepId}' in {statePath}; 'gridsearch list --state {statePath}' shows the sweeps there.");
-        if (!before.Status.IsFinal())
+            $"No sweep '{settings.SweepId}' ({connection.Description}); 'gridsearch list{(cluster ? " --cluster ..." : $" --state {statePath}")}' shows the sweeps there.");
+        if (before.Status == SweepStatus.Completed)
         {
-            int done = before.Trials.Count(t => t.Status.IsFinal());
-            output.Human.WriteLine($"Resuming sweep {settings.SweepId}: {done} of {before.Trials.Length} trials done, " +
-                                   $"{before.Timings.EpochsTrained} epochs recorded ({connection.Description})");
-            await coordinator.ResumeAsync();
+            output.Human.WriteLine($"Sweep {settings.SweepId} already completed; writing its results.");
+        }
+        else if (cluster && !before.Status.IsFinal() && !settings.DiscardDamaged)
+        {
+            // A cluster resumes its unfinished sweeps by itself: nothing to do but follow.
+            output.Human.WriteLine($"Sweep {settings.SweepId} is {before.Status}; following it ({connection.Description})");
         }
         else
         {
-            output.Human.WriteLine($"Sweep {settings.SweepId} already ended ({before.Status}); writing its results.");
+            int done = before.Trials.Count(t => t.Status == TrialStatus.Completed);
+            output.Human.WriteLine($"Resuming sweep {settings.SweepId} ({before.Status}): {done} of {before.Trials.Length} trials done, " +
+                                   $"{before.Timings.EpochsTrained} epochs recorded ({connection.Description})");
+            var resumed = await coordinator.ResumeAsync(new ResumeRequest(settings.DiscardDamaged));
+            if (resumed.Outcome == SweepResumeOutcome.Refused)
+            {
+                throw new UserInputException($"Cannot resume sweep {settings.SweepId}: {string.Join("; ", resumed.Problems)}");
+            }
         }
 
         return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json,
-            cancellation, alreadyShown: before);
+            cancellation, alreadyShown: before.Status.IsFinal() ? null : before);
     }
 }

@@ -20,6 +20,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         alreadyShown?.Trials.ToDictionary(t => t.TrialId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
     private readonly Dictionary<string, TrialStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
+    private DateTimeOffset? _waitingShown;
 
     public async Task<SweepSnapshot> WatchAsync(CancellationToken cancellation)
     {
@@ -107,6 +108,20 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             }
 
             _statusShown[trial.TrialId] = trial.Status;
+        }
+
+        if (_waitingShown != sweep.WaitingForTrainersSince)
+        {
+            if (sweep.WaitingForTrainersSince is { } since)
+            {
+                output.Warn($"no trainer silo is active (since {since.UtcDateTime:HH:mm:ss} UTC): the sweep waits and goes on when one joins.");
+            }
+            else if (_waitingShown is not null)
+            {
+                output.Human.WriteLine("A trainer silo is active again; the sweep goes on.");
+            }
+
+            _waitingShown = sweep.WaitingForTrainersSince;
         }
 
         if (_sweepStatusShown != sweep.Status)

@@ -33,4 +33,10 @@ public sealed class CoordinatorOptions
     /// <c>gridsearch resume</c> continues a sweep and no reminder service runs).
     /// </summary>
     public TimeSpan? ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a sweep with work left waits for a trainer silo when none is active (a rolling update of the only
+    /// trainer, a pre-empted GPU pool) before it fails. Null (the default) waits for as long as it takes.
+    /// </summary>
+    public TimeSpan? NoTrainerTimeout { get; set; }
 }

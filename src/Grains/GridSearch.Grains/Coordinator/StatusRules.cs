@@ -22,6 +22,26 @@ public static class StatusRules
         sweep.Status = next;
     }
 
+    /// <summary>The one way out of Failed or Cancelled: a user resumes the sweep.</summary>
+    public static void Reopen(this SweepState sweep)
+    {
+        if (sweep.Status is not (SweepStatus.Failed or SweepStatus.Cancelled))
+        {
+            throw new InvalidOperationException($"Only a Failed or Cancelled sweep can be reopened, not a {sweep.Status} one.");
+        }
+
+        sweep.Status = SweepStatus.Running;
+    }
+
+    /// <summary>A failed, cancelled (or, for a retrained cell, completed) run or cell goes back to Pending.</summary>
+    public static void Reopen(this RunRecord run) => run.Status = Reopened(run.Status, $"run {run.Id}");
+
+    public static void Reopen(this TrialRecord trial) => trial.Status = Reopened(trial.Status, $"trial {trial.Id}");
+
+    private static TrialStatus Reopened(TrialStatus current, string what) => current is TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Completed
+        ? TrialStatus.Pending
+        : throw new InvalidOperationException($"The {what} cannot be reopened from {current}.");
+
     public static void MoveTo(this RunRecord run, TrialStatus next) => run.Status = Checked(run.Status, next, $"run {run.Id}");
 
     public static void MoveTo(this TrialRecord trial, TrialStatus next) => trial.Status = Checked(trial.Status, next, $"trial {trial.Id}");

@@ -13,8 +13,8 @@ public sealed class SweepBook(SweepState state)
 
     public SweepSpec Spec => state.Spec ?? throw new InvalidOperationException("The sweep has no spec.");
 
-    /// <summary>A new sweep: every grid cell pending, grouped into runs.</summary>
-    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now)
+    /// <summary>A new sweep: every grid cell pending, grouped into runs, under a new incarnation id.</summary>
+    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null)
     {
         var trials = GridExpansion.Expand(spec)
             .Select((parameters, index) => new TrialRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
@@ -39,7 +39,11 @@ public sealed class SweepBook(SweepState state)
             runs.Add(run);
         }
 
-        var sweep = new SweepState { Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now };
+        var sweep = new SweepState
+        {
+            Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
+            Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
+        };
         sweep.MoveTo(SweepStatus.Running);
         return sweep;
     }
@@ -52,7 +56,8 @@ public sealed class SweepBook(SweepState state)
             return [];
         }
 
-        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending).Take(Math.Max(0, count)).ToList();
+        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending && !(r.RetryAfter > now))
+            .Take(Math.Max(0, count)).ToList();
         foreach (var run in claimed)
         {
             run.MoveTo(TrialStatus.Running);
@@ -69,8 +74,16 @@ public sealed class SweepBook(SweepState state)
         return claimed;
     }
 
+    /// <summary>The earliest time a pending run waiting out its backoff may be dispatched, if any waits.</summary>
+    public DateTimeOffset? NextRetry => state.Runs
+        .Where(r => r.Status == TrialStatus.Pending && r.RetryAfter is not null)
+        .Min(r => r.RetryAfter);
+
+    /// <summary>The data every trainer of this sweep must see: the request plus the fingerprint it started with.</summary>
+    public DataRequest Data => DataRequest.For(Spec) with { Fingerprint = state.Dataset?.Fingerprint };
+
     public TrialAssignment AssignmentFor(string sweepId, RunRecord run) => new(sweepId, run.Id, run.LearningRate,
-        run.BatchSize, run.Epochs, DataRequest.For(Spec), run.Attempts, run.RecordedEpochs);
+        run.BatchSize, run.Epochs, Data, run.Attempts, run.RecordedEpochs, state.Incarnation);
 
     /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
     public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
@@ -154,10 +167,10 @@ public sealed class SweepBook(SweepState state)
                 run.MoveTo(TrialStatus.Completed);
                 break;
             case RunOutcome.Completed:
-                FailOrRetry(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs");
+                FailOrRetry(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs", now);
                 break;
             case RunOutcome.Failed:
-                FailOrRetry(run, error ?? "unknown error");
+                FailOrRetry(run, error ?? "unknown error", now);
                 break;
             case RunOutcome.Cancelled when state.Status == SweepStatus.Cancelled:
                 CancelRun(run);
@@ -188,16 +201,18 @@ public sealed class SweepBook(SweepState state)
             return;
         }
 
-        FailOrRetry(run, $"could not be dispatched {run.DispatchFailures} times: {error}");
+        FailOrRetry(run, $"could not be dispatched {run.DispatchFailures} times: {error}", now: null);
     }
 
-    private void FailOrRetry(RunRecord run, string error)
+    // A retry waits out a backoff (when the time is known), so a transient fault has time to pass.
+    private void FailOrRetry(RunRecord run, string error, DateTimeOffset? now)
     {
         run.Failures++;
         run.Error = error;
         if (run.Failures <= Spec.RetriesPerTrial)
         {
             Requeue(run);
+            run.RetryAfter = now + RetryBackoff.For(run.Id, run.Failures);
             return;
         }
 
@@ -228,6 +243,57 @@ public sealed class SweepBook(SweepState state)
         foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
         {
             cell.MoveTo(TrialStatus.Cancelled);
+        }
+    }
+
+    /// <summary>
+    /// Opens a Failed or Cancelled sweep again: its failed and cancelled runs (and cells) go back to the queue with
+    /// fresh retry budgets and resume from their checkpoints; completed runs and cells are kept. Like Ray Tune's
+    /// <c>restore(restart_errored=True)</c>.
+    /// </summary>
+    public void Reopen()
+    {
+        state.Reopen();
+        state.Message = null;
+        state.FinishedAt = null;
+        state.TestAccuracy = null;
+        state.TestFailures = 0;
+        state.TestRetryAfter = null;
+        foreach (var run in state.Runs.Where(r => r.Status is TrialStatus.Failed or TrialStatus.Cancelled))
+        {
+            run.Reopen();
+            run.Failures = 0;
+            run.DispatchFailures = 0;
+            run.Error = null;
+            run.RetryAfter = null;
+        }
+
+        foreach (var cell in state.Trials.Where(c => c.Status is TrialStatus.Failed or TrialStatus.Cancelled))
+        {
+            cell.Reopen();
+            cell.Error = null;
+        }
+    }
+
+    /// <summary>
+    /// A run whose checkpoint was discarded (damaged) trains again from its first epoch: its recorded epochs are
+    /// forgotten, and its cells wait for them again. Training is deterministic, so the numbers come back the same.
+    /// </summary>
+    public void Restart(RunRecord run)
+    {
+        if (run.Status == TrialStatus.Completed)
+        {
+            return;
+        }
+
+        run.RecordedEpochs = 0;
+        foreach (var cell in CellsOf(run))
+        {
+            cell.Epochs.Clear();
+            if (cell.Status == TrialStatus.Completed)
+            {
+                cell.Reopen();
+            }
         }
     }
 
@@ -268,6 +334,10 @@ public sealed class SweepBook(SweepState state)
         state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} trials failed; the winner is the best of the rest.";
     }
 
+    public const string WaitingMessage =
+        "waiting for a trainer silo: the sweep has work left and no trainer is active in the cluster. It goes on by " +
+        "itself when a trainer joins (GridSearch:Trainer:Enabled=true); runs that were on a lost trainer resume from their checkpoints.";
+
     /// <summary>Why every trial failed, for the sweep's message.</summary>
     public string AllFailedMessage()
     {
@@ -294,9 +364,10 @@ public sealed class SweepBook(SweepState state)
         state.Best,
         state.TestAccuracy,
         new SweepTimings(totalSeconds, state.Dataset?.LoadSeconds ?? 0, state.TrainSeconds, state.EpochsTrained),
-        state.Message,
+        state.WaitingForTrainersSince is not null && !state.Status.IsFinal() ? WaitingMessage : state.Message,
         state.CreatedAt,
-        state.FinishedAt);
+        state.FinishedAt,
+        state.Status.IsFinal() ? null : state.WaitingForTrainersSince);
     }
 }
 

@@ -18,6 +18,7 @@ public sealed partial class SweepCoordinatorGrain
     {
         var book = Book;
         var slots = Slots();
+        NoteTrainers(slots.Trainers > 0);
         foreach (var run in book.ClaimRuns(slots.Free, clock.GetUtcNow()))
         {
             // A hint, honoured when the run's grain is activated: the trainer with the most free slots. The run
@@ -63,6 +64,7 @@ public sealed partial class SweepCoordinatorGrain
         try
         {
             var location = await started;
+            sweep.State.WaitingForTrainersSince = null; // a trainer took it, whatever this silo's view of the cluster says
             if (run.Status == TrialStatus.Running && run.Attempts == attempt)
             {
                 (run.Silo, run.SiloAddress) = (location.Name, location.Address);
@@ -88,12 +90,23 @@ public sealed partial class SweepCoordinatorGrain
         var book = Book;
         foreach (var (run, attempt, error) in failed)
         {
+            bool current = run.Status == TrialStatus.Running && run.Attempts == attempt;
             if (IsNoTrainer(error))
+            {
+                // The last trainer left between the slot count and the start: wait for the next one, no retry used up.
+                NoteTrainers(present: false);
+                if (current)
+                {
+                    book.RequeueLost(run);
+                }
+            }
+            else if (Find<DamagedStateException>(error) is { } damaged)
             {
                 if (sweep.State.Status == SweepStatus.Running)
                 {
                     CloseActivePeriod();
-                    book.Fail(clock.GetUtcNow(), NoTrainerMessage);
+                    book.Fail(clock.GetUtcNow(), $"the checkpoint of run {run.Id} cannot be read: {damaged.Message} To train " +
+                        $"that run again from its first epoch, run 'gridsearch resume {SweepId} --discard-damaged'.");
                 }
             }
             else if (Draining(error) is { } draining)
@@ -105,7 +118,7 @@ public sealed partial class SweepCoordinatorGrain
                     book.RequeueLost(run);
                 }
             }
-            else if (run.Status == TrialStatus.Running && run.Attempts == attempt)
+            else if (current)
             {
                 book.DispatchFailed(run, error.Message);
             }
@@ -134,9 +147,17 @@ public sealed partial class SweepCoordinatorGrain
 
     private async Task AfterDispatchAsync(SweepBook book)
     {
-        if (sweep.State.Status == SweepStatus.Running && book.TrainingDone)
+        var now = clock.GetUtcNow();
+        if (sweep.State.Status == SweepStatus.Running && book.TrainingDone && !(sweep.State.TestRetryAfter > now)
+            && sweep.State.WaitingForTrainersSince is null)
         {
             await FinishTrainingAsync(book);
+        }
+
+        if (sweep.State.Status is SweepStatus.Running or SweepStatus.Testing)
+        {
+            EndWaitingIfTooLong(book, now);
+            DispatchAgainAt(sweep.State.Status == SweepStatus.Running && book.TrainingDone ? sweep.State.TestRetryAfter : book.NextRetry);
         }
 
         if (sweep.State.Status == SweepStatus.Running)
@@ -166,13 +187,83 @@ public sealed partial class SweepCoordinatorGrain
         book.BeginTesting();
         try
         {
-            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(DataRequest.For(book.Spec), winner.State.Weights);
+            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(book.Data, winner.State.Weights);
+        }
+        catch (Exception error) when (IsNoTrainer(error))
+        {
+            sweep.State.MoveTo(SweepStatus.Running);
+            NoteTrainers(present: false);
         }
         catch (Exception error)
         {
-            CloseActivePeriod();
-            book.Fail(clock.GetUtcNow(), IsNoTrainer(error) ? NoTrainerMessage : $"testing the winner failed: {error.Message}");
+            await TestFailedAsync(error.Message);
         }
+    }
+
+    /// <summary>
+    /// The winner's test failed: tried again after a backoff, like a run, up to the spec's retry limit; then the
+    /// sweep fails saying why.
+    /// </summary>
+    private Task TestFailedAsync(string? error)
+    {
+        var now = clock.GetUtcNow();
+        sweep.State.TestFailures++;
+        if (sweep.State.TestFailures <= Book.Spec.RetriesPerTrial)
+        {
+            sweep.State.MoveTo(SweepStatus.Running);
+            sweep.State.TestRetryAfter = now + RetryBackoff.For($"{SweepId}#test", sweep.State.TestFailures);
+            LogTestRetried(SweepId, sweep.State.TestFailures, error);
+            DispatchAgainAt(sweep.State.TestRetryAfter);
+            return Task.CompletedTask;
+        }
+
+        CloseActivePeriod();
+        Book.Fail(now, $"testing the winner failed after {sweep.State.TestFailures} attempt(s): {error}");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Records whether a trainer is there to take work. With none, a sweep that has work left waits (status and
+    /// metrics say so) and goes on when one joins; <see cref="CoordinatorOptions.NoTrainerTimeout"/> may end the wait.
+    /// </summary>
+    private void NoteTrainers(bool present)
+    {
+        if (present)
+        {
+            sweep.State.WaitingForTrainersSince = null;
+        }
+        else if (sweep.State.WaitingForTrainersSince is null && sweep.State.Status is SweepStatus.Running or SweepStatus.Testing)
+        {
+            sweep.State.WaitingForTrainersSince = clock.GetUtcNow();
+            LogWaitingForTrainers(SweepId);
+        }
+    }
+
+    private void EndWaitingIfTooLong(SweepBook book, DateTimeOffset now)
+    {
+        if (sweep.State.WaitingForTrainersSince is { } since && options.Value.NoTrainerTimeout is { } limit && now - since >= limit)
+        {
+            CloseActivePeriod();
+            book.Fail(now, $"{NoTrainerMessage} The sweep waited {limit} for one (GridSearch:Coordinator:NoTrainerTimeout).");
+        }
+    }
+
+    /// <summary>Dispatches again when a run's (or the winner test's) retry backoff ends, unless a dispatch comes sooner.</summary>
+    private void DispatchAgainAt(DateTimeOffset? at)
+    {
+        if (at is not { } when)
+        {
+            return;
+        }
+
+        var delay = when - clock.GetUtcNow();
+        _retryTimer?.Dispose();
+        _retryTimer = this.RegisterGrainTimer(_ =>
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+            return DispatchAsync();
+        }, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

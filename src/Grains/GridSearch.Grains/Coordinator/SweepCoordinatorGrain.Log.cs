@@ -29,4 +29,16 @@ public sealed partial class SweepCoordinatorGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: could not ask where run {RunId} stands; asking again later")]
     private partial void LogUnreachable(string sweepId, string runId, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId} is waiting for a trainer silo: none is active in the cluster")]
+    private partial void LogWaitingForTrainers(string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: damaged checkpoint of run {RunId} discarded; the run trains again from its first epoch")]
+    private partial void LogCheckpointDiscarded(string sweepId, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} deleted")]
+    private partial void LogDeleted(string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: testing the winner failed (attempt {Attempt}), trying again: {Error}")]
+    private partial void LogTestRetried(string sweepId, int attempt, string? error);
 }

@@ -45,7 +45,7 @@ public sealed partial class SweepCoordinatorGrain
             }
             else
             {
-                winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights };
+                winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights, Incarnation = sweep.State.Incarnation };
                 await winner.WriteStateAsync();
             }
         }
@@ -89,16 +89,20 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
-        CloseActivePeriod();
-        if (accuracy is { } value)
+        if (accuracy is not { } value)
         {
-            Book.Complete(clock.GetUtcNow(), value);
-        }
-        else
-        {
-            Book.Fail(clock.GetUtcNow(), $"testing the winner failed: {error}");
+            await TestFailedAsync(error);
+            await SaveAsync();
+            if (sweep.State.Status.IsFinal())
+            {
+                await FinishedAsync();
+            }
+
+            return;
         }
 
+        CloseActivePeriod();
+        Book.Complete(clock.GetUtcNow(), value);
         await SaveAsync();
         await FinishedAsync();
         await ClearCheckpointsAsync();

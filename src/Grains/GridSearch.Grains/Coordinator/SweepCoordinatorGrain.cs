@@ -20,6 +20,7 @@ namespace GridSearch.Grains.Coordinator;
 public sealed partial class SweepCoordinatorGrain(
     [PersistentState("sweep", GridSearchStorage.Name)] IPersistentState<SweepState> sweep,
     [PersistentState("winner", GridSearchStorage.Name)] IPersistentState<WinnerState> winner,
+    [PersistentState("dataset", GridSearchStorage.Name)] IPersistentState<DatasetManifestState> manifest,
     IGrainFactory grains,
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
@@ -34,6 +35,7 @@ public sealed partial class SweepCoordinatorGrain(
     private IGrainTimer? _reconcileTimer;
     private IGrainTimer? _pendingWrite;
     private IGrainTimer? _settleTimer;
+    private IGrainTimer? _retryTimer;
     private readonly Dictionary<(string RunId, int Attempt), Task> _starting = [];
     private readonly List<(RunRecord Run, int Attempt, Exception Error)> _failedStarts = [];
     private readonly HashSet<string> _drainingTrainers = [];
@@ -102,7 +104,7 @@ public sealed partial class SweepCoordinatorGrain(
     /// </summary>
     private void AdoptWinnersBest()
     {
-        if (winner.State.Best is { } best && best != sweep.State.Best)
+        if (winner.State.Best is { } best && best != sweep.State.Best && winner.State.Incarnation == sweep.State.Incarnation)
         {
             sweep.State.Best = best;
             sweep.State.BestGridIndex = sweep.State.Trials.FindIndex(t => t.Id == best.TrialId);
@@ -129,11 +131,14 @@ public sealed partial class SweepCoordinatorGrain(
         }
 
         DatasetSummary dataset;
+        DataManifest? files;
         var startedAt = clock.GetUtcNow();
         _validating = spec;
         try
         {
-            dataset = await grains.GetGrain<IDatasetInspectorGrain>(SweepId).DescribeAsync(DataRequest.For(spec));
+            var inspector = grains.GetGrain<IDatasetInspectorGrain>(SweepId);
+            dataset = await inspector.DescribeAsync(DataRequest.For(spec));
+            files = await inspector.ManifestAsync(DataRequest.For(spec));
         }
         catch (Exception error) when (IsNoTrainer(error))
         {
@@ -154,10 +159,18 @@ public sealed partial class SweepCoordinatorGrain(
             return new SweepStartResult(SweepStartOutcome.Invalid, dataProblems.ToArray(), null);
         }
 
-        // The state, the registry entry and the restart reminder are independent writes: all three go out together,
-        // and the first run is dispatched only once all three are durable.
+        // The fingerprint the runs must match is the one of the file list kept for this sweep (listed just after the
+        // data set was described, so a file that changed in between is caught on the first run, not missed).
+        dataset = dataset with { Fingerprint = files?.Fingerprint };
+
+        // The state, the data set's file list, the registry entry and the restart reminder are independent writes:
+        // they go out together, and the first run is dispatched only once all are durable. Whatever a sweep that once
+        // had this id left behind (a winner, checkpoints) belongs to another incarnation and is never taken for ours.
         sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow());
-        await Task.WhenAll(SaveAsync(), grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId), RegisterReminderAsync());
+        winner.State = new WinnerState { Incarnation = sweep.State.Incarnation };
+        manifest.State = new DatasetManifestState { Manifest = files };
+        await Task.WhenAll(SaveAsync(), manifest.WriteStateAsync(), grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId),
+            RegisterReminderAsync());
 
         _activeSince = startedAt;
         StartWatching();
@@ -212,24 +225,121 @@ public sealed partial class SweepCoordinatorGrain(
         return Snapshot();
     }
 
-    public async Task<SweepSnapshot?> ResumeAsync()
+    public async Task<SweepResumeResult> ResumeAsync(ResumeRequest request)
     {
         if (!Exists)
+        {
+            return new SweepResumeResult(SweepResumeOutcome.NotFound, [$"no sweep '{SweepId}'"], null);
+        }
+
+        if (sweep.State.Status == SweepStatus.Completed)
+        {
+            return new SweepResumeResult(SweepResumeOutcome.AlreadyCompleted, [], Snapshot());
+        }
+
+        if (await DataChangedAsync() is { } changed)
+        {
+            return new SweepResumeResult(SweepResumeOutcome.Refused, [changed], Snapshot());
+        }
+
+        // A run whose start is still on its way must not be reset underneath it.
+        await StartsAnswered();
+        if (request.DiscardDamaged)
+        {
+            await DiscardDamagedCheckpointsAsync();
+        }
+
+        if (sweep.State.Status.IsFinal())
+        {
+            Book.Reopen();
+            await SaveAsync();
+            await RegisterReminderAsync();
+            StartWatching();
+        }
+
+        LogResumed(SweepId);
+        await ReconcileAsync();
+        return new SweepResumeResult(SweepResumeOutcome.Resumed, [], Snapshot());
+    }
+
+    /// <summary>
+    /// Why the sweep cannot go on with its data set as it is now, or null: the files a trainer lists now must have
+    /// the fingerprint the sweep started with. Sweeps whose runner reads no files have no fingerprint to compare.
+    /// </summary>
+    private async Task<string?> DataChangedAsync()
+    {
+        if (sweep.State.Dataset?.Fingerprint is not { } expected)
         {
             return null;
         }
 
-        if (Unfinished)
+        DataManifest? now;
+        try
         {
-            LogResumed(SweepId);
-            await ReconcileAsync();
+            now = await grains.GetGrain<IDatasetInspectorGrain>(SweepId).ManifestAsync(Book.Data with { Fingerprint = null });
+        }
+        catch (Exception error) when (IsNoTrainer(error))
+        {
+            return NoTrainerMessage;
+        }
+        catch (Exception error)
+        {
+            return $"the data set '{Book.Spec.DataRoot}' cannot be listed: {error.Message}";
         }
 
-        return Snapshot();
+        if (now is null || now.Fingerprint == expected)
+        {
+            return null;
+        }
+
+        string what = manifest.State.Manifest is { } before ? DataManifest.Changes(before, now) : "its files differ";
+        return $"the data set '{Book.Spec.DataRoot}' changed since sweep '{SweepId}' started: {what}. A sweep never mixes two " +
+               "versions of its data: restore the files it started with and resume again, or start a new sweep on the changed data.";
+    }
+
+    /// <summary>Runs whose checkpoint is damaged lose it and train again from their first epoch.</summary>
+    private async Task DiscardDamagedCheckpointsAsync()
+    {
+        var book = Book;
+        foreach (var run in sweep.State.Runs.Where(r => r.Status != TrialStatus.Completed))
+        {
+            if (await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).DiscardIfDamagedAsync())
+            {
+                LogCheckpointDiscarded(SweepId, run.Id);
+                book.Restart(run);
+            }
+        }
+    }
+
+    public async Task<SweepDeleteResult> DeleteAsync()
+    {
+        if (!Exists)
+        {
+            return new SweepDeleteResult(SweepDeleteOutcome.NotFound, $"no sweep '{SweepId}'");
+        }
+
+        if (!sweep.State.Status.IsFinal())
+        {
+            return new SweepDeleteResult(SweepDeleteOutcome.StillRunning,
+                $"sweep '{SweepId}' is {sweep.State.Status}; cancel it first ('gridsearch cancel {SweepId}'), then delete it");
+        }
+
+        // Checkpoints first, the sweep's own record last: a delete that stops half-way can simply be repeated.
+        await ClearCheckpointsAsync();
+        await manifest.ClearStateAsync();
+        await winner.ClearStateAsync();
+        await ForgetReminderAsync();
+        await grains.GetGrain<ISweepRegistryGrain>(0).UnregisterAsync(SweepId);
+        await sweep.ClearStateAsync();
+        metrics.Remove(SweepId);
+        DeactivateOnIdle();
+        LogDeleted(SweepId);
+        return new SweepDeleteResult(SweepDeleteOutcome.Deleted, $"sweep '{SweepId}' deleted");
     }
 
     public Task<WinnerWeights?> GetWinnerWeightsAsync() => Task.FromResult(
         winner.State is { Best: { } best, Weights: { } weights } && best == sweep.State.Best
+        && winner.State.Incarnation == sweep.State.Incarnation
             ? new WinnerWeights(best, weights)
             : null);
 
@@ -252,7 +362,16 @@ public sealed partial class SweepCoordinatorGrain(
         "no trainer silo is active in the cluster: trials run only on silos whose metadata marks them as trainers " +
         "(GridSearch:Trainer:Enabled=true). Start a trainer silo, or check that the GPU silos joined the cluster.";
 
-    private static bool IsNoTrainer(Exception error) =>
-        error.Message.Contains("No active nodes are compatible", StringComparison.OrdinalIgnoreCase)
-        || (error.InnerException is { } inner && IsNoTrainer(inner));
+    // The trainer placement filter throws NoTrainerException when it finds no trainer; Orleans passes it on, possibly
+    // wrapped, so the chain is searched for the type (never for the wording of an Orleans message).
+    private static bool IsNoTrainer(Exception error) => Find<NoTrainerException>(error) is not null;
+
+    private static T? Find<T>(Exception? error) where T : Exception =>
+        error switch
+        {
+            null => null,
+            T found => found,
+            AggregateException aggregate => aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null),
+            _ => Find<T>(error.InnerException),
+        };
 }

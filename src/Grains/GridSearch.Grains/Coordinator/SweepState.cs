@@ -34,6 +34,28 @@ public sealed class SweepState
 
     /// <summary>Wall-clock seconds spent running in earlier processes (a resumed sweep adds its own).</summary>
     [Id(13)] public double EarlierActiveSeconds { get; set; }
+
+    /// <summary>
+    /// Minted when the sweep is created and carried by every assignment and checkpoint: state left behind by another
+    /// sweep that once had the same id is never taken for this one's.
+    /// </summary>
+    [Id(14)] public string? Incarnation { get; set; }
+
+    /// <summary>Since when the sweep has work left and no trainer silo to give it to; null while trainers are there.</summary>
+    [Id(15)] public DateTimeOffset? WaitingForTrainersSince { get; set; }
+
+    /// <summary>Failed attempts to test the winner; retried like runs, up to the spec's retry limit.</summary>
+    [Id(16)] public int TestFailures { get; set; }
+
+    /// <summary>When the next attempt to test the winner may start (after a failed one).</summary>
+    [Id(17)] public DateTimeOffset? TestRetryAfter { get; set; }
+}
+
+/// <summary>The file list a sweep's data set had when the sweep started, to say what changed if it no longer matches.</summary>
+[GenerateSerializer, Alias("gridsearch.DatasetManifestState")]
+public sealed class DatasetManifestState
+{
+    [Id(0)] public GridSearch.Grains.Execution.DataManifest? Manifest { get; set; }
 }
 
 /// <summary>One grid cell.</summary>
@@ -99,6 +121,9 @@ public sealed class RunRecord
     /// <summary>How long the latest attempt waited in its trainer's queue for a free slot (the trainer says).</summary>
     [Id(15)] public double QueuedSeconds { get; set; }
 
+    /// <summary>After a failed attempt, the run is not dispatched again before this (exponential backoff).</summary>
+    [Id(16)] public DateTimeOffset? RetryAfter { get; set; }
+
     /// <summary>The latest attempt's wall time: from dispatch to its end, less its wait for a free slot.</summary>
     public double WallSeconds => StartedAt is { } started && FinishedAt is { } finished
         ? Math.Max(0, (finished - started).TotalSeconds - QueuedSeconds)
@@ -112,4 +137,7 @@ public sealed class WinnerState
     [Id(0)] public BestTrial? Best { get; set; }
 
     [Id(1)] public float[]? Weights { get; set; }
+
+    /// <summary>The sweep incarnation these weights belong to.</summary>
+    [Id(2)] public string? Incarnation { get; set; }
 }

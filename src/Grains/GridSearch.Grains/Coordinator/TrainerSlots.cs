@@ -23,7 +23,13 @@ public sealed class TrainerSlots
         _limit = limit > 0 ? Math.Max(0, limit - runningNow) : int.MaxValue;
     }
 
-    /// <summary>Runs that may be dispatched now. With no known trainer, one: its placement error names the problem.</summary>
+    /// <summary>Active trainers that take work (draining ones left out).</summary>
+    public int Trainers => _trainers.Count;
+
+    /// <summary>
+    /// Runs that may be dispatched now. With no known trainer, one: a probe, since this silo's view of the cluster may
+    /// lag; placement then either finds a trainer or says there is none, and the sweep waits.
+    /// </summary>
     public int Free => Math.Min(_limit, _trainers.Count == 0 ? 1 : _trainers.Sum(t => Math.Max(0, t.Capacity - t.Outstanding)));
 
     /// <summary>The trainer with the most room, or null when none is known (placement then decides).</summary>

@@ -2,7 +2,10 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Grains.Execution;
 
-/// <summary>Which data set and split a trainer silo prepares; equal requests share one decoded copy per silo.</summary>
+/// <summary>
+/// Which data set and split a trainer silo prepares; equal requests share one decoded copy per silo. With a
+/// <see cref="Fingerprint"/> (every run of a started sweep), a trainer whose data differs refuses the request.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.DataRequest")]
 public sealed record DataRequest(
     [property: Id(0)] string Root,
@@ -10,7 +13,8 @@ public sealed record DataRequest(
     [property: Id(2)] double TrainFraction,
     [property: Id(3)] double ValidationFraction,
     [property: Id(4)] bool SkipBadImages,
-    [property: Id(5)] long MaxImagePixels)
+    [property: Id(5)] long MaxImagePixels,
+    [property: Id(6)] string? Fingerprint = null)
 {
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
         spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels);

@@ -12,6 +12,12 @@ public interface ITrialRunner
     Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation);
 
     /// <summary>
+    /// The data set's files as they are now, and their fingerprint (freshly listed, not from a cache). Runners that
+    /// read no files (scripted or simulated training) have none, and their sweeps skip the data checks.
+    /// </summary>
+    Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) => Task.FromResult<DataManifest?>(null);
+
+    /// <summary>
     /// Starts loading a sweep's data set in the background, ahead of <see cref="DescribeAsync"/> (e.g. while the
     /// silo starts). Runners with nothing to load ignore it.
     /// </summary>

@@ -22,21 +22,31 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     public TorchSharp.torch.Device Device => _device.Value;
 
-    private readonly ConcurrentDictionary<DataRequest, string> _currentKeys = new();
+    private readonly ConcurrentDictionary<DataRequest, FolderScan> _scans = new();
+
+    /// <summary>A run of a started sweep trusts a scan of its folder this recent; an older one is taken again.</summary>
+    public static readonly TimeSpan ScanReuse = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The data set and split of a request. The folder is scanned (to notice changed files) when a sweep starts
-    /// (<see cref="DescribeAsync"/>) and on a silo's first use; trials in between reuse that scan.
+    /// (<see cref="DescribeAsync"/>), on a silo's first use, and for a sweep's runs when the last scan is older than
+    /// <see cref="ScanReuse"/>. A request that names a fingerprint (a started sweep's) is refused when the files
+    /// differ from the ones the sweep started with: no sweep mixes two versions of its data.
     /// </summary>
     public async Task<(DatasetLoadResult Loaded, TrainingData Data)> PrepareAsync(DataRequest request, bool rescan = false)
     {
         DataRootPolicy.Check(request.Root, options.Value.DataRoots);
         var preprocessing = Preprocessing(request);
-        if (rescan || !_currentKeys.TryGetValue(request, out string? key))
+        var scan = Scan(request, rescan || (request.Fingerprint is not null && IsStale(request)));
+        if (request.Fingerprint is { } expected && scan.Fingerprint != expected)
         {
-            key = request.Root + "|" + DatasetCacheKey.Compute(ImageFolderScanner.Scan(request.Root), preprocessing);
-            _currentKeys[request] = key;
+            throw new DataProblemException(
+                $"The data set '{request.Root}' on this trainer is not the one the sweep started with: it now lists " +
+                $"{scan.Index.Files.Count} image file(s) and its fingerprint is {scan.Fingerprint[..12]}, not {expected[..12]}. " +
+                "Restore the data the sweep started with, or start a new sweep on the changed data ('gridsearch resume' says what changed).");
         }
+
+        string key = request.Root + "|" + scan.Fingerprint;
 
         var loaded = await GetOrAdd(_decoded, key, () => Task.Run(() => Load(request.Root, preprocessing)));
         var data = await GetOrAdd(_prepared, (key, request.Seed, request.TrainFraction, request.ValidationFraction),
@@ -69,8 +79,38 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
         var dataset = loaded.Dataset;
         return new DatasetSummary(dataset.Root, dataset.Classes.ToArray(), dataset.Count, data.Split.Train.Length,
             data.Split.Validation.Length, data.Split.Test.Length,
-            dataset.Skipped.Select(s => $"{s.RelativePath}: {s.Reason}").ToArray(), loaded.DecodeSeconds, loaded.FromCache);
+            dataset.Skipped.Select(s => $"{s.RelativePath}: {s.Reason}").ToArray(), loaded.DecodeSeconds, loaded.FromCache,
+            Scan(request, rescan: false).Fingerprint);
     }
+
+    /// <summary>The data set's files as they are now (a fresh scan) and their fingerprint.</summary>
+    public DataManifest Manifest(DataRequest request)
+    {
+        DataRootPolicy.Check(request.Root, options.Value.DataRoots);
+        var scan = Scan(request, rescan: true);
+        return new DataManifest(scan.Fingerprint,
+            scan.Index.Files.Select(f => new DataFile(f.RelativePath, f.Length, f.LastWriteTicksUtc)).ToArray());
+    }
+
+    // Scans are shared by every request for the same folder and settings, whatever fingerprint they expect.
+    private FolderScan Scan(DataRequest request, bool rescan)
+    {
+        var folder = request with { Fingerprint = null };
+        if (!rescan && _scans.TryGetValue(folder, out var scan))
+        {
+            return scan;
+        }
+
+        var index = ImageFolderScanner.Scan(request.Root);
+        scan = new FolderScan(index, DatasetCacheKey.Compute(index, Preprocessing(request)), DateTime.UtcNow);
+        _scans[folder] = scan;
+        return scan;
+    }
+
+    private bool IsStale(DataRequest request) =>
+        !_scans.TryGetValue(request with { Fingerprint = null }, out var scan) || DateTime.UtcNow - scan.ScannedAt > ScanReuse;
+
+    private sealed record FolderScan(ImageFolderIndex Index, string Fingerprint, DateTime ScannedAt);
 
     private PreprocessingOptions Preprocessing(DataRequest request) => new()
     {

@@ -15,6 +15,9 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
 
     public void Prefetch(DataRequest data) => datasets.Prefetch(data);
 
+    public Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) =>
+        Task.FromResult<DataManifest?>(datasets.Manifest(data));
+
     public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
         var (_, data) = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();

@@ -2,7 +2,8 @@ namespace GridSearch.Grains.Execution;
 
 /// <summary>
 /// One training run handed to a trainer silo: the hyperparameters (epochs = the largest count among the grid cells
-/// it serves), the data, which attempt this is, and how many epochs the coordinator has already recorded.
+/// it serves), the data, which attempt this is, how many epochs the coordinator has already recorded, and the sweep
+/// incarnation whose checkpoints it may resume from.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialAssignment")]
 public sealed record TrialAssignment(
@@ -13,7 +14,8 @@ public sealed record TrialAssignment(
     [property: Id(4)] int Epochs,
     [property: Id(5)] DataRequest Data,
     [property: Id(6)] int Attempt,
-    [property: Id(7)] int RecordedEpochs);
+    [property: Id(7)] int RecordedEpochs,
+    [property: Id(8)] string? Incarnation = null);
 
 /// <summary>How a run ended on its trainer.</summary>
 public enum RunOutcome

@@ -11,7 +11,8 @@ namespace GridSearch.Grains.Execution;
 public sealed record TrialCheckpoint(
     [property: Id(0)] int Attempt,
     [property: Id(1)] EpochMetrics[] History,
-    [property: Id(2)] float[] Weights)
+    [property: Id(2)] float[] Weights,
+    [property: Id(3)] string? Incarnation = null)
 {
     public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
 

@@ -18,6 +18,7 @@ public static class GridSearchInstruments
     public const string TrialInfo = "gridsearch.trial.info";
     public const string SweepBestValidationAccuracy = "gridsearch.sweep.best_val_accuracy";
     public const string SweepTestAccuracy = "gridsearch.sweep.test_accuracy";
+    public const string SweepWaitingForTrainers = "gridsearch.sweep.waiting_for_trainers";
     public const string SamplesTrained = "gridsearch.samples_trained";
     public const string ImagesDecoded = "gridsearch.images_decoded";
     public const string DecodeDuration = "gridsearch.decode.duration";

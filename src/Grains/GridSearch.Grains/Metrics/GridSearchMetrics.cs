@@ -36,6 +36,9 @@ public sealed class GridSearchMetrics
         meter.CreateObservableGauge(I.TrialInfo, () => Info(sweeps), description: "1 for every trial, labelled with its hyperparameters.");
         meter.CreateObservableGauge(I.SweepBestValidationAccuracy, () => PerSweep(sweeps, s => s.Best?.ValidationAccuracy), "1", "Best validation accuracy so far.");
         meter.CreateObservableGauge(I.SweepTestAccuracy, () => PerSweep(sweeps, s => s.TestAccuracy), "1", "Test accuracy of the winner.");
+        meter.CreateObservableGauge(I.SweepWaitingForTrainers,
+            () => PerSweep(sweeps, s => s.Status.IsFinal() ? null : s.WaitingForTrainersSince is null ? 0 : 1), "1",
+            "1 while an unfinished sweep has no trainer silo to run on (it waits for one), else 0.");
         var siloTag = new KeyValuePair<string, object?>(I.SiloTag, silo.Name);
         meter.CreateObservableGauge(I.TrainerSlotsBusy, () => new Measurement<int>(executor.Busy, siloTag), description: "Trainer slots running work on this silo.");
         meter.CreateObservableGauge(I.TrainerSlots, () => new Measurement<int>(executor.Slots, siloTag), description: "Trainer slots on this silo.");

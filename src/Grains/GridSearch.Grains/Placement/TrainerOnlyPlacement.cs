@@ -9,7 +9,7 @@ namespace GridSearch.Grains.Placement;
 /// <summary>
 /// Places a grain only on silos whose metadata marks them as trainers. Orleans' built-in metadata filters compare
 /// candidates with the calling silo, so they cannot say "a GPU silo, whoever calls"; this filter can.
-/// With no trainer silo the activation fails with "No active nodes are compatible".
+/// With no trainer silo the placement fails with a <see cref="NoTrainerException"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class TrainerOnlyAttribute() : PlacementFilterAttribute(new TrainerOnlyPlacementFilter());
@@ -28,6 +28,11 @@ public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata, IL
         IEnumerable<SiloAddress> silos)
     {
         var trainers = silos.Where(silo => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(silo))).ToList();
+        if (trainers.Count == 0)
+        {
+            throw new NoTrainerException();
+        }
+
         if (executor.Draining && trainers.Count > 1)
         {
             trainers.Remove(local.SiloAddress);

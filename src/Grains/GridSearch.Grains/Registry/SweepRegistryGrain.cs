@@ -26,5 +26,16 @@ public sealed class SweepRegistryGrain(
         return true;
     }
 
+    public async Task<bool> UnregisterAsync(string sweepId)
+    {
+        if (!state.State.SweepIds.Remove(sweepId))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
+
     public Task<string[]> ListAsync() => Task.FromResult(state.State.SweepIds.ToArray());
 }

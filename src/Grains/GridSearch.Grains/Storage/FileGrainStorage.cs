@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
+using GridSearch.Abstractions;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -12,13 +13,58 @@ namespace GridSearch.Grains.Storage;
 /// Each file carries a version (the ETag) and a SHA-256 of its contents: a damaged file is an error naming the
 /// file, never a silent fresh start.
 /// </summary>
-public sealed class FileGrainStorage(string directory, Serializer serializer) : IGrainStorage
+public sealed class FileGrainStorage : IGrainStorage
 {
     private const int Magic = 0x54534753; // "GSST"
     private const int HeaderLength = 4 + 8 + 4;
     private const int HashLength = 32;
 
-    public string Directory { get; } = Path.GetFullPath(directory);
+    private readonly Serializer serializer;
+
+    public FileGrainStorage(string directory, Serializer serializer)
+    {
+        this.serializer = serializer;
+        Directory = Path.GetFullPath(directory);
+        RemoveLeftoverTemporaryFiles();
+    }
+
+    public string Directory { get; }
+
+    /// <summary>
+    /// A process killed in the middle of a write leaves its temporary file behind (the state file itself is intact:
+    /// the rename never happened). Files of processes that are gone are removed; a live writer's are left alone.
+    /// </summary>
+    private void RemoveLeftoverTemporaryFiles()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*.tmp", SearchOption.AllDirectories))
+        {
+            string[] parts = Path.GetFileName(file).Split('.');
+            bool writerAlive = parts.Length >= 3 && int.TryParse(parts[^3], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                               && pid != Environment.ProcessId && IsRunning(pid);
+            if (!writerAlive)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -32,6 +78,9 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         }
 
         byte[] bytes = await File.ReadAllBytesAsync(path);
+        // A damaged file still gets an ETag, naming exactly these bytes: a caller that decides to discard it can
+        // clear it, and nothing else (a file rewritten in between no longer matches).
+        grainState.ETag = ETagOf(bytes);
         var (version, payload) = Verify(path, bytes);
         try
         {
@@ -39,8 +88,8 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         }
         catch (Exception error)
         {
-            throw new InvalidDataException($"GridSearch state file '{path}' cannot be read ({error.Message}). It was left " +
-                                           "as it is; restore it from a backup, or delete the sweep's state to start over.", error);
+            throw new DamagedStateException($"GridSearch state file '{path}' cannot be read ({error.Message}). It was left " +
+                                            "as it is; restore it from a backup, or remove the sweep with 'gridsearch delete SWEEP' to start over.");
         }
 
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
@@ -50,9 +99,8 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string path = PathOf(stateName, grainId);
-        long current = CurrentVersion(path);
-        CheckETag(path, grainState.ETag, current);
-        long next = current + 1;
+        CheckETag(path, grainState.ETag);
+        long next = CurrentVersion(path) + 1;
 
         var payload = new ArrayBufferWriter<byte>();
         serializer.Serialize(grainState.State, payload);
@@ -91,7 +139,7 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string path = PathOf(stateName, grainId);
-        CheckETag(path, grainState.ETag, CurrentVersion(path));
+        CheckETag(path, grainState.ETag);
         File.Delete(path);
         grainState.ETag = null;
         grainState.RecordExists = false;
@@ -105,9 +153,9 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
     // Keys such as "sweep/run" become single, reversible file names.
     private static string Escape(string name) => Uri.EscapeDataString(name);
 
-    private static void CheckETag(string path, string? etag, long current)
+    private static void CheckETag(string path, string? etag)
     {
-        string? expected = current == 0 ? null : current.ToString(CultureInfo.InvariantCulture);
+        string? expected = File.Exists(path) ? ETagOf(File.ReadAllBytes(path)) : null;
         if (etag != expected)
         {
             throw new InconsistentStateException(
@@ -116,6 +164,12 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         }
     }
 
+    // The version in an intact file's header; for a damaged file, a name for its exact bytes.
+    private static string ETagOf(byte[] bytes) => IsIntact(bytes)
+        ? BitConverter.ToInt64(bytes, 4).ToString(CultureInfo.InvariantCulture)
+        : "damaged-" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    // Numbering continues from an intact file; a damaged one (being replaced on purpose) starts again at 1.
     private static long CurrentVersion(string path)
     {
         if (!File.Exists(path))
@@ -123,12 +177,20 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
             return 0;
         }
 
-        Span<byte> header = stackalloc byte[HeaderLength];
-        using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) == HeaderLength
-               && BitConverter.ToInt32(header[..4]) == Magic
-            ? BitConverter.ToInt64(header.Slice(4, 8))
-            : throw Damaged(path, "its header is not a GridSearch state header");
+        byte[] bytes = File.ReadAllBytes(path);
+        return IsIntact(bytes) ? BitConverter.ToInt64(bytes, 4) : 0;
+    }
+
+    private static bool IsIntact(byte[] bytes)
+    {
+        if (bytes.Length < HeaderLength + HashLength || BitConverter.ToInt32(bytes, 0) != Magic)
+        {
+            return false;
+        }
+
+        int length = BitConverter.ToInt32(bytes, 12);
+        return length >= 0 && bytes.Length == HeaderLength + length + HashLength
+               && SHA256.HashData(bytes.AsSpan(0, HeaderLength + length)).AsSpan().SequenceEqual(bytes.AsSpan(HeaderLength + length, HashLength));
     }
 
     private static (long Version, ReadOnlyMemory<byte> Payload) Verify(string path, byte[] bytes)
@@ -153,7 +215,7 @@ public sealed class FileGrainStorage(string directory, Serializer serializer) : 
         return (BitConverter.ToInt64(bytes, 4), bytes.AsMemory(HeaderLength, length));
     }
 
-    private static InvalidDataException Damaged(string path, string why) => new(
-        $"GridSearch state file '{path}' is damaged: {why}. It was left as it is; restore it from a backup, or delete " +
-        "the sweep's state to start over.");
+    private static DamagedStateException Damaged(string path, string why) => new(
+        $"GridSearch state file '{path}' is damaged: {why}. It was left as it is; restore it from a backup, or remove " +
+        "the sweep with 'gridsearch delete SWEEP' to start over.");
 }

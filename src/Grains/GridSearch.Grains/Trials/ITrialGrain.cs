@@ -25,7 +25,14 @@ public interface ITrialGrain : IGrainWithStringKey
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(TrialCheckpoint checkpoint);
 
-    /// <summary>Deletes the checkpoint once the sweep no longer needs it.</summary>
+    /// <summary>
+    /// Removes the run's checkpoint if it exists but cannot be read (the user chose to retrain such runs from scratch);
+    /// true when it did. An intact checkpoint is left alone.
+    /// </summary>
+    [Alias("DiscardIfDamaged")]
+    Task<bool> DiscardIfDamagedAsync();
+
+    /// <summary>Deletes the checkpoint once the sweep no longer needs it (a damaged one too).</summary>
     [Alias("ClearCheckpoint")]
     Task ClearCheckpointAsync();
 }
@@ -41,6 +48,10 @@ public interface IDatasetInspectorGrain : IGrainWithStringKey
     /// <summary>Decodes the data set on first use (or reads the silo's decode cache), then describes it.</summary>
     [Alias("Describe"), ResponseTimeout("00:30:00")]
     Task<GridSearch.Abstractions.DatasetSummary> DescribeAsync(DataRequest data);
+
+    /// <summary>Lists the data set's files as this trainer sees them now, with their fingerprint; null for runners without files.</summary>
+    [Alias("Manifest"), ResponseTimeout("00:05:00")]
+    Task<DataManifest?> ManifestAsync(DataRequest data);
 }
 
 /// <summary>Tests a sweep's winning weights on the test split, on a trainer silo (key: sweep id).</summary>

@@ -1,7 +1,10 @@
+using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
+using Orleans.Storage;
 
 namespace GridSearch.Grains.Trials;
 
@@ -13,18 +16,27 @@ public sealed class TrialCheckpointState
 }
 
 /// <inheritdoc cref="ITrialGrain"/>
+/// <remarks>
+/// The checkpoint is read on first use, not during activation: a damaged checkpoint then fails the call that needs it
+/// with a <see cref="DamagedStateException"/> naming the file (the coordinator fails the sweep at once and says how to
+/// go on), instead of failing every activation until the dispatch gives up.
+/// </remarks>
 [TrainerOnly]
 public sealed class TrialGrain(
-    [PersistentState("checkpoint", GridSearchStorage.Name)] IPersistentState<TrialCheckpointState> state,
+    [FromKeyedServices(GridSearchStorage.Name)] IGrainStorage storage,
     TrialExecutor executor,
     ITrialRunner runner,
     IGrainFactory grains,
     GridSearchMetrics metrics,
     ILocalSiloDetails silo) : Grain, ITrialGrain
 {
+    // The name the checkpoint has always been stored under, so existing state directories keep working.
+    private const string StateName = "checkpoint";
+    private GrainState<TrialCheckpointState>? _state;
+
     public static string Key(string sweepId, string runId) => $"{sweepId}/{runId}";
 
-    public Task<TrainerLocation> StartAsync(TrialAssignment assignment)
+    public async Task<TrainerLocation> StartAsync(TrialAssignment assignment)
     {
         if (executor.Draining)
         {
@@ -42,12 +54,13 @@ public sealed class TrialGrain(
 
         if (executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
         {
-            return Task.FromResult(Location); // already queued or running here: a repeated dispatch changes nothing
+            return Location; // already queued or running here: a repeated dispatch changes nothing
         }
 
-        var job = new TrialJob(assignment, state.State.Checkpoint, runner, grains, metrics, () => executor.Draining);
+        var checkpoint = (await LoadAsync()).State?.Checkpoint;
+        var job = new TrialJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
-        return Task.FromResult(Location);
+        return Location;
     }
 
     private TrainerLocation Location => new(silo.Name, silo.SiloAddress.ToParsableString());
@@ -62,14 +75,57 @@ public sealed class TrialGrain(
 
     public async Task SaveCheckpointAsync(TrialCheckpoint checkpoint)
     {
-        state.State.Checkpoint = checkpoint;
-        await state.WriteStateAsync();
+        var state = await LoadAsync();
+        state.State = new TrialCheckpointState { Checkpoint = checkpoint };
+        await storage.WriteStateAsync(StateName, this.GetGrainId(), state);
+    }
+
+    public async Task<bool> DiscardIfDamagedAsync()
+    {
+        if (_state is not null)
+        {
+            return false;
+        }
+
+        var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+        try
+        {
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), state);
+            _state = state;
+            return false;
+        }
+        catch (DamagedStateException)
+        {
+            // The read left an ETag naming the damaged bytes: exactly those are cleared, nothing written since.
+            await storage.ClearStateAsync(StateName, this.GetGrainId(), state);
+            _state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+            return true;
+        }
     }
 
     public async Task ClearCheckpointAsync()
     {
         executor.Cancel(this.GetPrimaryKeyString());
-        await state.ClearStateAsync();
+        await DiscardIfDamagedAsync();
+        var state = await LoadAsync();
+        if (state.RecordExists)
+        {
+            await storage.ClearStateAsync(StateName, this.GetGrainId(), state);
+        }
+
         DeactivateOnIdle();
+    }
+
+    /// <exception cref="DamagedStateException">The checkpoint exists but cannot be read.</exception>
+    private async Task<GrainState<TrialCheckpointState>> LoadAsync()
+    {
+        if (_state is null)
+        {
+            var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), state);
+            _state = state;
+        }
+
+        return _state;
     }
 }

@@ -105,7 +105,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
         _history.Add(metrics);
-        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights);
+        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation);
         Report(async () =>
         {
             await TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
@@ -132,9 +132,11 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         }
     }
 
-    // A checkpoint belongs to this run when its history is the run's epochs 1..E in order, E within the run.
+    // A checkpoint belongs to this run when it was written for this sweep incarnation (not by an earlier sweep that had
+    // the same id) and its history is the run's epochs 1..E in order, E within the run. Anything else is trained over.
     private TrialCheckpoint? Usable(TrialCheckpoint? candidate) =>
-        candidate is { History.Length: > 0 } && candidate.Epoch <= assignment.Epochs
+        candidate is { History.Length: > 0 } && candidate.Incarnation == assignment.Incarnation
+        && candidate.Epoch <= assignment.Epochs
         && candidate.History.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, candidate.History.Length))
             ? candidate
             : null;
