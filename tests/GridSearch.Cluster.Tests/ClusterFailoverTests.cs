@@ -156,8 +156,6 @@ public sealed class ClusterFailoverTests : IDisposable
         string[] cluster = ["--cluster", trainer.Gateway, "--cluster-id", _clusterId]; // the client talks to the trainer
         var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--sweep-id", "coordinator-lost", .. cluster]);
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
-        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-run-finished")), Ready, "the coordinator to hold after a run");
-
         using var watch = cli.Start(["watch", "coordinator-lost", .. cluster, "--json", "--out", _dir.Combine("coordinator-lost")]);
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
@@ -165,7 +163,9 @@ public sealed class ClusterFailoverTests : IDisposable
         watch.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
         watch.BeginOutputReadLine();
         watch.BeginErrorReadLine();
-        await Eventually.WaitAsync(() => { lock (stderr) { return stderr.ToString().Contains("epoch"); } }, Ready, "watch to show the first epochs");
+        // Watch follows from here on; the coordinator stops answering once it holds, until its silo is gone.
+        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-run-finished")), Ready, "the coordinator to hold after a run");
+        Assert.False(watch.HasExited, $"watch ended before the coordinator's silo was killed\n{stdout}\n{stderr}");
 
         gateway.Kill();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));

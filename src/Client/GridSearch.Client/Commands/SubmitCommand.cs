@@ -50,7 +50,8 @@ public sealed class WatchCommand : AsyncCommand<ExportSettings>
     {
         var output = CliOutput.For(settings.Json);
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
-        var before = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
+        // Watching may begin while the coordinator's silo is going down: the first look tolerates that too.
+        var before = await OutageTolerance.CallAsync(() => SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State), output);
         output.Human.WriteLine($"Watching sweep {before.SweepId} ({before.Status}) on {connection.Description}");
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json, cancellation);

@@ -23,7 +23,7 @@ public static class SweepCompletion
     public static async Task<int> FinishAsync(ISweepCoordinatorGrain coordinator, SweepSnapshot sweep, string outDirectory,
         CliOutput output, bool json)
     {
-        var winner = await coordinator.GetWinnerWeightsAsync();
+        var winner = await OutageTolerance.CallAsync(coordinator.GetWinnerWeightsAsync, output);
         var files = ResultsExporter.Write(sweep, winner, outDirectory);
         if (json)
         {

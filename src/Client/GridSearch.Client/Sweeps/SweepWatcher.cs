@@ -12,9 +12,6 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     // Each poll fetches the whole sweep: poll large sweeps less often, so watching never competes with training.
     private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Trials.Length / 2, 200, 2000));
 
-    // A silo that dies takes its coordinators along until the cluster notices (seconds to a minute); keep asking.
-    private static readonly TimeSpan OutageTolerance = TimeSpan.FromMinutes(3);
-    private DateTimeOffset? _unreachableSince;
     // A resumed sweep prints only what is new; the epochs recorded before were summarised when it resumed.
     private readonly Dictionary<string, int> _epochsShown =
         alreadyShown?.Trials.ToDictionary(t => t.TrialId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
@@ -27,13 +24,8 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         bool cancelling = false;
         while (true)
         {
-            var (reachable, sweep) = await TrySnapshotAsync();
-            if (!reachable)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
-                continue;
-            }
-
+            // A silo that dies takes its coordinators along until the cluster notices: keep asking meanwhile.
+            var sweep = await OutageTolerance.CallAsync(coordinator.GetSnapshotAsync, output);
             if (sweep is null)
             {
                 throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
@@ -61,29 +53,6 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             {
                 // Handled at the top of the loop: cancel the sweep, then keep watching until it has stopped.
             }
-        }
-    }
-
-    /// <summary>The sweep, or (false, null) while its coordinator cannot be reached (for up to the tolerance).</summary>
-    private async Task<(bool Reachable, SweepSnapshot? Sweep)> TrySnapshotAsync()
-    {
-        try
-        {
-            var sweep = await coordinator.GetSnapshotAsync();
-            _unreachableSince = null;
-            return (true, sweep);
-        }
-        catch (Exception error) when (error is OrleansException or TimeoutException)
-        {
-            var now = DateTimeOffset.UtcNow;
-            _unreachableSince ??= now;
-            if (now - _unreachableSince > OutageTolerance)
-            {
-                throw;
-            }
-
-            output.Warn($"the sweep's coordinator is unreachable ({error.GetType().Name}); retrying while the cluster recovers");
-            return (false, null);
         }
     }
 

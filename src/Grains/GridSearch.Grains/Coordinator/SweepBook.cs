@@ -128,6 +128,9 @@ public sealed class SweepBook(SweepState state)
                    && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
     }
 
+    /// <summary>Whether this coordinator handed out the given attempt of the run (its state may lag after a failover).</summary>
+    public bool Dispatched(string runId, int attempt) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && attempt <= run.Attempts;
+
     /// <summary>
     /// Counts an epoch that was really trained (not replayed from a checkpoint), whether or not its report was
     /// still needed: a resumed sweep that trains nothing twice ends with the same count as an uninterrupted one.
@@ -177,6 +180,10 @@ public sealed class SweepBook(SweepState state)
                 break;
             case RunOutcome.Cancelled:
                 // Cancelled by its silo (shutting down), not by the user: run it again, from its checkpoint.
+                Requeue(run);
+                break;
+            case RunOutcome.ReportsLost:
+                // The trainer could not reach this coordinator for a while: not the run's fault.
                 Requeue(run);
                 break;
         }

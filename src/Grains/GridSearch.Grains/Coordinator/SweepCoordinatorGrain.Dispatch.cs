@@ -65,7 +65,9 @@ public sealed partial class SweepCoordinatorGrain
         {
             var location = await started;
             sweep.State.WaitingForTrainersSince = null; // a trainer took it, whatever this silo's view of the cluster says
-            if (run.Status == TrialStatus.Running && run.Attempts == attempt)
+            // Recorded even when the attempt already ended (a short run can report its last epoch before this answer
+            // is handled): it is where that attempt ran.
+            if (run.Attempts == attempt)
             {
                 (run.Silo, run.SiloAddress) = (location.Name, location.Address);
             }

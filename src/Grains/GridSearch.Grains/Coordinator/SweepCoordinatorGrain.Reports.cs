@@ -13,7 +13,9 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
-        if (!replayed)
+        // An attempt this coordinator never dispatched (its state lags behind a failover) is not counted here: its
+        // epochs are in the run's checkpoint, and are counted when the checkpoint replays them.
+        if (!replayed && Book.Dispatched(runId, attempt))
         {
             Book.CountTrainedEpoch(metrics);
         }

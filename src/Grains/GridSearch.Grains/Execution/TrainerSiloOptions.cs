@@ -10,7 +10,7 @@ public sealed class TrainerSiloOptions
     /// <summary>Whether this silo runs trials. Gateway-only silos set this to false.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Trials run at once on this silo: one per GPU; on CPU, configurable (0 = one per core).</summary>
+    /// <summary>Trials run at once on this silo (0 = automatic: one on a GPU, one per core on CPU).</summary>
     public int Slots { get; set; }
 
     /// <summary>Intra-op threads per running trial (0 = cores divided by slots).</summary>
@@ -37,7 +37,13 @@ public sealed class TrainerSiloOptions
     /// <summary>On shutdown, how long running trials may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    public int EffectiveSlots => Slots > 0 ? Slots : Math.Max(1, Environment.ProcessorCount);
+    /// <summary>
+    /// Slots when <see cref="Slots"/> is 0: on a GPU one (the silo trains on one device, so run one trainer silo per
+    /// GPU, as the Kubernetes manifests do); on CPU one per core, each with one thread (measured fastest here).
+    /// </summary>
+    public int EffectiveSlots => Slots > 0 ? Slots
+        : GridSearch.Training.Runtime.TorchDevices.MeansGpu(Device) ? 1
+        : Math.Max(1, Environment.ProcessorCount);
 
     public int EffectiveThreadsPerSlot => ThreadsPerSlot > 0
         ? ThreadsPerSlot

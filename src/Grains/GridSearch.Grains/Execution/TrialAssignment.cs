@@ -23,4 +23,7 @@ public enum RunOutcome
     Completed,
     Failed,
     Cancelled,
+
+    /// <summary>The run's reports could not be delivered: it resumes from its checkpoint, with no retry used up.</summary>
+    ReportsLost,
 }

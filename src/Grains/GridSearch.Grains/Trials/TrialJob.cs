@@ -56,6 +56,11 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             // Cancelled by the user, or this silo is shutting down: the coordinator tells the two apart.
             outcome = RunOutcome.Cancelled;
         }
+        catch (ReportsLostException lost)
+        {
+            outcome = RunOutcome.ReportsLost;
+            error = lost.Message;
+        }
         catch (Exception failure)
         {
             outcome = RunOutcome.Failed;
@@ -73,8 +78,13 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         }
         catch (Exception lost)
         {
-            // The coordinator will find the run gone and replay it from the checkpoint; nothing trained is lost.
-            error ??= $"a progress report was lost: {lost.Message}";
+            // Not the run's fault: it goes back to the queue and resumes from its checkpoint, no retry used up. (If the
+            // coordinator does not hear this either, it finds the run gone and does the same.)
+            if (outcome != RunOutcome.Failed)
+            {
+                outcome = RunOutcome.ReportsLost;
+                error = $"a progress report was lost: {lost.Message}";
+            }
         }
 
         if (outcome == RunOutcome.Completed && _completionReported && error is null)
@@ -85,10 +95,23 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error, _queuedSeconds));
     }
 
-    /// <summary>Waits for the previous epoch's reports (surfacing their failure), then starts these.</summary>
-    private void Report(Func<Task> reports)
+    /// <summary>
+    /// Waits for the previous epoch's reports (surfacing their failure), then starts these. When the previous reports
+    /// failed (the coordinator's silo died, say), <paramref name="keep"/> still stores what this epoch trained before
+    /// the failure ends the attempt, so the next attempt resumes after it instead of training it again.
+    /// </summary>
+    private void Report(Func<Task> reports, Func<Task>? keep = null)
     {
-        _reporting.GetAwaiter().GetResult();
+        try
+        {
+            _reporting.GetAwaiter().GetResult();
+        }
+        catch (Exception lost)
+        {
+            keep?.Invoke().GetAwaiter().GetResult();
+            throw new ReportsLostException(lost);
+        }
+
         _reporting = reports();
     }
 
@@ -106,9 +129,10 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         instruments.EpochTrained(assignment.SweepId, metrics);
         _history.Add(metrics);
         var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation);
+        Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {
-            await TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
+            await keep();
             HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
             if (metrics.Epoch == assignment.Epochs && !draining())
             {
@@ -119,7 +143,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             {
                 await TrainerReportsCaller.CallAsync(() => _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, replayed: false));
             }
-        });
+        }, keep);
         ThrowIfDraining();
     }
 
@@ -146,3 +170,6 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
             ? $"out of memory: {error.Message}"
             : error.Message;
 }
+
+/// <summary>An epoch's reports could not be delivered (the coordinator's silo is down): the attempt ends, not failed.</summary>
+internal sealed class ReportsLostException(Exception lost) : Exception($"a progress report was lost: {lost.Message}", lost);

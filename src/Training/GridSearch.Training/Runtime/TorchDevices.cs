@@ -23,8 +23,20 @@ public static class TorchDevices
         return name == "cpu" ? torch.CPU : new torch.Device(name);
     }
 
-    /// <summary>How many trainer slots a silo has by default: one per GPU, else one per two cores.</summary>
-    public static int DefaultSlots(torch.Device device) => device.type == DeviceType.CUDA
-        ? Math.Max(1, torch.cuda.device_count())
-        : Math.Max(1, Environment.ProcessorCount / 2);
+    /// <summary>
+    /// Whether this build ships a CUDA backend (<c>-p:TorchBackend=cuda</c>): known without loading TorchSharp, so
+    /// a silo can size its slots before any native library loads. A CPU build never trains on a GPU.
+    /// </summary>
+#if TORCH_CUDA
+    public const bool BuiltWithCuda = true;
+#else
+    public const bool BuiltWithCuda = false;
+#endif
+
+    /// <summary>Whether a device setting trains on a GPU in this build: cuda[:N], or auto in a CUDA build.</summary>
+    public static bool MeansGpu(string? requested)
+    {
+        string name = string.IsNullOrWhiteSpace(requested) ? "auto" : requested.Trim().ToLowerInvariant();
+        return name.StartsWith("cuda", StringComparison.Ordinal) || (name == "auto" && BuiltWithCuda);
+    }
 }
