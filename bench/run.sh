@@ -3,7 +3,8 @@
 #   bench/run.sh                      every suite on ../shared/datasets/cat_dog
 #   bench/run.sh seed-grid --repeats 3
 # Suites: throughput (decode and training throughput), seed-grid (end to end against the bare loop),
-# overhead (2000 no-op trials on 16 slots, embedded and on a 3-silo Redis cluster), resume (time to train again).
+# overhead (2000 no-op trials on 16 slots, embedded and on a 3-silo Redis cluster), resume (time to train again),
+# memory (peak resident memory on the photos and on generated sets of 25,000 and 100,000 images).
 # The overhead suite needs redis-server (./scripts/test.sh installs it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -19,7 +19,7 @@ public static class BareSeedLoop
         var dataset = new DatasetLoader(new PreprocessingOptions()).Load(dataRoot).Dataset;
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         var split = DataSplit.Create(dataset.Count, 0);
-        using var images = tensor(dataset.Pixels, [dataset.Count, 3, dataset.ImageSize, dataset.ImageSize]);
+        using var images = dataset.Pixels.clone();
         using var labels = tensor(dataset.Labels.Select(l => (float)l).ToArray(), [dataset.Count, 1]);
         using var train = tensor(split.Train.Select(i => (long)i).ToArray());
         using var validation = tensor(split.Validation.Select(i => (long)i).ToArray());

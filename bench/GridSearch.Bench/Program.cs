@@ -1,14 +1,14 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|all] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|all] [--data DIR] [--repeats N]
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
 int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 string results = Path.Combine(RepoRoot(), "bench", "results");
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(a)).DefaultIfEmpty("all").ToArray();
 if (suites.Contains("all"))
 {
-    suites = ["throughput", "seed-grid", "overhead", "resume"];
+    suites = ["throughput", "seed-grid", "overhead", "resume", "memory"];
 }
 
 if (!Directory.Exists(data))
@@ -38,8 +38,11 @@ foreach (string suite in suites)
         case "resume":
             ResumeBench.Run(data, repeats).Report(results);
             break;
+        case "memory":
+            MemoryBench.Run(data).Report(results);
+            break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory or all.");
             return 2;
     }
 }

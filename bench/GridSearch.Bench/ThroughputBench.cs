@@ -60,7 +60,7 @@ public static class ThroughputBench
     private static double BareLoop(DecodedDataset dataset, DataSplit split, int batch, int epochs)
     {
         torch.set_num_threads(Environment.ProcessorCount);
-        using var images = tensor(dataset.Pixels, [dataset.Count, 3, dataset.ImageSize, dataset.ImageSize]);
+        using var images = dataset.Pixels.clone();
         using var labels = tensor(dataset.Labels.Select(l => (float)l).ToArray(), [dataset.Count, 1]);
         using var trainIndex = tensor(split.Train.Select(i => (long)i).ToArray());
         using var model = nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear(dataset.PixelsPerImage, 1)), ("sigmoid", nn.Sigmoid()));

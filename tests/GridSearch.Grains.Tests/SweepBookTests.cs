@@ -223,4 +223,104 @@ public sealed class SweepBookTests
         Assert.Equal(TrialStatus.Failed, book.State.Runs[0].Status);
         Assert.Contains("could not be dispatched 10 times", book.State.Trials[0].Error);
     }
+
+    [Fact]
+    public void RunFinished_FailedAttemptWithRetriesLeft_WaitsOutABackoffBeforeItIsClaimedAgain()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 2 });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+
+        book.RunFinished(run.Id, 1, RunOutcome.Failed, "out of memory", Now);
+
+        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.InRange(run.RetryAfter!.Value - Now, TimeSpan.FromSeconds(0.75), TimeSpan.FromSeconds(1.25));
+        Assert.Empty(book.ClaimRuns(1, Now));
+        Assert.Equal(run.RetryAfter, book.NextRetry);
+        Assert.Single(book.ClaimRuns(1, run.RetryAfter));
+    }
+
+    [Fact]
+    public void RetryBackoff_GrowsExponentiallyWithJitterAndAMaximum()
+    {
+        var delays = Enumerable.Range(1, 10).Select(f => RetryBackoff.For("run", f).TotalSeconds).ToArray();
+
+        Assert.InRange(delays[0], 0.75, 1.25);
+        Assert.InRange(delays[3], 8 * 0.75, 8 * 1.25);
+        Assert.All(delays, d => Assert.InRange(d, 0, 60 * 1.25));
+        Assert.Equal(RetryBackoff.For("run", 3), RetryBackoff.For("run", 3)); // a pure function: resumes see the same
+        Assert.NotEqual(RetryBackoff.For("run-a", 3), RetryBackoff.For("run-b", 3)); // runs failing together spread out
+    }
+
+    [Fact]
+    public void Reopen_FailedSweep_RequeuesFailedAndCancelledWorkAndKeepsCompletedCells()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.01], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 0 });
+        var runs = book.ClaimRuns(2, Now);
+        book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.6));
+        book.RecordEpoch(runs[0].Id, 1, Epoch(2, 0.7));
+        book.RunFinished(runs[0].Id, 1, RunOutcome.Completed, null, Now);
+        book.RunFinished(runs[1].Id, 1, RunOutcome.Failed, "diverged", Now);
+        book.Fail(Now, "testing the winner failed");
+
+        book.Reopen();
+
+        Assert.Equal(SweepStatus.Running, book.State.Status);
+        Assert.Null(book.State.Message);
+        Assert.Equal(TrialStatus.Completed, runs[0].Status);
+        Assert.Equal(TrialStatus.Pending, runs[1].Status);
+        Assert.Equal(0, runs[1].Failures);
+        Assert.Equal([TrialStatus.Completed, TrialStatus.Pending], book.State.Trials.Select(t => t.Status));
+        Assert.All(book.State.Trials, t => Assert.Null(t.Error));
+        Assert.Equal(runs[1].Id, Assert.Single(book.ClaimRuns(2, Now)).Id);
+    }
+
+    [Fact]
+    public void Reopen_CompletedSweep_IsRefused()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1] });
+        book.BeginTesting();
+        book.Complete(Now, 0.5);
+
+        Assert.Throws<InvalidOperationException>(book.Reopen);
+    }
+
+    [Fact]
+    public void Restart_RunWhoseCheckpointWasDiscarded_ForgetsItsEpochsAndTakesThemAgain()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1, 3] });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.6));
+        book.RecordEpoch(run.Id, 1, Epoch(2, 0.7));
+        book.RequeueLost(run);
+
+        book.Restart(run);
+
+        Assert.Equal(0, run.RecordedEpochs);
+        Assert.All(book.State.Trials, t => Assert.Empty(t.Epochs));
+        Assert.All(book.State.Trials, t => Assert.Equal(TrialStatus.Pending, t.Status));
+        Assert.Single(book.ClaimRuns(1, Now));
+        Assert.NotEqual(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(1, 0.6)));
+    }
+
+    [Fact]
+    public void Dispatched_AttemptTheStateNeverHandedOut_IsNotCounted()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2] });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+
+        Assert.True(book.Dispatched(run.Id, 1));
+        Assert.False(book.Dispatched(run.Id, 2));
+        Assert.False(book.Dispatched("no-such-run", 1));
+    }
+
+    [Fact]
+    public void Create_MintsANewIncarnationEverySweep_AndAssignmentsCarryIt()
+    {
+        var first = Book(new SweepSpec());
+        var second = Book(new SweepSpec());
+        var run = first.ClaimRuns(1, Now)[0];
+
+        Assert.NotEqual(first.State.Incarnation, second.State.Incarnation);
+        Assert.Equal(first.State.Incarnation, first.AssignmentFor("s", run).Incarnation);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class DatasetCacheTests : IDisposable
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
         Assert.Equal(first.CachePath, second.CachePath);
-        Assert.Equal(first.Dataset.Pixels, second.Dataset.Pixels);
+        Assert.Equal(AllBytes(first.Dataset), AllBytes(second.Dataset));
         Assert.Equal(first.Dataset.Labels, second.Dataset.Labels);
         Assert.Equal(first.Dataset.Files, second.Dataset.Files);
         Assert.Single(Directory.GetFiles(cache)); // no temporary files left behind
@@ -70,7 +70,7 @@ public sealed class DatasetCacheTests : IDisposable
 
         Assert.False(second.FromCache);
         Assert.Contains(second.Warnings, w => w.Contains("damaged", StringComparison.Ordinal));
-        Assert.Equal(first.Dataset.Pixels, second.Dataset.Pixels);
+        Assert.Equal(AllBytes(first.Dataset), AllBytes(second.Dataset));
         Assert.True(third.FromCache);
     }
 
@@ -106,4 +106,6 @@ public sealed class DatasetCacheTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    private static byte[][] AllBytes(DecodedDataset dataset) => Enumerable.Range(0, dataset.Count).Select(dataset.ImageBytes).ToArray();
 }

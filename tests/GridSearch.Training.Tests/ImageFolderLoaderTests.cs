@@ -14,8 +14,7 @@ public sealed class ImageFolderLoaderTests : IDisposable
             ImageSize = 16, SkipBadImages = skipBad, MaxImagePixels = maxPixels, CacheDirectory = cache,
         }).Load(root);
 
-    private static byte[] ImageBytes(DecodedDataset dataset, int index) =>
-        dataset.Pixels.AsSpan(index * dataset.PixelsPerImage, dataset.PixelsPerImage).ToArray();
+    private static byte[] ImageBytes(DecodedDataset dataset, int index) => dataset.ImageBytes(index);
 
     [Fact]
     public void Load_MixedSizesAndFormats_DecodesEveryImageToRgbInImageFolderOrder()
@@ -32,7 +31,7 @@ public sealed class ImageFolderLoaderTests : IDisposable
         Assert.Equal(["cat", "dog"], dataset.Classes);
         Assert.Equal(["cat/m.bmp", "cat/z.jpg", "dog/a.png", "dog/b.png"], dataset.Files);
         Assert.Equal([0, 0, 1, 1], dataset.Labels.Select(l => (int)l));
-        Assert.Equal(4 * 3 * 16 * 16, dataset.Pixels.Length);
+        Assert.Equal(4 * 3 * 16 * 16, dataset.PixelBytes);
         AssertPlanes(ImageBytes(dataset, 0), 255, 0, 128);
         Assert.All(ImageBytes(dataset, 1), v => Assert.InRange(v, 199, 201)); // JPEG: grey within one level
         AssertPlanes(ImageBytes(dataset, 2), 77, 77, 77);

@@ -27,8 +27,8 @@ public sealed class SgdStepTests
         double loss = 0;
         foreach (int index in split.Train)
         {
-            double[] x = Enumerable.Range(0, features)
-                .Select(f => (dataset.Pixels[index * features + f] / 255.0 - 0.5) / 0.5).ToArray();
+            byte[] image = dataset.ImageBytes(index);
+            double[] x = Enumerable.Range(0, features).Select(f => (image[f] / 255.0 - 0.5) / 0.5).ToArray();
             double z = start.Values[features] + x.Select((value, f) => value * start.Values[f]).Sum();
             double p = 1 / (1 + Math.Exp(-z));
             double y = dataset.Labels[index];

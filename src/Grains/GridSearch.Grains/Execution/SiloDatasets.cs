@@ -10,14 +10,17 @@ using Microsoft.Extensions.Options;
 namespace GridSearch.Grains.Execution;
 
 /// <summary>
-/// The data sets this silo has decoded: one decoded copy per data root and file contents, and one tensor copy per
-/// split, shared read-only by every trial on the silo. A change to any file gives a new entry.
+/// The data sets this silo has decoded: one decoded copy per data root and file contents, and one split (index
+/// tensors, normalised evaluation images) per seed, shared read-only by every trial on the silo. A change to any file
+/// gives a new entry. Decoded data sets stay while they fit <see cref="TrainerSiloOptions.DatasetMemoryBudget"/>;
+/// beyond it the least recently used one that no run holds a lease on is freed (and decoded or read from the cache
+/// again if a sweep needs it later).
 /// </summary>
 public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, GridSearchMetrics metrics, ILogger<SiloDatasets> logger)
     : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<DatasetLoadResult>>> _decoded = new();
-    private readonly ConcurrentDictionary<(string Key, long Seed, double Train, double Validation), Lazy<Task<TrainingData>>> _prepared = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DecodedEntry> _decoded = new();
     private readonly Lazy<TorchSharp.torch.Device> _device = new(() => TorchDevices.Resolve(options.Value.Device));
 
     public TorchSharp.torch.Device Device => _device.Value;
@@ -33,7 +36,8 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
     /// <see cref="ScanReuse"/>. A request that names a fingerprint (a started sweep's) is refused when the files
     /// differ from the ones the sweep started with: no sweep mixes two versions of its data.
     /// </summary>
-    public async Task<(DatasetLoadResult Loaded, TrainingData Data)> PrepareAsync(DataRequest request, bool rescan = false)
+    /// <returns>A lease: dispose it when the run no longer needs the data.</returns>
+    public async Task<DatasetLease> PrepareAsync(DataRequest request, bool rescan = false)
     {
         DataRootPolicy.Check(request.Root, options.Value.DataRoots);
         var preprocessing = Preprocessing(request);
@@ -47,13 +51,154 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
         }
 
         string key = request.Root + "|" + scan.Fingerprint;
+        DecodedEntry entry;
+        lock (_lock)
+        {
+            if (!_decoded.TryGetValue(key, out entry!))
+            {
+                entry = new DecodedEntry(new Lazy<Task<DatasetLoadResult>>(() => Task.Run(() => Load(request.Root, preprocessing))));
+                _decoded[key] = entry;
+            }
 
-        var loaded = await GetOrAdd(_decoded, key, () => Task.Run(() => Load(request.Root, preprocessing)));
-        var data = await GetOrAdd(_prepared, (key, request.Seed, request.TrainFraction, request.ValidationFraction),
-            () => Task.Run(() => TrainingData.Create(loaded.Dataset,
-                DataSplit.Create(loaded.Dataset.Count, request.Seed, request.TrainFraction, request.ValidationFraction),
-                Device)));
-        return (loaded, data);
+            entry.Leases++;
+            entry.LastUsed = DateTime.UtcNow;
+        }
+
+        try
+        {
+            var loaded = await entry.Load.Value;
+            if (loaded.Fingerprint != scan.Fingerprint)
+            {
+                // The files changed between the listing and the load: this entry does not hold what its key says.
+                lock (_lock)
+                {
+                    if (_decoded.TryGetValue(key, out var current) && current == entry)
+                    {
+                        _decoded.Remove(key);
+                    }
+                }
+
+                throw new DataProblemException(
+                    $"The data set '{request.Root}' changed while this trainer was reading it" +
+                    (request.Fingerprint is null ? "; start the sweep again once it no longer changes." :
+                        ": it is not the one the sweep started with. Restore the data the sweep started with, or start a new sweep on the changed data."));
+            }
+
+            Task<TrainingData> prepared;
+            lock (_lock)
+            {
+                var splitKey = (request.Seed, request.TrainFraction, request.ValidationFraction);
+                if (!entry.Splits.TryGetValue(splitKey, out var split))
+                {
+                    split = new Lazy<Task<TrainingData>>(() => Task.Run(() => TrainingData.Create(loaded.Dataset,
+                        DataSplit.Create(loaded.Dataset.Count, request.Seed, request.TrainFraction, request.ValidationFraction),
+                        Device)));
+                    entry.Splits[splitKey] = split;
+                }
+
+                prepared = split.Value;
+            }
+
+            var data = await prepared;
+            EnforceBudget();
+            return new DatasetLease(loaded, data, () => Release(entry));
+        }
+        catch
+        {
+            // A failed load is forgotten, so the next sweep (after the user fixes the data) tries again.
+            lock (_lock)
+            {
+                entry.Leases--;
+                if (entry.Load.Value.IsFaulted && _decoded.TryGetValue(key, out var current) && current == entry)
+                {
+                    _decoded.Remove(key);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Bytes of decoded pixels this silo holds now.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _decoded.Values.Sum(e => e.Load.IsValueCreated ? e.Bytes : 0);
+            }
+        }
+    }
+
+    private void Release(DecodedEntry entry)
+    {
+        lock (_lock)
+        {
+            entry.Leases--;
+            entry.LastUsed = DateTime.UtcNow;
+        }
+
+        EnforceBudget();
+    }
+
+    /// <summary>
+    /// Frees least recently used data sets that no run holds until the rest fit the budget. A data set in use is
+    /// never freed, so one larger than the budget still trains (and is freed as soon as it is not needed).
+    /// </summary>
+    private void EnforceBudget()
+    {
+        var evicted = new List<DecodedEntry>();
+        lock (_lock)
+        {
+            long budget = options.Value.EffectiveDatasetMemoryBudget;
+            var loaded = _decoded.Where(e => e.Value.Load.IsValueCreated && e.Value.Load.Value.IsCompletedSuccessfully).ToList();
+            long used = loaded.Sum(e => e.Value.Bytes);
+            foreach (var (key, entry) in loaded.Where(e => e.Value.Leases == 0).OrderBy(e => e.Value.LastUsed))
+            {
+                if (used <= budget)
+                {
+                    break;
+                }
+
+                _decoded.Remove(key);
+                used -= entry.Bytes;
+                evicted.Add(entry);
+                LogEvicted(entry.Load.Value.Result.Dataset.Root, entry.Bytes / (1024.0 * 1024.0), budget / (1024.0 * 1024.0));
+            }
+        }
+
+        foreach (var entry in evicted)
+        {
+            entry.Dispose();
+        }
+    }
+
+    /// <summary>One decoded data set, its splits, and how many runs hold it now.</summary>
+    private sealed class DecodedEntry(Lazy<Task<DatasetLoadResult>> load) : IDisposable
+    {
+        public Lazy<Task<DatasetLoadResult>> Load { get; } = load;
+
+        public Dictionary<(long Seed, double Train, double Validation), Lazy<Task<TrainingData>>> Splits { get; } = new();
+
+        public int Leases { get; set; }
+
+        public DateTime LastUsed { get; set; }
+
+        public long Bytes => Load.Value.IsCompletedSuccessfully ? Load.Value.Result.Dataset.PixelBytes : 0;
+
+        public void Dispose()
+        {
+            foreach (var split in Splits.Values.Where(s => s.IsValueCreated && s.Value.IsCompletedSuccessfully))
+            {
+                split.Value.Result.Dispose();
+            }
+
+            if (Load.IsValueCreated && Load.Value.IsCompletedSuccessfully)
+            {
+                Load.Value.Result.Dataset.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -65,7 +210,7 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
     {
         try
         {
-            await PrepareAsync(request, rescan: true);
+            using var _ = await PrepareAsync(request, rescan: true);
         }
         catch (Exception error)
         {
@@ -75,7 +220,8 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     public async Task<DatasetSummary> DescribeAsync(DataRequest request)
     {
-        var (loaded, data) = await PrepareAsync(request, rescan: true);
+        using var lease = await PrepareAsync(request, rescan: true);
+        var (loaded, data) = (lease.Loaded, lease.Data);
         var dataset = loaded.Dataset;
         return new DatasetSummary(dataset.Root, dataset.Classes.ToArray(), dataset.Count, data.Split.Train.Length,
             data.Split.Validation.Length, data.Split.Test.Length,
@@ -136,29 +282,21 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
         return result;
     }
 
-    // A failed load is forgotten, so the next sweep (after the user fixes the data) tries again.
-    private static async Task<T> GetOrAdd<TKey, T>(ConcurrentDictionary<TKey, Lazy<Task<T>>> entries, TKey key,
-        Func<Task<T>> create) where TKey : notnull
+    public void Dispose()
     {
-        var entry = entries.GetOrAdd(key, _ => new Lazy<Task<T>>(create));
-        try
+        lock (_lock)
         {
-            return await entry.Value;
-        }
-        catch
-        {
-            entries.TryRemove(new KeyValuePair<TKey, Lazy<Task<T>>>(key, entry));
-            throw;
+            foreach (var entry in _decoded.Values)
+            {
+                entry.Dispose();
+            }
+
+            _decoded.Clear();
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var entry in _prepared.Values.Where(e => e.IsValueCreated && e.Value.IsCompletedSuccessfully))
-        {
-            entry.Value.Result.Dispose();
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Root} freed ({Megabytes:F0} MB): the silo's data sets exceed its budget of {BudgetMegabytes:F0} MB (GridSearch:Trainer:DatasetMemoryBudget)")]
+    private partial void LogEvicted(string root, double megabytes, double budgetMegabytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogWarning(string warning);

@@ -20,8 +20,8 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
 
     public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
     {
-        var (_, data) = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
-        var trainer = new LogisticTrainer(data, TrainerOptions);
+        using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
+        var trainer = new LogisticTrainer(lease.Data, TrainerOptions);
         var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed);
         var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights));
         trainer.Train(plan, epoch => progress.Epoch(
@@ -32,8 +32,8 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
 
     public double Test(DataRequest data, float[] weights, CancellationToken cancellation)
     {
-        var (_, prepared) = datasets.PrepareAsync(data).GetAwaiter().GetResult();
+        using var lease = datasets.PrepareAsync(data).GetAwaiter().GetResult();
         cancellation.ThrowIfCancellationRequested();
-        return new LogisticTrainer(prepared, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test);
+        return new LogisticTrainer(lease.Data, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test);
     }
 }

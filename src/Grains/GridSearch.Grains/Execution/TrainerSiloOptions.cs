@@ -34,6 +34,16 @@ public sealed class TrainerSiloOptions
     /// </summary>
     public TimeSpan? SimulatedTrialDuration { get; set; }
 
+    /// <summary>
+    /// Bytes of decoded data sets this silo keeps for later sweeps (0 = half of the memory available to the process).
+    /// Beyond it, the least recently used data set that no run is using is freed. A data set in use is never freed.
+    /// </summary>
+    public long DatasetMemoryBudget { get; set; }
+
+    public long EffectiveDatasetMemoryBudget => DatasetMemoryBudget > 0
+        ? DatasetMemoryBudget
+        : Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+
     /// <summary>On shutdown, how long running trials may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -75,6 +85,11 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         foreach (string root in options.DataRoots.Where(r => !Path.IsPathFullyQualified(r)))
         {
             problems.Add($"{TrainerSiloOptions.Section}:DataRoots entry '{root}' must be an absolute path.");
+        }
+
+        if (options.DatasetMemoryBudget < 0)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:DatasetMemoryBudget is {options.DatasetMemoryBudget}; use 0 (half of the memory) or a number of bytes.");
         }
 
         if (options.DrainTimeout < TimeSpan.Zero)

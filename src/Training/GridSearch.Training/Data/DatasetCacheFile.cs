@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using TorchSharp;
 
 namespace GridSearch.Training.Data;
 
@@ -31,10 +32,21 @@ public static class DatasetCacheFile
                 BitConverter.TryWriteBytes(prefix.AsSpan(0, 4), Magic);
                 BitConverter.TryWriteBytes(prefix.AsSpan(4, 4), FormatVersion);
                 BitConverter.TryWriteBytes(prefix.AsSpan(8, 4), header.Length);
-                foreach (var part in new[] { prefix, header, dataset.Labels, dataset.Pixels })
+                foreach (var part in new[] { prefix, header, dataset.Labels })
                 {
                     stream.Write(part);
                     hash.AppendData(part);
+                }
+
+                // The pixels go out block by block through one reused buffer: no second copy of the data set.
+                var block = new byte[BlockRows(dataset.PixelsPerImage, dataset.Count) * dataset.PixelsPerImage];
+                int rowsPerBlock = block.Length / Math.Max(1, dataset.PixelsPerImage);
+                for (int first = 0; first < dataset.Count; first += rowsPerBlock)
+                {
+                    int rows = Math.Min(rowsPerBlock, dataset.Count - first);
+                    TensorRows.Read(dataset.Pixels, first, block, rows);
+                    stream.Write(block, 0, rows * dataset.PixelsPerImage);
+                    hash.AppendData(block, 0, rows * dataset.PixelsPerImage);
                 }
 
                 stream.Write(hash.GetHashAndReset());
@@ -94,21 +106,44 @@ public static class DatasetCacheFile
             return null;
         }
 
-        var labels = new byte[header.Files.Length];
-        var pixels = new byte[header.Files.Length * pixelsPerImage];
-        var storedHash = new byte[HashLength];
+        int count = header.Files.Length;
+        var labels = new byte[count];
         ReadExactly(stream, labels, hash);
-        ReadExactly(stream, pixels, hash);
-        stream.ReadExactly(storedHash);
-        if (!storedHash.AsSpan().SequenceEqual(hash.GetHashAndReset()))
+        var pixels = torch.empty([count, PreprocessingOptions.Channels, header.ImageSize, header.ImageSize], torch.ScalarType.Byte);
+        try
         {
-            problem = "its checksum does not match its contents";
-            return null;
+            var block = new byte[BlockRows((int)pixelsPerImage, count) * pixelsPerImage];
+            int rowsPerBlock = (int)(block.Length / pixelsPerImage);
+            for (int first = 0; first < count; first += rowsPerBlock)
+            {
+                int rows = Math.Min(rowsPerBlock, count - first);
+                int length = (int)(rows * pixelsPerImage);
+                stream.ReadExactly(block, 0, length);
+                hash.AppendData(block, 0, length);
+                TensorRows.Write(pixels, first, block, rows);
+            }
+
+            var storedHash = new byte[HashLength];
+            stream.ReadExactly(storedHash);
+            if (!storedHash.AsSpan().SequenceEqual(hash.GetHashAndReset()))
+            {
+                problem = "its checksum does not match its contents";
+                pixels.Dispose();
+                return null;
+            }
+        }
+        catch
+        {
+            pixels.Dispose();
+            throw;
         }
 
         return new DecodedDataset(header.Root, header.Classes, header.ImageSize, header.Files, labels, pixels,
             header.Skipped ?? []);
     }
+
+    // About 64 MB per block, at least one image.
+    private static int BlockRows(int bytesPerRow, int count) => Math.Max(1, Math.Min(count, (64 << 20) / Math.Max(1, bytesPerRow)));
 
     private static bool ReadExactly(Stream stream, byte[] buffer, IncrementalHash hash)
     {

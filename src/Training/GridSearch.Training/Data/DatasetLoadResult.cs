@@ -6,4 +6,8 @@ public sealed record DatasetLoadResult(
     bool FromCache,
     double DecodeSeconds,
     string? CachePath,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The fingerprint (decode cache key) of the files as this load listed them.</summary>
+    public string Fingerprint { get; init; } = "";
+}

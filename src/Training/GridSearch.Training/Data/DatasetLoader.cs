@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using TorchSharp;
 
 namespace GridSearch.Training.Data;
 
@@ -26,7 +27,7 @@ public sealed class DatasetLoader(PreprocessingOptions options)
             if (cached is not null)
             {
                 return new DatasetLoadResult(WithRoot(cached, index.Root), true, clock.Elapsed.TotalSeconds, cachePath,
-                    warnings);
+                    warnings) { Fingerprint = DatasetCacheKey.Compute(index, options) };
             }
         }
 
@@ -44,7 +45,10 @@ public sealed class DatasetLoader(PreprocessingOptions options)
             }
         }
 
-        return new DatasetLoadResult(dataset, false, clock.Elapsed.TotalSeconds, cachePath, warnings);
+        return new DatasetLoadResult(dataset, false, clock.Elapsed.TotalSeconds, cachePath, warnings)
+        {
+            Fingerprint = DatasetCacheKey.Compute(index, options),
+        };
     }
 
     private string? PrepareCachePath(ImageFolderIndex index, List<string> warnings)
@@ -95,61 +99,91 @@ public sealed class DatasetLoader(PreprocessingOptions options)
     }
 
     // The key ignores the absolute root, so the same files under another path share a cache entry.
-    private static DecodedDataset WithRoot(DecodedDataset dataset, string root) => dataset.Root == root
-        ? dataset
-        : new DecodedDataset(root, dataset.Classes, dataset.ImageSize, dataset.Files, dataset.Labels, dataset.Pixels,
-            dataset.Skipped);
+    private static DecodedDataset WithRoot(DecodedDataset dataset, string root)
+    {
+        if (dataset.Root == root)
+        {
+            return dataset;
+        }
 
+        using (dataset)
+        {
+            return dataset.WithRoot(root);
+        }
+    }
+
+    /// <summary>Images decoded into one block before it is copied into the data set's tensor (about 50 MB at 128×128).</summary>
+    private const int BlockImages = 1024;
+
+    /// <summary>
+    /// Decodes every image, in parallel, block by block into a reused buffer that is copied into the native pixel
+    /// tensor: memory stays at the decoded size plus one block, whatever the number of images.
+    /// </summary>
     private DecodedDataset Decode(ImageFolderIndex index)
     {
         int count = index.Files.Count;
         int perImage = options.PixelsPerImage;
-        var pixels = new byte[(long)count * perImage];
-        var rejected = new ConcurrentDictionary<int, ImageRejectedException>();
-        var decoder = new ImageDecoder(options);
-        int done = 0;
-        var parallelism = new ParallelOptions
+        var pixels = torch.empty([count, PreprocessingOptions.Channels, options.ImageSize, options.ImageSize], torch.ScalarType.Byte);
+        try
         {
-            MaxDegreeOfParallelism = options.DecodeThreads > 0 ? options.DecodeThreads : Environment.ProcessorCount,
-        };
-        Parallel.For(0, count, parallelism, i =>
-        {
-            try
+            var rejected = new ConcurrentDictionary<int, ImageRejectedException>();
+            var decoder = new ImageDecoder(options);
+            var block = new byte[(long)Math.Min(BlockImages, Math.Max(1, count)) * perImage];
+            int done = 0;
+            var parallelism = new ParallelOptions
             {
-                decoder.Decode(Path.Combine(index.Root, index.Files[i].RelativePath),
-                    pixels.AsSpan((int)((long)i * perImage), perImage));
-            }
-            catch (ImageRejectedException error)
+                MaxDegreeOfParallelism = options.DecodeThreads > 0 ? options.DecodeThreads : Environment.ProcessorCount,
+            };
+            for (int first = 0; first < count; first += BlockImages)
             {
-                rejected[i] = error;
+                int start = first;
+                int rows = Math.Min(BlockImages, count - first);
+                Parallel.For(0, rows, parallelism, k =>
+                {
+                    try
+                    {
+                        decoder.Decode(Path.Combine(index.Root, index.Files[start + k].RelativePath),
+                            block.AsSpan(k * perImage, perImage));
+                    }
+                    catch (ImageRejectedException error)
+                    {
+                        rejected[start + k] = error;
+                    }
+
+                    OnImageDecoded?.Invoke(Interlocked.Increment(ref done), count);
+                });
+                TensorRows.Write(pixels, start, block, rows);
             }
 
-            OnImageDecoded?.Invoke(Interlocked.Increment(ref done), count);
-        });
+            if (rejected.IsEmpty)
+            {
+                return new DecodedDataset(index.Root, index.Classes, options.ImageSize,
+                    index.Files.Select(f => f.RelativePath).ToArray(), index.Files.Select(f => (byte)f.Label).ToArray(),
+                    pixels, []);
+            }
 
-        if (rejected.IsEmpty)
-        {
-            return new DecodedDataset(index.Root, index.Classes, options.ImageSize,
-                index.Files.Select(f => f.RelativePath).ToArray(), index.Files.Select(f => (byte)f.Label).ToArray(),
-                pixels, []);
+            if (!options.SkipBadImages)
+            {
+                var first = rejected.OrderBy(pair => pair.Key).Take(5).Select(pair => "  " + pair.Value.Message);
+                throw new DataProblemException(
+                    $"{rejected.Count} image(s) under '{index.Root}' cannot be used:\n{string.Join('\n', first)}" +
+                    (rejected.Count > 5 ? $"\n  … and {rejected.Count - 5} more" : "") +
+                    "\nFix or remove them, or pass --skip-bad-images to train without them.");
+            }
+
+            return WithoutRejected(index, pixels, rejected);
         }
-
-        if (!options.SkipBadImages)
+        catch
         {
-            var first = rejected.OrderBy(pair => pair.Key).Take(5).Select(pair => "  " + pair.Value.Message);
-            throw new DataProblemException(
-                $"{rejected.Count} image(s) under '{index.Root}' cannot be used:\n{string.Join('\n', first)}" +
-                (rejected.Count > 5 ? $"\n  … and {rejected.Count - 5} more" : "") +
-                "\nFix or remove them, or pass --skip-bad-images to train without them.");
+            pixels.Dispose();
+            throw;
         }
-
-        return WithoutRejected(index, pixels, rejected);
     }
 
-    private DecodedDataset WithoutRejected(ImageFolderIndex index, byte[] pixels,
+    /// <summary>Moves the usable images to the front, in order, in place (no second copy of the pixels).</summary>
+    private DecodedDataset WithoutRejected(ImageFolderIndex index, torch.Tensor pixels,
         IReadOnlyDictionary<int, ImageRejectedException> rejected)
     {
-        int perImage = options.PixelsPerImage;
         int[] kept = Enumerable.Range(0, index.Files.Count).Where(i => !rejected.ContainsKey(i)).ToArray();
         for (int label = 0; label < index.Classes.Count; label++)
         {
@@ -161,12 +195,18 @@ public sealed class DatasetLoader(PreprocessingOptions options)
             }
         }
 
-        var compact = new byte[(long)kept.Length * perImage];
         for (int k = 0; k < kept.Length; k++)
         {
-            Array.Copy(pixels, (long)kept[k] * perImage, compact, (long)k * perImage, perImage);
+            if (kept[k] != k)
+            {
+                using var from = pixels[kept[k]];
+                using var to = pixels[k];
+                to.copy_(from);
+            }
         }
 
+        var compact = pixels.narrow(0, 0, kept.Length);
+        pixels.Dispose(); // the narrowed view keeps the storage
         var skipped = rejected.OrderBy(pair => pair.Key)
             .Select(pair => new SkippedImage(index.Files[pair.Key].RelativePath, pair.Value.Reason))
             .ToArray();

@@ -138,27 +138,19 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             return double.NaN;
         }
 
-        Tensor images = data.EvaluationImages(part, out bool owned);
-        try
+        Tensor? images = data.EvaluationImages(part);
+        long correct = 0;
+        for (long start = 0; start < count; start += options.EvaluationBatchSize)
         {
-            long correct = 0;
-            for (long start = 0; start < count; start += options.EvaluationBatchSize)
-            {
-                using var scope = NewDisposeScope();
-                long length = Math.Min(options.EvaluationBatchSize, count - start);
-                var predictions = model.forward(images.narrow(0, start, length)).gt(0.5).to(ScalarType.Float32);
-                correct += predictions.eq(data.Labels.index_select(0, index.narrow(0, start, length))).sum().item<long>();
-            }
+            using var scope = NewDisposeScope();
+            long length = Math.Min(options.EvaluationBatchSize, count - start);
+            var indices = index.narrow(0, start, length);
+            var batch = images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length);
+            var predictions = model.forward(batch).gt(0.5).to(ScalarType.Float32);
+            correct += predictions.eq(data.Labels.index_select(0, indices)).sum().item<long>();
+        }
 
-            return (double)correct / count;
-        }
-        finally
-        {
-            if (owned)
-            {
-                images.Dispose();
-            }
-        }
+        return (double)correct / count;
     }
 
     private void ApplyThreadSettings()

@@ -14,8 +14,9 @@ public sealed class TrainingData : IDisposable
         Dataset = dataset;
         Split = split;
         Device = device;
-        Images = tensor(dataset.Pixels, [dataset.Count, PreprocessingOptions.Channels, dataset.ImageSize,
-            dataset.ImageSize]).to(device);
+        // On the CPU the decoded pixels are used as they are (a second handle on the same memory, no copy); on a GPU
+        // they are copied to the device once.
+        Images = device.type == TorchSharp.DeviceType.CPU ? dataset.Pixels.alias() : dataset.Pixels.to(device);
         Labels = tensor(dataset.Labels.Select(label => (float)label).ToArray(), [dataset.Count, 1]).to(device);
         TrainIndex = IndexTensor(split.Train, device);
         ValidationIndex = IndexTensor(split.Validation, device);
@@ -45,17 +46,19 @@ public sealed class TrainingData : IDisposable
     private readonly Lock _evaluationLock = new();
     private readonly Dictionary<SplitPart, Tensor> _evaluationImages = new();
 
-    /// <summary>The normalised images of a validation or test split, computed once and shared (read-only).</summary>
-    internal Tensor EvaluationImages(SplitPart part, out bool owned)
+    /// <summary>
+    /// The normalised images of the validation split, computed once and shared (read-only); null for the test split
+    /// and when they would take more than 1 GiB as floats (large data sets): evaluation then normalises batch by batch.
+    /// </summary>
+    internal Tensor? EvaluationImages(SplitPart part)
     {
+        // Only validation repeats (after every epoch of every trial); the test split is evaluated once per sweep.
         Tensor index = IndexOf(part);
-        if (index.shape[0] * Dataset.PixelsPerImage * sizeof(float) > MaxCachedEvaluationBytes)
+        if (part != SplitPart.Validation || index.shape[0] * Dataset.PixelsPerImage * sizeof(float) > MaxCachedEvaluationBytes)
         {
-            owned = true;
-            return NormalisedImages(index);
+            return null;
         }
 
-        owned = false;
         lock (_evaluationLock)
         {
             if (!_evaluationImages.TryGetValue(part, out var images))
@@ -79,7 +82,7 @@ public sealed class TrainingData : IDisposable
     };
 
     /// <summary>Gathers a batch straight from the uint8 images and normalises it like the seed: (x/255 − 0.5)/0.5.</summary>
-    internal Tensor NormalisedImages(Tensor indices)
+    public Tensor NormalisedImages(Tensor indices)
     {
         using var raw = Images.index_select(0, indices);
         return raw.to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
