@@ -52,4 +52,19 @@ public sealed partial class DockerfileTests
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
     private static partial Regex PublishPattern();
+
+    [Fact]
+    public void FinalImages_RunAsANonRootUser()
+    {
+        // Each image stage (silo, client) switches to the images' unprivileged 'app' user before its entry point.
+        foreach (string stage in new[] { "silo", "client" })
+        {
+            var lines = Instructions.SkipWhile(l => !l.EndsWith($" AS {stage}", StringComparison.Ordinal)).Skip(1)
+                .TakeWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+            int user = lines.FindLastIndex(l => l.StartsWith("USER ", StringComparison.Ordinal));
+            Assert.True(user >= 0, $"stage {stage} sets no USER");
+            Assert.DoesNotContain(lines[user].Split(' ')[1], new[] { "root", "0" });
+            Assert.True(user < lines.FindIndex(l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal)), $"stage {stage}: USER after ENTRYPOINT");
+        }
+    }
 }

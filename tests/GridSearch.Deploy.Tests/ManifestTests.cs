@@ -189,4 +189,64 @@ public sealed class ManifestTests
             Assert.True(mount.ReadOnlyProperty, $"{workload}: the data set volume is writable");
         }
     }
+
+    [Fact]
+    public void EveryWorkload_RunsAsNonRootWithoutPrivilegesOrAServiceAccountToken()
+    {
+        Assert.Equal(4, Manifests.Workloads.Count()); // trainers, gateways, Redis, the submit job
+        foreach (var (name, template, _) in Manifests.Workloads)
+        {
+            var pod = template.Spec;
+            Assert.True(pod.AutomountServiceAccountToken == false, $"{name}: automountServiceAccountToken must be false");
+            Assert.True(pod.SecurityContext?.RunAsNonRoot == true, $"{name}: runAsNonRoot must be true");
+            Assert.True(pod.SecurityContext?.RunAsUser > 0, $"{name}: runAsUser must name a non-root user");
+            Assert.Equal("RuntimeDefault", pod.SecurityContext?.SeccompProfile?.Type);
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+            {
+                var security = container.SecurityContext;
+                string what = $"{name}/{container.Name}";
+                Assert.True(security?.AllowPrivilegeEscalation == false, $"{what}: allowPrivilegeEscalation must be false");
+                Assert.True(security?.ReadOnlyRootFilesystem == true, $"{what}: the root file system must be read-only");
+                Assert.Contains("ALL", security?.Capabilities?.Drop ?? []);
+                Assert.Empty(security?.Capabilities?.Add ?? []);
+                Assert.True(security?.Privileged is null or false, $"{what}: must not be privileged");
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryContainer_WritesOnlyToVolumes_AndHasAWritableTmp()
+    {
+        foreach (var (name, template, _) in Manifests.Workloads)
+        {
+            var claims = Manifests.All.OfType<V1StatefulSet>().Where(s => s.Metadata.Name == name)
+                .SelectMany(s => s.Spec.VolumeClaimTemplates ?? []).Select(c => c.Metadata.Name);
+            var volumes = (template.Spec.Volumes?.Select(v => v.Name) ?? []).Concat(claims).ToHashSet();
+            foreach (var container in template.Spec.Containers)
+            {
+                var mounts = container.VolumeMounts ?? [];
+                Assert.Contains(mounts, m => m.MountPath == "/tmp" && m.ReadOnlyProperty != true);
+                Assert.All(mounts, m => Assert.Contains(m.Name, volumes));
+            }
+        }
+    }
+
+    [Fact]
+    public void RedisPassword_NeverAppearsOnACommandLine()
+    {
+        foreach (var (name, template, _) in Manifests.Workloads)
+        {
+            foreach (var container in template.Spec.Containers)
+            {
+                string commandLine = string.Join(' ', (container.Command ?? []).Concat(container.Args ?? []));
+                Assert.DoesNotContain("requirepass", commandLine);
+                Assert.DoesNotContain("PASSWORD", commandLine, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        var redis = Manifests.Workloads.Single(w => w.Name == "gridsearch-redis").Template.Spec;
+        var auth = redis.Volumes.Single(v => v.Secret?.SecretName == "gridsearch-redis");
+        Assert.Contains(redis.Containers.Single().VolumeMounts, m => m.Name == auth.Name && m.ReadOnlyProperty == true);
+        Assert.Contains(redis.Containers.Single().Args, a => a.StartsWith("/etc/redis-auth/", StringComparison.Ordinal));
+    }
 }

@@ -82,17 +82,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Tls_ClientsWithTheClusterCertificateConnectAndOthersDoNot()
     {
-        string pfx = _dir.Combine("cluster.pfx");
-        string trusted = _dir.Combine("cluster.crt");
-        using (var key = RSA.Create(2048))
-        {
-            var request = new CertificateRequest("CN=gridsearch-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-                [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-            File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pfx-password"));
-            File.WriteAllText(trusted, certificate.ExportCertificatePem());
-        }
+        var (pfx, trusted) = SelfSignedCertificate("pfx-password");
 
         var redis = Own(new RedisServer(_dir.Combine("redis")));
         await redis.StartAsync();
@@ -120,6 +110,145 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Equal("[]", withTls.Stdout.Trim());
         Assert.Equal(1, withoutTls.ExitCode);
         Assert.Contains("Cannot reach the GridSearch cluster", withoutTls.Stderr);
+    }
+
+    [Fact]
+    public async Task Secrets_NeverAppearInLogsMetricsOrHealthOutput()
+    {
+        const string redisSecret = "redis-secret-4f9c81d2";
+        const string certificateSecret = "pfx-secret-7b2e55a0";
+        var (pfx, trusted) = SelfSignedCertificate(certificateSecret);
+        var redis = Own(new RedisServer(_dir.Combine("redis"), redisSecret));
+        await redis.StartAsync();
+        var env = SiloProcess.TestTimings();
+        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
+        env["GridSearch__Cluster__RedisPassword"] = redisSecret;
+        env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = $"secrets-{Guid.NewGuid():N}"[..20];
+        env["GridSearch__Trainer__Device"] = "cpu";
+        env["GridSearch__Tls__CertificatePath"] = pfx;
+        env["GridSearch__Tls__CertificatePassword"] = certificateSecret;
+        env["GridSearch__Tls__TrustedCertificatePath"] = trusted;
+        env["Logging__LogLevel__Default"] = "Debug"; // the most a silo ever logs
+
+        var silo = Own(SiloProcess.Start("secrets", env));
+        await silo.WaitReadyAsync(trainers: 1, TimeSpan.FromMinutes(1));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+        var token = TestContext.Current.CancellationToken;
+        string served = await http.GetStringAsync("/metrics", token) + await http.GetStringAsync("/healthz/ready", token)
+                        + await http.GetStringAsync("/healthz/live", token);
+        await silo.TerminateAsync(TimeSpan.FromMinutes(1));
+
+        foreach (string secret in new[] { redisSecret, certificateSecret })
+        {
+            Assert.DoesNotContain(secret, silo.Output);
+            Assert.DoesNotContain(secret, served);
+        }
+
+        Assert.Contains("gridsearch_trainer_slots", served); // the pages were really fetched
+    }
+
+    [Fact]
+    public async Task Tls_WithATrustedCa_ClientOnlyCertificatesReachGatewaysButCannotJoin_OtherCasAndExpiredAreRefused()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var ca = CertificateAuthority("CN=gridsearch-ca");
+        using var otherCa = CertificateAuthority("CN=someone-elses-ca");
+        string caPem = _dir.Combine("ca.crt");
+        File.WriteAllText(caPem, ca.ExportCertificatePem());
+        string siloPfx = Issue(ca, "silo", [ServerAuth, ClientAuth], now.AddDays(-1), now.AddDays(7));
+        string clientPfx = Issue(ca, "client", [ClientAuth], now.AddDays(-1), now.AddDays(7));
+        string foreignPfx = Issue(otherCa, "foreign-client", [ClientAuth], now.AddDays(-1), now.AddDays(7));
+        string expiredPfx = Issue(ca, "expired-client", [ClientAuth], now.AddDays(-10), now.AddDays(-1));
+
+        var redis = Own(new RedisServer(_dir.Combine("redis")));
+        await redis.StartAsync();
+        string clusterId = $"strict-{Guid.NewGuid():N}"[..16];
+        Dictionary<string, string> Environment(string pfx, bool validateConnectivity)
+        {
+            var env = SiloProcess.TestTimings();
+            env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
+            env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = clusterId;
+            env["GridSearch__Trainer__Enabled"] = "false";
+            env["GridSearch__Tls__CertificatePath"] = pfx;
+            env["GridSearch__Tls__CertificatePassword"] = "pfx-password";
+            env["GridSearch__Tls__TrustedCertificatePath"] = caPem;
+            env["GridSearch__Membership__ValidateInitialConnectivity"] = validateConnectivity ? "true" : "false";
+            return env;
+        }
+
+        var silo = Own(SiloProcess.Start("strict-silo", Environment(siloPfx, validateConnectivity: false)));
+        await silo.WaitReadyAsync(trainers: 0, TimeSpan.FromMinutes(1));
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        Task<CliResult> List(string pfx) => cli.RunAsync(TimeSpan.FromMinutes(2), "list", "--cluster", silo.Gateway, "--cluster-id", clusterId,
+            "--json", "--connect-timeout", "10", "--tls-certificate", pfx, "--tls-password", "pfx-password", "--tls-trusted", caPem);
+
+        var client = await List(clientPfx);
+        var foreign = await List(foreignPfx);
+        var expired = await List(expiredPfx);
+        // A client-only certificate used to join as a silo: the silo port refuses it.
+        var impostor = Own(SiloProcess.Start("impostor", Environment(clientPfx, validateConnectivity: true)));
+
+        Assert.True(client.ExitCode == 0, client.ToString());
+        Assert.Equal("[]", client.Stdout.Trim());
+        Assert.Equal(1, foreign.ExitCode);
+        Assert.Equal(1, expired.ExitCode);
+        await Eventually.WaitAsync(() => silo.Output.Contains("client-only certificate"), TimeSpan.FromMinutes(1),
+            $"the silo port to refuse the impostor's client-only certificate\n{silo.Output}\n--- impostor ---\n{impostor.Output}");
+        // The silo logs JSON, which escapes quotes: match the reasons around them.
+        Assert.Contains("CN=foreign-client", silo.Output);
+        Assert.Contains("refused on the gateway: it is not signed by the configured CA", silo.Output);
+        Assert.Contains("CN=expired-client", silo.Output);
+        Assert.Contains("refused on the gateway: it expired on", silo.Output);
+        var ready = (await silo.ReadinessAsync())!.Value.GetProperty("checks").GetProperty("silo").GetProperty("data");
+        Assert.Equal(1, ready.GetProperty("activeSilos").GetInt32());
+    }
+
+    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+
+    private static X509Certificate2 CertificateAuthority(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>A certificate signed by <paramref name="ca"/> with the given extended key usages, as PKCS#12.</summary>
+    private string Issue(X509Certificate2 ca, string name, string[] usages, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        var oids = new OidCollection();
+        foreach (string usage in usages)
+        {
+            oids.Add(new Oid(usage));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        using var issued = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        string pfx = _dir.Combine($"{name}.pfx");
+        File.WriteAllBytes(pfx, withKey.Export(X509ContentType.Pfx, "pfx-password"));
+        return pfx;
+    }
+
+    /// <summary>A self-signed certificate for server and client authentication, as PKCS#12 (with a password) and PEM.</summary>
+    private (string Pfx, string Pem) SelfSignedCertificate(string password)
+    {
+        string pfx = _dir.Combine($"cluster-{password}.pfx");
+        string pem = _dir.Combine($"cluster-{password}.crt");
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=gridsearch-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, password));
+        File.WriteAllText(pem, certificate.ExportCertificatePem());
+        return (pfx, pem);
     }
 
     public void Dispose()

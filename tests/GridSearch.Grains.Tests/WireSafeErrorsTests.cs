@@ -1,6 +1,4 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Trials;
 
 namespace GridSearch.Grains.Tests;
 
@@ -8,19 +6,6 @@ namespace GridSearch.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class WireSafeErrorsTests(ClusterFixture fixture)
 {
-    private static DataRequest Request(string root) => new(root, 0, 0.8, 0.1, false, 40_000_000);
-
-    [Fact]
-    public async Task ClientCall_TrainerThrowsTypeWithoutCodec_GetsTheMessage()
-    {
-        var inspector = fixture.Client.GetGrain<IDatasetInspectorGrain>("wire-direct");
-
-        var error = await Assert.ThrowsAsync<SiloProblemException>(() => inspector.DescribeAsync(Request("/data/unserializable")));
-
-        Assert.Contains("refused by the scripted trainer; pick another", error.Message);
-        Assert.Equal(typeof(NotForTheWireException).FullName, error.OriginalType);
-    }
-
     [Fact]
     public async Task Start_TrainerThrowsTypeWithoutCodec_ProblemNamesTheTrainersMessage()
     {

@@ -49,14 +49,21 @@ public sealed class SiloProcess : IDisposable
     {
         int gatewayPort = FreePort.Next();
         int httpPort = FreePort.Next();
-        var env = new Dictionary<string, string>(environment)
+        var env = new Dictionary<string, string>(environment);
+        // Test data sets live under the temporary folder: the trainers may read there, nowhere else.
+        env.TryAdd("GridSearch__Trainer__DataRoots__0", Path.GetTempPath());
+        foreach (var (key, value) in new Dictionary<string, string>
         {
             ["GridSearch__Cluster__SiloName"] = name,
             ["GridSearch__Cluster__SiloPort"] = FreePort.Next().ToString(),
             ["GridSearch__Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["GridSearch__Cluster__HttpPort"] = httpPort.ToString(),
             ["GridSearch__Cluster__AdvertisedAddress"] = "127.0.0.1",
-        };
+        })
+        {
+            env[key] = value;
+        }
+
         var process = ChildProcess.Start(name, "dotnet", [Assembly], env);
         return new SiloProcess(process, name, gatewayPort, httpPort);
     }

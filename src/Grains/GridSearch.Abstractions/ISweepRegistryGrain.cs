@@ -7,11 +7,11 @@ namespace GridSearch.Abstractions;
 public interface ISweepRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>Records a sweep id; false when it was already known.</summary>
-    [Alias("Register")]
+    [Alias("Register"), SiloOnly]
     Task<bool> RegisterAsync(string sweepId);
 
     /// <summary>Forgets a deleted sweep; false when it was not known.</summary>
-    [Alias("Unregister")]
+    [Alias("Unregister"), SiloOnly]
     Task<bool> UnregisterAsync(string sweepId);
 
     /// <summary>Every known sweep id, oldest first.</summary>

@@ -43,9 +43,18 @@ public sealed class EmbeddedSilo : ISweepConnection
     {
         int siloPort = FreePorts.Next();
         int gatewayPort = FreePorts.Next();
+        byte[] secret = LocalAdmission.NewSecret();
         void ConfigureSilo(ISiloBuilder silo)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterId, clusterId: ClusterId);
+            // Both ports admit only connections that open with this run's secret (kept in the owner-only state
+            // directory): another user who finds the ports cannot reach, read or cancel the sweep.
+            silo.Configure<SiloConnectionOptions>(options =>
+            {
+                options.ConfigureGatewayInboundConnection(connection => connection.RequireSecret(secret));
+                options.ConfigureSiloInboundConnection(connection => connection.RequireSecret(secret));
+                options.ConfigureSiloOutboundConnection(connection => connection.PresentSecret(secret));
+            });
             silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = System.Net.IPAddress.Loopback);
             // A stable name: results record which silo trained each trial, and reruns must compare equal.
             silo.Configure<SiloOptions>(options => options.SiloName = Environment.MachineName);
@@ -89,7 +98,7 @@ public sealed class EmbeddedSilo : ISweepConnection
             throw new UserInputException($"--metrics-port {metrics.Port} cannot be used ({error.Message}); choose a free port.");
         }
 
-        state.PublishGateway(gatewayPort);
+        state.PublishGateway(gatewayPort, secret);
         return new EmbeddedSilo(host, state, metrics?.Linger ?? TimeSpan.Zero);
     }
 

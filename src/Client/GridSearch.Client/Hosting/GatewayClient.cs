@@ -21,9 +21,15 @@ public sealed class GatewayClient : ISweepConnection
 
     public string Description { get; }
 
-    public static Task<GatewayClient> ConnectLocalAsync(int gatewayPort, string clusterId, string description,
+    /// <summary>Connects to the embedded silo of another gridsearch process, presenting the secret from its state directory.</summary>
+    public static Task<GatewayClient> ConnectLocalAsync(GatewayInfo gateway, string clusterId, string description,
         bool verbose, CancellationToken cancellation) =>
-        ConnectAsync(client => client.UseLocalhostClustering(gatewayPort, clusterId, clusterId), description, verbose, cancellation);
+        ConnectAsync(client =>
+        {
+            client.UseLocalhostClustering(gateway.Port, clusterId, clusterId);
+            client.Configure<ClientConnectionOptions>(options =>
+                options.ConfigureConnection(connection => connection.PresentSecret(gateway.SecretBytes)));
+        }, description, verbose, cancellation);
 
     /// <summary>Connects to a cluster through its gateways; fails with a message naming them when none answers.</summary>
     public static async Task<GatewayClient> ConnectClusterAsync(string gateways, string clusterId, TlsSettings tls, TimeSpan timeout,

@@ -20,15 +20,31 @@ public sealed class StateDirectory : IDisposable
 
     public string GrainsPath => System.IO.Path.Combine(Path, "grains");
 
+    /// <summary>Owner-only: whoever can read the directory can reach (and cancel) the sweeps in it.</summary>
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public static StateDirectory Open(string path)
     {
         try
         {
-            Directory.CreateDirectory(path);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                Directory.CreateDirectory(path, OwnerOnly);
+                // A directory made by an older version, or by hand, may let others in: close it.
+                if ((File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
+                {
+                    File.SetUnixFileMode(path, File.GetUnixFileMode(path) & OwnerOnly);
+                }
+            }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"State directory '{path}' cannot be created ({error.Message}); pass --state with a writable folder.");
+            throw new UserInputException($"State directory '{path}' cannot be created or made owner-only ({error.Message}); " +
+                                         "pass --state with a folder of your own.");
         }
 
         return new StateDirectory(path);
@@ -49,9 +65,16 @@ public sealed class StateDirectory : IDisposable
         }
     }
 
-    public void PublishGateway(int gatewayPort) =>
-        AtomicFile.WriteAllText(System.IO.Path.Combine(Path, GatewayFile),
-            JsonSerializer.Serialize(new GatewayInfo(gatewayPort, Environment.ProcessId)));
+    /// <summary>Records where this process accepts connections and the secret they must present (owner-only file).</summary>
+    public void PublishGateway(int gatewayPort, byte[] secret)
+    {
+        string path = System.IO.Path.Combine(Path, GatewayFile);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new GatewayInfo(gatewayPort, Environment.ProcessId, Convert.ToBase64String(secret))));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 
     public GatewayInfo? ReadGateway()
     {
@@ -76,5 +99,8 @@ public sealed class StateDirectory : IDisposable
     }
 }
 
-/// <summary>Where the process that holds a state directory accepts client connections.</summary>
-public sealed record GatewayInfo(int Port, int ProcessId);
+/// <summary>Where the process that holds a state directory accepts client connections, and the secret they present.</summary>
+public sealed record GatewayInfo(int Port, int ProcessId, string? Secret = null)
+{
+    public byte[] SecretBytes => Secret is null ? [] : Convert.FromBase64String(Secret);
+}

@@ -69,7 +69,7 @@ public static class SweepConnections
             }
 
             state.Dispose();
-            return await GatewayClient.ConnectLocalAsync(gateway.Port, EmbeddedSilo.ClusterId,
+            return await GatewayClient.ConnectLocalAsync(gateway, EmbeddedSilo.ClusterId,
                 $"gridsearch process {gateway.ProcessId}, state in {statePath}", verbose, cancellation);
         }
 

@@ -29,6 +29,12 @@ public sealed class TrainerSiloOptions
     public List<string> DataRoots { get; set; } = [];
 
     /// <summary>
+    /// A cluster trainer with no <see cref="DataRoots"/> refuses to start unless this is true: clients would otherwise
+    /// name any path the silo can read. Embedded mode, where the user owns the machine, needs no roots.
+    /// </summary>
+    public bool AllowAnyDataRoot { get; set; }
+
+    /// <summary>
     /// When set, trials do not train: each waits this long and reports synthetic epochs (for measuring orchestration
     /// overhead; see bench/).
     /// </summary>

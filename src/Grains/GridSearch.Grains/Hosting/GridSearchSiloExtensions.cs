@@ -3,6 +3,7 @@ using GridSearch.Grains.Errors;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
+using GridSearch.Grains.Security;
 using GridSearch.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,11 +33,14 @@ public static class GridSearchSiloExtensions
 
         silo.UseSiloMetadata(TrainerMetadata.For(trainer.Enabled, trainer.Enabled ? trainer.EffectiveSlots : 0));
         silo.AddIncomingGrainCallFilter<WireSafeErrorsFilter>();
+        silo.AddIncomingGrainCallFilter<SiloOnlyCalls>();
+        silo.AddOutgoingGrainCallFilter<SiloCallStamp>();
         var services = silo.Services;
         services.AddSingleton(Options.Create(trainer));
         services.AddSingleton(Options.Create(coordinator ?? new CoordinatorOptions()));
         services.AddSingleton(Options.Create(metrics ?? new MetricsOptions()));
         services.AddMetrics();
+        services.AddSingleton<ClusterSecret>();
         services.AddSingleton<SweepMetricsRegistry>();
         services.AddSingleton<GridSearchMetrics>();
         services.AddHostedService<MetricsStartup>();

@@ -1,3 +1,4 @@
+using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 
 namespace GridSearch.Grains.Trials;
@@ -6,7 +7,7 @@ namespace GridSearch.Grains.Trials;
 /// One training run of a sweep (key <c>sweepId/runId</c>), activated only on trainer silos. It hands the run to the
 /// silo's executor and keeps the run's checkpoint; it never waits on training.
 /// </summary>
-[Alias("gridsearch.ITrialGrain")]
+[Alias("gridsearch.ITrialGrain"), SiloOnly]
 public interface ITrialGrain : IGrainWithStringKey
 {
     /// <summary>Queues the run on this silo's trainer slots and returns at once, saying which silo took it.</summary>
@@ -42,7 +43,7 @@ public interface ITrialGrain : IGrainWithStringKey
 public sealed record TrainerLocation([property: Id(0)] string Name, [property: Id(1)] string Address);
 
 /// <summary>Loads a sweep's data set on a trainer silo and describes it (used to validate a new sweep).</summary>
-[Alias("gridsearch.IDatasetInspectorGrain")]
+[Alias("gridsearch.IDatasetInspectorGrain"), SiloOnly]
 public interface IDatasetInspectorGrain : IGrainWithStringKey
 {
     /// <summary>Decodes the data set on first use (or reads the silo's decode cache), then describes it.</summary>
@@ -55,7 +56,7 @@ public interface IDatasetInspectorGrain : IGrainWithStringKey
 }
 
 /// <summary>Tests a sweep's winning weights on the test split, on a trainer silo (key: sweep id).</summary>
-[Alias("gridsearch.IWinnerTestGrain")]
+[Alias("gridsearch.IWinnerTestGrain"), SiloOnly]
 public interface IWinnerTestGrain : IGrainWithStringKey
 {
     /// <summary>Queues the test evaluation; the result goes to the sweep's coordinator.</summary>
@@ -68,7 +69,7 @@ public interface IWinnerTestGrain : IGrainWithStringKey
 }
 
 /// <summary>What trainer slots report to a sweep's coordinator (key: sweep id).</summary>
-[Alias("gridsearch.ITrainerReports")]
+[Alias("gridsearch.ITrainerReports"), SiloOnly]
 public interface ITrainerReports : IGrainWithStringKey
 {
     /// <summary>

@@ -29,6 +29,8 @@ public static class ClusterSiloExtensions
     public static ISiloBuilder UseGridSearchCluster(this ISiloBuilder silo, IConfiguration configuration, ClusterHostOptions cluster)
     {
         var trainer = configuration.GetSection(TrainerSiloOptions.Section).Get<TrainerSiloOptions>() ?? new TrainerSiloOptions();
+        Validate(TrainerSiloOptions.Section, typeof(TrainerSiloOptions), ClusterTrainerRules.Problems(trainer));
+
         var coordinator = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
         var metrics = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         var redis = RedisOptions(cluster);
@@ -54,7 +56,7 @@ public static class ClusterSiloExtensions
         var tls = configuration.GetSection(TlsSettings.Section).Get<TlsSettings>() ?? new TlsSettings();
         if (tls.Enabled)
         {
-            silo.UseTls(ClusterTls.LoadCertificate(tls), ClusterTls.Configure(tls));
+            silo.UseGridSearchTls(tls);
         }
 
         return silo;
@@ -83,6 +85,14 @@ public static class ClusterSiloExtensions
         var addresses = Dns.GetHostAddresses(Dns.GetHostName());
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
                ?? IPAddress.Loopback;
+    }
+
+    private static void Validate(string section, Type type, IReadOnlyList<string> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(section, type, problems);
+        }
     }
 
     private static void Validate(ValidateOptionsResult result)

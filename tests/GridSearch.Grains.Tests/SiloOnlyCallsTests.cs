@@ -1,0 +1,63 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Trials;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Grains.Tests;
+
+/// <summary>Clients reach only the public sweep API; what trainers and coordinators tell each other is for silos.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task ClientForgingATrainerReport_IsRefusedAndTheSweepsResultsAreUnchanged()
+    {
+        var coordinator = fixture.Client.GetGrain<ISweepCoordinatorGrain>("forged");
+        var spec = new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], DataRoot = "/data" };
+        Assert.Equal(SweepStartOutcome.Started, (await coordinator.StartAsync(spec)).Outcome);
+        var done = await Eventually.WaitAsync(async () => (await coordinator.GetSnapshotAsync())!, s => s.Status.IsFinal(),
+            TimeSpan.FromSeconds(60), "the sweep to finish");
+
+        var reports = fixture.Client.GetGrain<ITrainerReports>("forged");
+        var run = done.Trials[0].TrialId;
+        var error = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            reports.RecordEpochAsync(run, 1, new EpochMetrics(1, 0.01, 1.0, 0.1, 1), [42f], replayed: false));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => reports.RecordTestResultAsync(1.0, null));
+
+        Assert.Contains("reserved for GridSearch silos", error.Message);
+        var after = (await coordinator.GetSnapshotAsync())!;
+        Assert.Equal(done.Best, after.Best);
+        Assert.Equal(done.TestAccuracy, after.TestAccuracy);
+        Assert.Equal(done.Trials[0].Epochs, after.Trials[0].Epochs);
+    }
+
+    [Fact]
+    public async Task ClientCallingTrialsCheckpointsAndTheRegistrysWrites_IsRefused()
+    {
+        var trial = fixture.Client.GetGrain<ITrialGrain>(TrialGrain.Key("someone-elses", "lr0.1-bs8-ep2"));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.ClearCheckpointAsync());
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.SaveCheckpointAsync(new TrialCheckpoint(1, [], [])));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            fixture.Client.GetGrain<IDatasetInspectorGrain>("x").DescribeAsync(new DataRequest("/etc", 0, 0.8, 0.1, false, 1)));
+        var registry = fixture.Client.GetGrain<ISweepRegistryGrain>(0);
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => registry.RegisterAsync("bogus"));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => registry.UnregisterAsync("forged"));
+
+        Assert.DoesNotContain("bogus", await registry.ListAsync()); // the public read still works
+    }
+
+    [Fact]
+    public async Task ClientGuessingTheSecret_IsRefused()
+    {
+        RequestContext.Set("gridsearch-silo-secret", new string('0', 64));
+        try
+        {
+            await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+                fixture.Client.GetGrain<ISweepRegistryGrain>(0).RegisterAsync("guessed"));
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+    }
+}
