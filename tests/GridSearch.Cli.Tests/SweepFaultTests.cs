@@ -145,6 +145,8 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
         Assert.Contains("cancel it first", refused.Stderr);
 
         Assert.Equal(0, (await cli.RunAsync("cancel", "deleted")).ExitCode);
+        var listed = JsonNode.Parse((await cli.RunAsync("list", "--json")).Stdout)!.AsArray().Single(s => (string?)s!["sweepId"] == "deleted")!;
+        Assert.True((long)listed["stateBytes"]! > 0, "list shows how much state the cancelled sweep keeps");
         var deleted = await cli.RunAsync("delete", "deleted");
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         Assert.Empty(Directory.GetFiles(_dir.Combine("state", "grains"), "*deleted*", SearchOption.AllDirectories));

@@ -201,6 +201,34 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task WinnerTest_FailsOnce_IsRetriedAndTheSweepCompletes()
+    {
+        fixture.TrainerRunner.TestFailures["/data/flaky-test"] = 1;
+        var spec = Spec("/data/flaky-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 };
+
+        Assert.Equal(SweepStartOutcome.Started, (await Coordinator("flaky-test").StartAsync(spec)).Outcome);
+        var sweep = await WaitForAsync("flaky-test", s => s.Status.IsFinal(), "the sweep to finish");
+
+        Assert.Equal(SweepStatus.Completed, sweep.Status);
+        Assert.Equal(ScriptedTrialRunner.TestAccuracy, sweep.TestAccuracy);
+        Assert.Equal(0, fixture.TrainerRunner.TestFailures["/data/flaky-test"]);
+    }
+
+    [Fact]
+    public async Task WinnerTest_FailsEveryTime_FailsTheSweepAfterItsRetriesSayingWhy()
+    {
+        fixture.TrainerRunner.TestFailures["/data/broken-test"] = 5;
+        var spec = Spec("/data/broken-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 };
+
+        Assert.Equal(SweepStartOutcome.Started, (await Coordinator("broken-test").StartAsync(spec)).Outcome);
+        var sweep = await WaitForAsync("broken-test", s => s.Status.IsFinal(), "the sweep to finish");
+
+        Assert.Equal(SweepStatus.Failed, sweep.Status);
+        Assert.Contains("testing the winner failed after 2 attempt(s): the scripted test evaluation failed", sweep.Message);
+        Assert.Equal(3, fixture.TrainerRunner.TestFailures["/data/broken-test"]);
+    }
+
+    [Fact]
     public async Task Start_SameIdTwice_RefusesTheSecond()
     {
         await Coordinator("twice").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1] });

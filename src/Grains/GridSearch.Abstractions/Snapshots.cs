@@ -62,7 +62,8 @@ public sealed record SweepSummary(
     [property: Id(3)] int TrialsDone,
     [property: Id(4)] double? BestValidationAccuracy,
     [property: Id(5)] double? TestAccuracy,
-    [property: Id(6)] DateTimeOffset CreatedAt);
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] long? StateBytes = null);
 
 /// <summary>The winner's parameters: the linear weights in input order followed by the bias.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.WinnerWeights")]

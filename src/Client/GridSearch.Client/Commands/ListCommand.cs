@@ -16,13 +16,15 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
         var output = CliOutput.For(settings.Json);
         await using var connection = await SweepConnections.OpenAsync(settings,
             output, cancellation);
+        // In embedded mode the state is in files here: say how much each sweep holds ('gridsearch delete' frees it).
+        using var state = string.IsNullOrWhiteSpace(settings.Cluster) ? StateDirectory.Open(StateLocation.Resolve(settings.State)) : null;
         var summaries = new List<SweepSummary>();
         foreach (string id in await connection.Grains.GetGrain<ISweepRegistryGrain>(0).ListAsync())
         {
             if (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(id).GetSnapshotAsync() is { } sweep)
             {
                 summaries.Add(new SweepSummary(id, sweep.Status, sweep.Trials.Length, sweep.Trials.Count(t => t.Status.IsFinal()),
-                    sweep.Best?.ValidationAccuracy, sweep.TestAccuracy, sweep.CreatedAt));
+                    sweep.Best?.ValidationAccuracy, sweep.TestAccuracy, sweep.CreatedAt, state?.BytesOf(id)));
             }
         }
 
@@ -38,13 +40,14 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
             return ExitCodes.Completed;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "trials done", "best val acc", "test acc", "created (UTC)");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "trials done", "best val acc", "test acc", "created (UTC)", "state");
         foreach (var s in summaries)
         {
             table.AddRow(Markup.Escape(s.SweepId), s.Status.ToString(), $"{s.TrialsDone}/{s.Trials}",
                 s.BestValidationAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
                 s.TestAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
-                s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                s.StateBytes is { } bytes ? $"{bytes / 1024.0 / 1024.0:F1} MB" : "-");
         }
 
         output.Human.Write(table);

@@ -88,6 +88,23 @@ public sealed class StateDirectory : IDisposable
         }
     }
 
+    /// <summary>Bytes of durable state a sweep holds here: its record, winner, data set file list and checkpoints.</summary>
+    public long BytesOf(string sweepId)
+    {
+        if (!Directory.Exists(GrainsPath))
+        {
+            return 0;
+        }
+
+        // State files are named by their escaped grain key: the sweep id itself, or "sweep/run" for a run's checkpoint.
+        string own = Uri.EscapeDataString(sweepId) + ".state";
+        string runs = Uri.EscapeDataString(sweepId + "/");
+        return Directory.EnumerateFiles(GrainsPath, "*.state", SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f))
+            .Where(f => f.Name == own || f.Name.StartsWith(runs, StringComparison.Ordinal))
+            .Sum(f => f.Length);
+    }
+
     public void Dispose()
     {
         if (_lock is not null)

@@ -90,7 +90,7 @@ public sealed class TrialGrain(
         var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
         try
         {
-            await storage.ReadStateAsync(StateName, this.GetGrainId(), state);
+            await ReadAsync(state);
             _state = state;
             return false;
         }
@@ -122,10 +122,33 @@ public sealed class TrialGrain(
         if (_state is null)
         {
             var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
-            await storage.ReadStateAsync(StateName, this.GetGrainId(), state);
+            await ReadAsync(state);
             _state = state;
         }
 
         return _state;
     }
+
+    /// <summary>
+    /// Reads the checkpoint. A failure that is not the storage being unreachable for a moment (a connection or a
+    /// timeout) means the stored value itself cannot be read: it is reported as damaged, at once, naming the grain.
+    /// </summary>
+    private async Task ReadAsync(GrainState<TrialCheckpointState> state)
+    {
+        try
+        {
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), state);
+        }
+        catch (Exception error) when (error is not DamagedStateException && !IsTransient(error))
+        {
+            throw new DamagedStateException(
+                $"The checkpoint of run '{this.GetPrimaryKeyString()}' (grain {this.GetGrainId()}, state '{StateName}') cannot be " +
+                $"read from storage ({error.GetType().Name}: {error.Message}).");
+        }
+    }
+
+    private static bool IsTransient(Exception error) => error is TimeoutException or OperationCanceledException or IOException
+        or System.Net.Sockets.SocketException
+        || error.GetType().Namespace?.StartsWith("StackExchange.Redis", StringComparison.Ordinal) == true
+        || (error.InnerException is { } inner && IsTransient(inner));
 }
