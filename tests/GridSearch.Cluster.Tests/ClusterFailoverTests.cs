@@ -210,6 +210,42 @@ public sealed class ClusterFailoverTests : IDisposable
         AssertSameResults(baseline, JsonNode.Parse(drained.Stdout)!.AsObject());
     }
 
+    [Fact]
+    public async Task Cluster_DataChangedWhileTheTrainerWasDown_NewTrainerRefusesTheRunsAndNothingMixesTwoDataSets()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        using var redis = new RedisServer(_dir.Combine("redis"));
+        await redis.StartAsync();
+        var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false));
+        var first = Silo("first-trainer", SiloEnvironment(redis, trainer: true, holdAt: "mid-epoch:2:3"));
+        await gateway.WaitReadyAsync(trainers: 1, Ready);
+        await first.WaitReadyAsync(trainers: 1, Ready);
+        string[] cluster = ["--cluster", gateway.Gateway, "--cluster-id", _clusterId];
+        var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--retries", "0", "--sweep-id", "changed", .. cluster]);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-mid-epoch-2-3")), Ready, "the trainer to hold in epoch 2");
+
+        first.Kill();
+        foreach (string file in Directory.GetFiles(Path.Combine(data, "b")).Order().Take(5))
+        {
+            File.Delete(file);
+        }
+
+        // Another trainer (its own decode cache, a fresh listing of the folder) must refuse the sweep's runs.
+        var secondEnvironment = SiloEnvironment(redis, trainer: true);
+        secondEnvironment["GridSearch__Trainer__CacheDirectory"] = _dir.Combine("second-cache");
+        var second = Silo("second-trainer", secondEnvironment);
+        await second.WaitReadyAsync(trainers: 1, Ready);
+        var ended = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "changed", .. cluster, "--json", "--out", _dir.Combine("changed")]);
+
+        Assert.True(ended.ExitCode == 1, $"{ended}\n--- second-trainer ---\n{second.Output}");
+        var result = JsonNode.Parse(ended.Stdout)!.AsObject();
+        Assert.Equal("Failed", (string?)result["status"]);
+        Assert.Contains("is not the one the sweep started with", (string?)result["message"]);
+        Assert.Equal(80, (int)result["dataset"]!["images"]!); // the data set it started with, and only that
+    }
+
     private static void AssertSameResults(JsonObject expected, JsonObject actual)
     {
         Assert.Equal("Completed", (string?)actual["status"]);

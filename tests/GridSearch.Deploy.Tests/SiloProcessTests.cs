@@ -1,7 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using GridSearch.Abstractions;
+using GridSearch.Grains.Hosting;
+using GridSearch.Grains.Trials;
 using GridSearch.TestSupport;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GridSearch.Deploy.Tests;
 
@@ -148,7 +153,7 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Tls_WithATrustedCa_ClientOnlyCertificatesReachGatewaysButCannotJoin_OtherCasAndExpiredAreRefused()
+    public async Task StrictTlsCluster_ClientsReachOnlyThePublicApi_ClientOnlyCertificatesCannotJoin_OtherCasAndExpiredAreRefused()
     {
         var now = DateTimeOffset.UtcNow;
         using var ca = CertificateAuthority("CN=gridsearch-ca");
@@ -163,12 +168,15 @@ public sealed class SiloProcessTests : IDisposable
         var redis = Own(new RedisServer(_dir.Combine("redis")));
         await redis.StartAsync();
         string clusterId = $"strict-{Guid.NewGuid():N}"[..16];
-        Dictionary<string, string> Environment(string pfx, bool validateConnectivity)
+        Dictionary<string, string> Environment(string pfx, bool trainer, bool validateConnectivity)
         {
             var env = SiloProcess.TestTimings();
             env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
             env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = clusterId;
-            env["GridSearch__Trainer__Enabled"] = "false";
+            env["GridSearch__Trainer__Enabled"] = trainer ? "true" : "false";
+            env["GridSearch__Trainer__Device"] = "cpu";
+            env["GridSearch__Trainer__Slots"] = "1";
+            env["GridSearch__Trainer__CacheDirectory"] = _dir.Combine("silo-cache");
             env["GridSearch__Tls__CertificatePath"] = pfx;
             env["GridSearch__Tls__CertificatePassword"] = "pfx-password";
             env["GridSearch__Tls__TrustedCertificatePath"] = caPem;
@@ -176,31 +184,69 @@ public sealed class SiloProcessTests : IDisposable
             return env;
         }
 
-        var silo = Own(SiloProcess.Start("strict-silo", Environment(siloPfx, validateConnectivity: false)));
-        await silo.WaitReadyAsync(trainers: 0, TimeSpan.FromMinutes(1));
+        // A two-silo cluster with CA-signed silo certificates: a gateway and a trainer.
+        var gateway = Own(SiloProcess.Start("strict-gateway", Environment(siloPfx, trainer: false, validateConnectivity: false)));
+        var trainer = Own(SiloProcess.Start("strict-trainer", Environment(siloPfx, trainer: true, validateConnectivity: false)));
+        await gateway.WaitReadyAsync(trainers: 1, TimeSpan.FromMinutes(1));
+        await trainer.WaitReadyAsync(trainers: 1, TimeSpan.FromMinutes(1));
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        Task<CliResult> List(string pfx) => cli.RunAsync(TimeSpan.FromMinutes(2), "list", "--cluster", silo.Gateway, "--cluster-id", clusterId,
-            "--json", "--connect-timeout", "10", "--tls-certificate", pfx, "--tls-password", "pfx-password", "--tls-trusted", caPem);
+        string[] Reach(string pfx) => ["--cluster", gateway.Gateway, "--cluster-id", clusterId, "--connect-timeout", "10",
+            "--tls-certificate", pfx, "--tls-password", "pfx-password", "--tls-trusted", caPem];
 
-        var client = await List(clientPfx);
-        var foreign = await List(foreignPfx);
-        var expired = await List(expiredPfx);
-        // A client-only certificate used to join as a silo: the silo port refuses it.
-        var impostor = Own(SiloProcess.Start("impostor", Environment(clientPfx, validateConnectivity: true)));
+        // A client with a client-only certificate uses the public API: a sweep runs to the end.
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 20);
+        var submitted = await cli.RunAsync(["submit", "--data", data, "--lr", "0.05", "--batch-size", "8", "--epochs", "2",
+            "--sweep-id", "strict", .. Reach(clientPfx)]);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        var watched = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "strict", "--json", "--out", _dir.Combine("strict"), .. Reach(clientPfx)]);
+        Assert.True(watched.ExitCode == 0, watched.ToString());
 
-        Assert.True(client.ExitCode == 0, client.ToString());
-        Assert.Equal("[]", client.Stdout.Trim());
+        // The same client calling what trainers tell coordinators is refused, and the results do not change.
+        using (var client = await TlsClientAsync(gateway.Gateway, clusterId, clientPfx, caPem))
+        {
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            var coordinator = grains.GetGrain<ISweepCoordinatorGrain>("strict");
+            var before = (await coordinator.GetSnapshotAsync())!;
+            var reports = grains.GetGrain<ITrainerReports>("strict");
+            await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+                reports.RecordEpochAsync(before.Trials[0].TrialId, 1, new EpochMetrics(1, 0.0, 1.0, 0.1, 1), [42f], replayed: false));
+            await Assert.ThrowsAsync<PermissionDeniedException>(() => reports.RecordTestResultAsync(1.0, null));
+            var after = (await coordinator.GetSnapshotAsync())!;
+            Assert.Equal(before.Best, after.Best);
+            Assert.Equal(before.TestAccuracy, after.TestAccuracy);
+        }
+
+        var foreign = await cli.RunAsync(TimeSpan.FromMinutes(2), ["list", "--json", .. Reach(foreignPfx)]);
+        var expired = await cli.RunAsync(TimeSpan.FromMinutes(2), ["list", "--json", .. Reach(expiredPfx)]);
+        // A client-only certificate used to join as a silo: the silo ports refuse it.
+        var impostor = Own(SiloProcess.Start("impostor", Environment(clientPfx, trainer: true, validateConnectivity: true)));
+
         Assert.Equal(1, foreign.ExitCode);
         Assert.Equal(1, expired.ExitCode);
-        await Eventually.WaitAsync(() => silo.Output.Contains("client-only certificate"), TimeSpan.FromMinutes(1),
-            $"the silo port to refuse the impostor's client-only certificate\n{silo.Output}\n--- impostor ---\n{impostor.Output}");
+        await Eventually.WaitAsync(() => gateway.Output.Contains("client-only certificate") || trainer.Output.Contains("client-only certificate"),
+            TimeSpan.FromMinutes(1), $"a silo port to refuse the impostor's client-only certificate\n--- impostor ---\n{impostor.Output}");
         // The silo logs JSON, which escapes quotes: match the reasons around them.
-        Assert.Contains("CN=foreign-client", silo.Output);
-        Assert.Contains("refused on the gateway: it is not signed by the configured CA", silo.Output);
-        Assert.Contains("CN=expired-client", silo.Output);
-        Assert.Contains("refused on the gateway: it expired on", silo.Output);
-        var ready = (await silo.ReadinessAsync())!.Value.GetProperty("checks").GetProperty("silo").GetProperty("data");
-        Assert.Equal(1, ready.GetProperty("activeSilos").GetInt32());
+        Assert.Contains("CN=foreign-client", gateway.Output);
+        Assert.Contains("refused on the gateway: it is not signed by the configured CA", gateway.Output);
+        Assert.Contains("CN=expired-client", gateway.Output);
+        Assert.Contains("refused on the gateway: it expired on", gateway.Output);
+        var ready = (await gateway.ReadinessAsync())!.Value.GetProperty("checks").GetProperty("silo").GetProperty("data");
+        Assert.Equal(2, ready.GetProperty("activeSilos").GetInt32());
+    }
+
+    private static async Task<IHost> TlsClientAsync(string gateway, string clusterId, string pfx, string caPem)
+    {
+        var tls = new TlsSettings { CertificatePath = pfx, CertificatePassword = "pfx-password", TrustedCertificatePath = caPem };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(System.Net.IPEndPoint.Parse(gateway));
+            client.UseTls(ClusterTls.LoadCertificate(tls), ClusterTls.Configure(tls));
+            client.Configure<Orleans.Configuration.ClusterOptions>(options => options.ClusterId = options.ServiceId = clusterId);
+        });
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
     }
 
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
