@@ -173,13 +173,10 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
     private static void AssertSameResults(JsonObject expected, JsonObject actual)
     {
         Assert.Equal("Completed", (string?)actual["status"]);
-        Assert.Equal(Numbers(expected), Numbers(actual));
+        Assert.Equal(ResultsJson.Numbers(expected), ResultsJson.Numbers(actual));
         Assert.Equal(expected["best"]!.ToJsonString(), actual["best"]!.ToJsonString());
         Assert.Equal((double)expected["testAccuracy"]!, (double)actual["testAccuracy"]!);
     }
-
-    private static string Numbers(JsonObject result) => string.Join(";", result["trials"]!.AsArray().Select(t =>
-        $"{t!["id"]}:{t["status"]}:{t["trainLoss"]!.ToJsonString()}:{t["valAccuracy"]!.ToJsonString()}"));
 
     public void Dispose() => _dir.Dispose();
 }

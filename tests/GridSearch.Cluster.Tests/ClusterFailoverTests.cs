@@ -36,6 +36,16 @@ public sealed class ClusterFailoverTests : IDisposable
         return env;
     }
 
+    /// <summary>A generated data set and the grid run on it uninterrupted in embedded mode: what cluster sweeps must match.</summary>
+    private async Task<(CliRun Cli, string Data, JsonObject Baseline)> BaselineAsync(int perClass = 40)
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        var run = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return (cli, data, JsonNode.Parse(run.Stdout)!.AsObject());
+    }
+
     private SiloProcess Silo(string name, Dictionary<string, string> env)
     {
         var silo = SiloProcess.Start(name, env);
@@ -46,11 +56,7 @@ public sealed class ClusterFailoverTests : IDisposable
     [Fact]
     public async Task Cluster_TrainerKilledMidSweepAndFullRestart_SweepsEndLikeUninterruptedRuns()
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
-        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
-        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
-        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+        var (cli, data, baseline) = await BaselineAsync();
 
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
@@ -103,11 +109,7 @@ public sealed class ClusterFailoverTests : IDisposable
     [Fact]
     public async Task Cluster_OnlyTrainerKilledThenANewOneJoins_SweepWaitsAndEndsLikeAnUninterruptedRun()
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
-        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
-        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
-        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+        var (cli, data, baseline) = await BaselineAsync();
 
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
@@ -139,11 +141,7 @@ public sealed class ClusterFailoverTests : IDisposable
     [Fact]
     public async Task Cluster_CoordinatorsSiloKilledWhileWatching_WatchGoesOnAndTheSweepEndsLikeAnUninterruptedRun()
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
-        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
-        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
-        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+        var (cli, data, baseline) = await BaselineAsync();
 
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
@@ -180,11 +178,7 @@ public sealed class ClusterFailoverTests : IDisposable
     public async Task Cluster_TrainerDrainedMidSweep_RunsCheckpointMoveAndTheResultIsUnchanged()
     {
         // Larger images and more of them: epochs long enough that the drain finds runs in the middle of one.
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 150);
-        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        var baselineRun = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
-        Assert.True(baselineRun.ExitCode == 0, baselineRun.ToString());
-        var baseline = JsonNode.Parse(baselineRun.Stdout)!.AsObject();
+        var (cli, data, baseline) = await BaselineAsync(perClass: 150);
 
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
@@ -249,15 +243,12 @@ public sealed class ClusterFailoverTests : IDisposable
     private static void AssertSameResults(JsonObject expected, JsonObject actual)
     {
         Assert.Equal("Completed", (string?)actual["status"]);
-        Assert.Equal(Numbers(expected), Numbers(actual));
+        Assert.Equal(ResultsJson.Numbers(expected), ResultsJson.Numbers(actual));
         Assert.Equal(expected["best"]!.ToJsonString(), actual["best"]!.ToJsonString());
         Assert.Equal((double)expected["testAccuracy"]!, (double)actual["testAccuracy"]!);
         // Each grid cell done exactly once and no completed epoch trained again.
         Assert.Equal((int)expected["timings"]!["epochsTrained"]!, (int)actual["timings"]!["epochsTrained"]!);
     }
-
-    private static string Numbers(JsonObject result) => string.Join(";", result["trials"]!.AsArray().Select(t =>
-        $"{t!["id"]}:{t["status"]}:{t["trainLoss"]!.ToJsonString()}:{t["valAccuracy"]!.ToJsonString()}"));
 
     public void Dispose()
     {

@@ -81,8 +81,8 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Contains(file, error.Message);
     }
 
-    [Fact]
-    public async Task Clear_DamagedFileWithTheETagOfTheFailedRead_RemovesIt()
+    /// <summary>A winner state file with one byte flipped, and the failed read of it (which names its bytes in the ETag).</summary>
+    private async Task<(string File, byte[] Bytes, GrainState<WinnerState> Read)> DamagedWinnerAsync()
     {
         await Storage().WriteStateAsync("winner", _grain, new GrainState<WinnerState> { State = new WinnerState { Weights = [1f, 2f] } });
         string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
@@ -91,6 +91,13 @@ public sealed class FileGrainStorageTests : IDisposable
         File.WriteAllBytes(file, bytes);
         var read = new GrainState<WinnerState>();
         await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, read));
+        return (file, bytes, read);
+    }
+
+    [Fact]
+    public async Task Clear_DamagedFileWithTheETagOfTheFailedRead_RemovesIt()
+    {
+        var (file, _, read) = await DamagedWinnerAsync();
 
         await Storage().ClearStateAsync("winner", _grain, read);
 
@@ -100,13 +107,7 @@ public sealed class FileGrainStorageTests : IDisposable
     [Fact]
     public async Task Clear_DamagedFileChangedSinceTheRead_IsRefused()
     {
-        await Storage().WriteStateAsync("winner", _grain, new GrainState<WinnerState> { State = new WinnerState { Weights = [1f, 2f] } });
-        string file = Directory.GetFiles(_dir.Path, "*.state", SearchOption.AllDirectories).Single();
-        byte[] bytes = File.ReadAllBytes(file);
-        bytes[^5] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
-        var read = new GrainState<WinnerState>();
-        await Assert.ThrowsAsync<DamagedStateException>(() => Storage().ReadStateAsync("winner", _grain, read));
+        var (file, bytes, read) = await DamagedWinnerAsync();
         bytes[^6] ^= 0xFF;
         File.WriteAllBytes(file, bytes);
 

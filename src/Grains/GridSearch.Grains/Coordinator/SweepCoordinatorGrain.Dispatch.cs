@@ -264,7 +264,7 @@ public sealed partial class SweepCoordinatorGrain
         {
             _retryTimer?.Dispose();
             _retryTimer = null;
-            return DispatchAsync();
+            return Unfinished ? DispatchAsync() : Task.CompletedTask; // the sweep may have ended meanwhile
         }, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
