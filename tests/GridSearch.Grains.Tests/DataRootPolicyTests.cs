@@ -21,12 +21,16 @@ public sealed class DataRootPolicyTests : IDisposable
     {
         string root = Directory.CreateDirectory(_dir.Combine("allowed")).FullName;
         string outside = Directory.CreateDirectory(_dir.Combine("secret")).FullName;
+        Directory.CreateDirectory(Path.Combine(outside, "payroll"));
+        Directory.CreateDirectory(Path.Combine(outside, "passwords"));
         string link = Path.Combine(root, "way-out");
         Directory.CreateSymbolicLink(link, outside);
 
         var error = Assert.Throws<DataProblemException>(() => DataRootPolicy.Check(link, [root]));
 
         Assert.Contains("outside this silo's data roots", error.Message);
+        Assert.DoesNotContain("payroll", error.Message); // a refused path's contents are never listed
+        Assert.DoesNotContain("passwords", error.Message);
     }
 
     [Fact]
