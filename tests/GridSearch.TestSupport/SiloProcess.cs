@@ -30,14 +30,17 @@ public sealed class SiloProcess : IDisposable
     public static string Assembly => Path.Combine(RepositoryPaths.Root, "src", "Silo", "GridSearch.Silo", "bin",
         RepositoryPaths.Configuration, "net10.0", "GridSearch.Silo.dll");
 
-    /// <summary>Fast failure detection and reminders, so cluster tests take seconds rather than minutes.</summary>
+    /// <summary>
+    /// Fast failure detection and reminders, so cluster tests take seconds rather than minutes; not so fast that a
+    /// silo busy starting up on a loaded machine (a few seconds without answering) is declared dead.
+    /// </summary>
     public static Dictionary<string, string> TestTimings() => new()
     {
-        ["GridSearch__Membership__ProbeTimeout"] = "00:00:01",
-        ["GridSearch__Membership__NumMissedProbesLimit"] = "2",
+        ["GridSearch__Membership__ProbeTimeout"] = "00:00:02",
+        ["GridSearch__Membership__NumMissedProbesLimit"] = "3",
         ["GridSearch__Membership__NumVotesForDeathDeclaration"] = "1",
         ["GridSearch__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
-        ["GridSearch__Membership__NumMissedTableIAmAliveLimit"] = "2",
+        ["GridSearch__Membership__NumMissedTableIAmAliveLimit"] = "3",
         ["GridSearch__Membership__TableRefreshTimeout"] = "00:00:01",
         ["GridSearch__Membership__ValidateInitialConnectivity"] = "false",
         ["GridSearch__Reminders__MinimumReminderPeriod"] = "00:00:01",
