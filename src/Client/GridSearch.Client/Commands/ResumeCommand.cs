@@ -15,7 +15,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
     {
-        var output = CliOutput.For(settings.Json);
+        var output = CliOutput.For(settings.Json, settings.Verbose);
         if (!SweepSpecRules.IsValidSweepId(settings.SweepId))
         {
             throw new UserInputException(SweepSpecRules.SweepIdProblem(settings.SweepId) + ".");

@@ -21,7 +21,7 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
             throw new UserInputException("run trains in this process; to start a sweep on a cluster use 'gridsearch submit --cluster ...'.");
         }
 
-        var output = CliOutput.For(settings.Json);
+        var output = CliOutput.For(settings.Json, settings.Verbose);
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);

@@ -48,7 +48,7 @@ public sealed class WatchCommand : AsyncCommand<ExportSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellation)
     {
-        var output = CliOutput.For(settings.Json);
+        var output = CliOutput.For(settings.Json, settings.Verbose);
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
         // Watching may begin while the coordinator's silo is going down: the first look tolerates that too.
         var before = await OutageTolerance.CallAsync(() => SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State), output);

@@ -8,17 +8,29 @@ namespace GridSearch.Client.Output;
 /// </summary>
 public sealed class CliOutput
 {
-    private CliOutput(IAnsiConsole human, TextWriter data)
+    private CliOutput(IAnsiConsole human, TextWriter data, bool everyEpoch)
     {
         Human = human;
         Data = data;
+        EveryEpoch = everyEpoch;
     }
 
     public IAnsiConsole Human { get; }
 
     public TextWriter Data { get; }
 
-    public static CliOutput For(bool json) => new(Create(json ? Console.Error : Console.Out), Console.Out);
+    /// <summary>
+    /// Whether progress shows every epoch: on a terminal, or with --verbose. Otherwise (logs, CI, pipes) it shows one
+    /// line per finished cell, so a sweep of thousands of cells does not print tens of thousands of lines.
+    /// </summary>
+    public bool EveryEpoch { get; }
+
+    public static CliOutput For(bool json, bool verbose = false)
+    {
+        var writer = json ? Console.Error : Console.Out;
+        bool terminal = !(writer == Console.Out ? Console.IsOutputRedirected : Console.IsErrorRedirected);
+        return new CliOutput(Create(writer), Console.Out, everyEpoch: terminal || verbose);
+    }
 
     private static IAnsiConsole Create(TextWriter writer)
     {

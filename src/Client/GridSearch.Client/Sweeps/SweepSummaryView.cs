@@ -7,11 +7,16 @@ namespace GridSearch.Client.Sweeps;
 /// <summary>The results table and the winner, as printed at the end of run, resume, watch and status.</summary>
 public static class SweepSummaryView
 {
+    /// <summary>Sweeps with more cells than this show only the best <see cref="TopCells"/> (results.csv has them all).</summary>
+    public const int AllCellsUpTo = 20;
+
+    public const int TopCells = 10;
+
     public static void Render(IAnsiConsole console, SweepSnapshot sweep)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("trial", "lr", "batch", "epochs", "status", "best epoch", "best val acc", "seconds");
-        foreach (var trial in sweep.Trials)
+        foreach (var trial in Shown(sweep))
         {
             bool winner = sweep.Best?.TrialId == trial.TrialId;
             string Mark(string text) => winner ? $"[bold green]{Markup.Escape(text)}[/]" : Markup.Escape(text);
@@ -27,6 +32,12 @@ public static class SweepSummaryView
         }
 
         console.Write(table);
+        if (sweep.Trials.Length > AllCellsUpTo)
+        {
+            console.MarkupLine($"[grey]The best {TopCells} of {sweep.Trials.Length:N0} cells by validation accuracy; " +
+                               "results.csv and results.json hold every cell.[/]");
+        }
+
         string status = sweep.Status switch
         {
             SweepStatus.Completed => "[green]Completed[/]",
@@ -49,8 +60,27 @@ public static class SweepSummaryView
             console.MarkupLine($"Test accuracy of the winner: [bold]{test:F4}[/]");
         }
 
+        // Wall time and the work done in it are different things: several slots train at once, so the seconds of
+        // training summed over slots can exceed the wall time.
         var t = sweep.Timings;
-        console.MarkupLine($"[grey]{t.TotalSeconds:F1} s in all: data {t.DecodeSeconds:F1} s, training {t.TrainSeconds:F1} s " +
-                           $"over {t.EpochsTrained} epochs[/]");
+        console.MarkupLine($"[grey]{t.TotalSeconds:F1} s wall time (loading the data set: {t.DecodeSeconds:F1} s); " +
+                           $"{t.EpochsTrained} epochs trained in {t.TrainSeconds:F1} slot-seconds[/]");
+    }
+
+    /// <summary>Every cell of a small sweep; of a large one the best few (the winner first among equals), in grid order.</summary>
+    private static IEnumerable<TrialSnapshot> Shown(SweepSnapshot sweep)
+    {
+        if (sweep.Trials.Length <= AllCellsUpTo)
+        {
+            return sweep.Trials;
+        }
+
+        var best = sweep.Trials.Select((trial, index) => (trial, index))
+            .OrderByDescending(x => x.trial.TrialId == sweep.Best?.TrialId)
+            .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
+            .ThenBy(x => x.index)
+            .Take(TopCells)
+            .ToHashSet();
+        return best.OrderBy(x => x.index).Select(x => x.trial);
     }
 }

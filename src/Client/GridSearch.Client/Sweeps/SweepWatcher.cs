@@ -4,8 +4,9 @@ using GridSearch.Client.Output;
 namespace GridSearch.Client.Sweeps;
 
 /// <summary>
-/// Follows a sweep until it ends, printing each new epoch, trial failures and the best so far. The first Ctrl+C
-/// asks the coordinator to cancel; the watcher then waits for the sweep to stop cleanly.
+/// Follows a sweep until it ends, printing each new epoch (on a terminal or with --verbose) or each finished cell
+/// (otherwise), trial failures and the best so far. The first Ctrl+C asks the coordinator to cancel; the watcher then
+/// waits for the sweep to stop cleanly.
 /// </summary>
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
@@ -63,7 +64,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         {
             index++;
             int shown = _epochsShown.GetValueOrDefault(trial.TrialId);
-            foreach (var epoch in trial.Epochs.Skip(shown))
+            foreach (var epoch in output.EveryEpoch ? trial.Epochs.Skip(shown) : [])
             {
                 output.Human.WriteLine(
                     $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} epoch {epoch.Epoch,3}/{trial.Parameters.Epochs,-3} " +
@@ -71,9 +72,16 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             }
 
             _epochsShown[trial.TrialId] = trial.Epochs.Length;
-            if (_statusShown.GetValueOrDefault(trial.TrialId) != trial.Status && trial.Status == TrialStatus.Failed)
+            bool changed = _statusShown.TryGetValue(trial.TrialId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
+            if (changed && trial.Status == TrialStatus.Failed)
             {
                 output.Warn($"trial {trial.TrialId} failed: {trial.Error}");
+            }
+            else if (changed && trial.Status == TrialStatus.Completed && !output.EveryEpoch)
+            {
+                output.Human.WriteLine(
+                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
+                    $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}" + BestSuffix(sweep));
             }
 
             _statusShown[trial.TrialId] = trial.Status;
