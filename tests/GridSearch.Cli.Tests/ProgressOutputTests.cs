@@ -36,6 +36,8 @@ public sealed class ProgressOutputTests : IDisposable
         Assert.Equal(10, lines.Count(l => l.StartsWith("│ lr", StringComparison.Ordinal)));
         Assert.Matches(@"s wall time \(loading the data set: [0-9.]+ s\); 72 epochs trained in [0-9.]+ slot-seconds", result.Stdout);
         Assert.True(lines.Length < 24 + 40, $"{lines.Length} lines for 24 cells:\n{result.Stdout}");
+        // The plot draws the best 10 cells over a band for all 24 (looked at by hand at 10,000 cells).
+        Assert.True(new FileInfo(_dir.Combine("quiet", "curves.png")).Length > 20_000);
     }
 
     [Fact]

@@ -4,8 +4,10 @@ using ScottPlot;
 namespace GridSearch.Client.Results;
 
 /// <summary>
-/// curves.png: training loss (left) and validation accuracy (right) per epoch for every trial, one colour per
-/// trial with a shared legend, like the seed program's plot extended to the whole grid.
+/// curves.png: training loss (left) and validation accuracy (right) per epoch, one colour per trial with a shared
+/// legend, like the seed program's plot extended to the whole grid. A sweep of more than <see cref="DrawnCells"/> cells
+/// draws its best cells (the winner thicker) over a grey band that spans every cell's values at each epoch, so the plot
+/// stays readable at ten thousand cells.
 /// </summary>
 public static class CurvesPlot
 {
@@ -29,6 +31,9 @@ public static class CurvesPlot
         }
     });
 
+    /// <summary>Cells drawn as lines; beyond this many, the best ones are drawn and the rest summarised.</summary>
+    public const int DrawnCells = 10;
+
     public static byte[] RenderPng(SweepSnapshot sweep, int width = 1400, int height = 560)
     {
         var multiplot = new Multiplot();
@@ -37,9 +42,24 @@ public static class CurvesPlot
         Plot loss = multiplot.GetPlot(0);
         Plot accuracy = multiplot.GetPlot(1);
         var palette = new ScottPlot.Palettes.Category10();
-        for (int i = 0; i < sweep.Trials.Length; i++)
+        var drawn = sweep.Trials;
+        if (sweep.Trials.Length > DrawnCells)
         {
-            var trial = sweep.Trials[i];
+            Band(loss, sweep, e => e.TrainLoss, legend: null);
+            Band(accuracy, sweep, e => e.ValidationAccuracy, legend: $"all {sweep.Trials.Length:N0} cells (lowest to highest)");
+            drawn = sweep.Trials.Select((trial, index) => (trial, index))
+                .OrderByDescending(x => x.trial.TrialId == sweep.Best?.TrialId)
+                .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
+                .ThenBy(x => x.index)
+                .Take(DrawnCells)
+                .OrderBy(x => x.index)
+                .Select(x => x.trial)
+                .ToArray();
+        }
+
+        for (int i = 0; i < drawn.Length; i++)
+        {
+            var trial = drawn[i];
             if (trial.Epochs.Length == 0)
             {
                 continue;
@@ -71,5 +91,25 @@ public static class CurvesPlot
 
         using var image = multiplot.Render(width, height);
         return image.GetImageBytes(ImageFormat.Png);
+    }
+
+    /// <summary>A grey band from the lowest to the highest value any cell reached at each epoch.</summary>
+    private static void Band(Plot plot, SweepSnapshot sweep, Func<EpochMetrics, double> value, string? legend)
+    {
+        var byEpoch = sweep.Trials.SelectMany(t => t.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
+            .Select(g => (Epoch: (double)g.Key, Low: g.Min(value), High: g.Max(value))).ToArray();
+        if (byEpoch.Length == 0)
+        {
+            return;
+        }
+
+        var band = plot.Add.FillY(byEpoch.Select(b => b.Epoch).ToArray(), byEpoch.Select(b => b.Low).ToArray(),
+            byEpoch.Select(b => b.High).ToArray());
+        band.FillColor = Colors.Gray.WithAlpha(0.3);
+        band.LineWidth = 0;
+        if (legend is not null)
+        {
+            band.LegendText = legend;
+        }
     }
 }
