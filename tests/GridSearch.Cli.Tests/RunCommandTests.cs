@@ -188,7 +188,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task StatusAndCancel_WhileARunHoldsTheState_ReachItThroughItsGateway()
     {
         using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "400",
-            "--sweep-id", "live", "--out", _dir.Combine("live"), "--slots", "1");
+            "--sweep-id", "live", "--out", _dir.Combine("live"), "--slots", "1", "--verbose"); // --verbose: a line per epoch
         var firstEpoch = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
         {
@@ -227,7 +227,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task Run_Interrupted_CancelsCleanlyWithExitCode130()
     {
         using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "400",
-            "--sweep-id", "interrupted", "--out", _dir.Combine("int"), "--slots", "1");
+            "--sweep-id", "interrupted", "--out", _dir.Combine("int"), "--slots", "1", "--verbose"); // --verbose: a line per epoch
         var firstEpoch = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
         {

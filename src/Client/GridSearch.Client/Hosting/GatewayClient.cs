@@ -21,15 +21,30 @@ public sealed class GatewayClient : ISweepConnection
 
     public string Description { get; }
 
-    /// <summary>Connects to the embedded silo of another gridsearch process, presenting the secret from its state directory.</summary>
-    public static Task<GatewayClient> ConnectLocalAsync(GatewayInfo gateway, string clusterId, string description,
-        bool verbose, CancellationToken cancellation) =>
-        ConnectAsync(client =>
+    /// <summary>
+    /// Connects to the embedded silo of another gridsearch process, presenting the secret from its state directory.
+    /// A process that has just exited (its gateway file not yet gone) gives a clear error, not a wait without end.
+    /// </summary>
+    public static async Task<GatewayClient> ConnectLocalAsync(GatewayInfo gateway, string clusterId, string description,
+        bool verbose, CancellationToken cancellation)
+    {
+        try
         {
-            client.UseLocalhostClustering(gateway.Port, clusterId, clusterId);
-            client.Configure<ClientConnectionOptions>(options =>
-                options.ConfigureConnection(connection => connection.PresentSecret(gateway.SecretBytes)));
-        }, description, verbose, cancellation);
+            return await ConnectAsync(client =>
+            {
+                client.UseLocalhostClustering(gateway.Port, clusterId, clusterId);
+                client.Configure<ClientConnectionOptions>(options =>
+                    options.ConfigureConnection(connection => connection.PresentSecret(gateway.SecretBytes)));
+            }, description, verbose, cancellation).WaitAsync(LocalConnectTimeout, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            throw new UserInputException($"Cannot reach the {description} within {LocalConnectTimeout.TotalSeconds:F0} s: it may " +
+                                         "have just finished. Try again; 'gridsearch list' then reads the state directory itself.");
+        }
+    }
+
+    private static readonly TimeSpan LocalConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Connects to a cluster through its gateways; fails with a message naming them when none answers.</summary>
     public static async Task<GatewayClient> ConnectClusterAsync(string gateways, string clusterId, TlsSettings tls, TimeSpan timeout,
