@@ -323,4 +323,20 @@ public sealed class SweepBookTests
         Assert.NotEqual(first.State.Incarnation, second.State.Incarnation);
         Assert.Equal(first.State.Incarnation, first.AssignmentFor("s", run).Incarnation);
     }
+
+    [Fact]
+    public void RunFinished_CompletedWithEpochsThisCoordinatorNeverRecorded_GoesBackToTheQueueWithoutUsingARetry()
+    {
+        // A coordinator whose silo died lost some reports; the next attempt replays them from the run's checkpoint.
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerTrial = 0 });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.6));
+
+        book.RunFinished(run.Id, 1, RunOutcome.Completed, null, Now);
+
+        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(0, run.Failures);
+        Assert.True(book.Missed(run.Id, 3));
+        Assert.False(book.Missed(run.Id, 2));
+    }
 }

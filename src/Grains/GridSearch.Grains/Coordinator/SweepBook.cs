@@ -128,6 +128,9 @@ public sealed class SweepBook(SweepState state)
                    && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
     }
 
+    /// <summary>Whether an epoch comes after one this coordinator has not recorded (reports it never received).</summary>
+    public bool Missed(string runId, int epoch) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && epoch > run.RecordedEpochs + 1;
+
     /// <summary>Whether this coordinator handed out the given attempt of the run (its state may lag after a failover).</summary>
     public bool Dispatched(string runId, int attempt) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && attempt <= run.Attempts;
 
@@ -170,7 +173,9 @@ public sealed class SweepBook(SweepState state)
                 run.MoveTo(TrialStatus.Completed);
                 break;
             case RunOutcome.Completed:
-                FailOrRetry(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs", now);
+                // Reports this coordinator never received (its silo died meanwhile): the next attempt replays them
+                // from the run's checkpoint. Only if that keeps happening does it count as a failed attempt.
+                DispatchFailed(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs were recorded");
                 break;
             case RunOutcome.Failed:
                 FailOrRetry(run, error ?? "unknown error", now);

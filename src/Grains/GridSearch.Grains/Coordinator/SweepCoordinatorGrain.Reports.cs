@@ -13,17 +13,13 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
-        // An attempt this coordinator never dispatched (its state lags behind a failover) is not counted here: its
-        // epochs are in the run's checkpoint, and are counted when the checkpoint replays them.
-        if (!replayed && Book.Dispatched(runId, attempt))
-        {
-            Book.CountTrainedEpoch(metrics);
-        }
-
         var outcome = Book.RecordEpoch(runId, attempt, metrics);
-        if (replayed && outcome != EpochRecordOutcome.Ignored)
+        // A trained epoch counts once. Not here when this coordinator's state lags behind a failover (an attempt it
+        // never dispatched, or an epoch after one it never heard of): the run's checkpoint holds it and replays it,
+        // and it is counted then. Replayed epochs count only when they were still missing.
+        if (replayed ? outcome != EpochRecordOutcome.Ignored
+                     : Book.Dispatched(runId, attempt) && (outcome != EpochRecordOutcome.Ignored || !Book.Missed(runId, metrics.Epoch)))
         {
-            // Trained before a crash and checkpointed, but never reported: it counts once, now.
             Book.CountTrainedEpoch(metrics);
         }
 
