@@ -11,7 +11,10 @@ public enum SweepStatus
     Cancelled,
 }
 
-/// <summary>Where one grid cell is in its life. Completed, Failed and Cancelled are final.</summary>
+/// <summary>
+/// Where one cell (or run) is in its life. Completed, Failed, Cancelled and Stopped are final; Stopped means the
+/// scheduler ended it early, at the epoch it had reached (its epochs still compete for the winner).
+/// </summary>
 public enum TrialStatus
 {
     Pending,
@@ -19,6 +22,7 @@ public enum TrialStatus
     Completed,
     Failed,
     Cancelled,
+    Stopped,
 }
 
 public static class StatusExtensions
@@ -27,5 +31,5 @@ public static class StatusExtensions
         status is SweepStatus.Completed or SweepStatus.Failed or SweepStatus.Cancelled;
 
     public static bool IsFinal(this TrialStatus status) =>
-        status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled;
+        status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Stopped;
 }

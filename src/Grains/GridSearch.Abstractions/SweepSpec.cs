@@ -1,8 +1,8 @@
 namespace GridSearch.Abstractions;
 
 /// <summary>
-/// What a user asks for: the grid (learning rates × batch sizes × epoch counts), the data set and split, the
-/// search seed, and how the sweep runs. Immutable once submitted.
+/// What a user asks for: the parameters to search and how (a grid, or random samples), the scheduler that may stop
+/// cells early, the data set and split, the search seed, and how the sweep runs. Immutable once submitted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepSpec")]
 public sealed record SweepSpec
@@ -11,11 +11,31 @@ public sealed record SweepSpec
     public static readonly int[] DefaultBatchSizes = [16, 32];
     public static readonly int[] DefaultEpochs = [5, 10];
 
+    // The seed's three lists: the search space when Parameters is not given (and of sweeps stored before it existed).
     [Id(0)] public double[] LearningRates { get; init; } = DefaultLearningRates;
 
     [Id(1)] public int[] BatchSizes { get; init; } = DefaultBatchSizes;
 
     [Id(2)] public int[] Epochs { get; init; } = DefaultEpochs;
+
+    /// <summary>The search space, one dimension per parameter; null means the three lists above.</summary>
+    [Id(13)] public SearchDimension[]? Parameters { get; init; }
+
+    /// <summary>The searcher that proposes the cells: <c>grid</c> (every combination) or <c>random</c>.</summary>
+    [Id(14)] public string Search { get; init; } = "grid";
+
+    /// <summary>How many cells random search draws.</summary>
+    [Id(15)] public int Samples { get; init; }
+
+    [Id(16)] public SchedulerSpec Scheduler { get; init; } = new();
+
+    /// <summary>The search space, in catalog order (the grid's outermost parameter first).</summary>
+    public IReadOnlyList<SearchDimension> Space => (Parameters ??
+    [
+        SearchDimension.Of(ParameterCatalog.LearningRate, LearningRates ?? []),
+        SearchDimension.Of(ParameterCatalog.BatchSize, (BatchSizes ?? []).Select(b => (double)b)),
+        SearchDimension.Of(ParameterCatalog.Epochs, (Epochs ?? []).Select(e => (double)e)),
+    ]).OrderBy(d => ParameterCatalog.Order(d.Name)).ToArray();
 
     /// <summary>Fixes the split, the initial weights and every shuffle.</summary>
     [Id(3)] public long Seed { get; init; }
@@ -27,10 +47,10 @@ public sealed record SweepSpec
 
     [Id(6)] public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Most trials running at once; 0 means as many as the cluster has trainer slots.</summary>
+    /// <summary>Most runs training at once; 0 means as many as the cluster has trainer slots.</summary>
     [Id(7)] public int MaxConcurrentTrials { get; init; }
 
-    /// <summary>How many times a failing trial is retried before it is marked Failed.</summary>
+    /// <summary>How many times a failing run is retried before it is marked Failed.</summary>
     [Id(8)] public int RetriesPerTrial { get; init; } = 1;
 
     /// <summary>Accept grids over <see cref="SweepSpecRules.LargeGridCells"/> cells.</summary>
@@ -41,7 +61,7 @@ public sealed record SweepSpec
     [Id(11)] public long MaxImagePixels { get; init; } = 40_000_000;
 
     /// <summary>
-    /// Trials that differ only in their epoch count train once, to the largest count, and read the smaller ones
+    /// Cells that differ only in their epoch count train as one run, to the largest count, and read the smaller ones
     /// off along the way. Results are identical either way; this only saves time.
     /// </summary>
     [Id(12)] public bool SharedPrefix { get; init; } = true;

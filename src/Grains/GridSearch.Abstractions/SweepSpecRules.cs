@@ -23,17 +23,20 @@ public static partial class SweepSpecRules
     public static IReadOnlyList<string> Problems(SweepSpec spec)
     {
         var problems = new List<string>();
-        CheckList(problems, "learning rate", "--lr", spec.LearningRates, IsPositiveFloat32,
-            lr => $"learning rate {lr} must be a finite number greater than 0 that fits the model's 32-bit floats " +
-                  $"(at most {float.MaxValue:G9}, at least {float.Epsilon:G9})");
-        CheckList(problems, "batch size", "--batch-size", spec.BatchSizes, b => b >= 1,
-            b => $"batch size {b} must be at least 1");
-        CheckList(problems, "epoch count", "--epochs", spec.Epochs, e => e >= 1, e => $"epochs {e} must be at least 1");
-
-        long cells = GridExpansion.Count(spec);
-        if (cells > LargeGridCells && !spec.AllowLargeGrid)
+        problems.AddRange(SpaceProblems(spec));
+        problems.AddRange(SchedulerProblems(spec.Scheduler));
+        if (Searchers.Find(spec.Search) is not { } searcher)
         {
-            problems.Add($"the grid has {cells:N0} cells, over the limit of {LargeGridCells:N0}; narrow it or pass --allow-large-grid");
+            problems.Add($"unknown search '{spec.Search}'; use one of {string.Join(", ", Searchers.Names)}");
+        }
+        else if (problems.Count == 0)
+        {
+            problems.AddRange(searcher.Problems(spec));
+            long cells = problems.Count == 0 ? searcher.Count(spec) : 0;
+            if (cells > LargeGridCells && !spec.AllowLargeGrid)
+            {
+                problems.Add($"the grid has {cells:N0} cells, over the limit of {LargeGridCells:N0}; narrow it or pass --allow-large-grid");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(spec.DataRoot))
@@ -65,7 +68,9 @@ public static partial class SweepSpecRules
     }
 
     /// <summary>Problems that depend on the data set, such as a batch larger than the training split.</summary>
-    public static IReadOnlyList<string> DataProblems(SweepSpec spec, DatasetSummary dataset) => spec.BatchSizes
+    public static IReadOnlyList<string> DataProblems(SweepSpec spec, DatasetSummary dataset) => spec.Space
+        .Where(d => d.Name == ParameterCatalog.BatchSize)
+        .SelectMany(d => d.Range is { } r ? [(int)Math.Floor(r.Max)] : d.DistinctValues.Select(v => (int)v.Number))
         .Distinct()
         .Where(b => b > dataset.Train)
         .Select(b => $"batch size {b} is larger than the training split ({dataset.Train} images); use at most {dataset.Train}")
@@ -78,15 +83,112 @@ public static partial class SweepSpecRules
     public static bool IsPositiveFloat32(double value) => double.IsFinite(value) && value > 0
                                                           && float.IsFinite((float)value) && (float)value > 0;
 
-    private static void CheckList<T>(List<string> problems, string what, string option, T[]? values, Func<T, bool> valid,
-        Func<T, string> describe)
+    /// <summary>Unknown or repeated parameters, missing required ones, and every value or range a parameter does not allow.</summary>
+    public static IEnumerable<string> SpaceProblems(SweepSpec spec)
     {
-        if (values is null || values.Length == 0)
+        var space = spec.Space;
+        foreach (var repeated in space.GroupBy(d => d.Name).Where(g => g.Count() > 1))
         {
-            problems.Add($"the {what} list is empty; give at least one value with {option}");
-            return;
+            yield return $"parameter '{repeated.Key}' is given {repeated.Count()} times; give it once";
         }
 
-        problems.AddRange(values.Where(v => !valid(v)).Distinct().Select(describe));
+        foreach (var required in ParameterCatalog.All.Where(p => p.Default is null && space.All(d => d.Name != p.Name)))
+        {
+            yield return $"the {required.Label} list is empty; give at least one value with {required.Option}";
+        }
+
+        foreach (var dimension in space)
+        {
+            if (ParameterCatalog.Find(dimension.Name) is not { } definition)
+            {
+                yield return ParameterCatalog.UnknownProblem(dimension.Name);
+                continue;
+            }
+
+            foreach (string problem in DimensionProblems(definition, dimension))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private static IEnumerable<string> DimensionProblems(ParameterDefinition definition, SearchDimension dimension)
+    {
+        if (dimension.Range is null)
+        {
+            if (dimension.DistinctValues.Length == 0)
+            {
+                yield return $"the {definition.Label} list is empty; give at least one value with {definition.Option}";
+            }
+
+            foreach (string problem in dimension.DistinctValues.Select(definition.Problem).OfType<string>().Distinct())
+            {
+                yield return problem;
+            }
+
+            yield break;
+        }
+
+        var range = dimension.Range;
+        if (dimension.Values is { Length: > 0 })
+        {
+            yield return $"{definition.Name} has both a list of values and a range; give one of them";
+        }
+
+        if (definition.Kind == ParameterKind.Choice)
+        {
+            yield return $"{definition.Name} takes one of {string.Join(", ", definition.Choices!)}, not a range; give a list";
+            yield break;
+        }
+
+        foreach (string problem in new[] { range.Min, range.Max }.Distinct()
+                     .Select(v => definition.Problem(ParameterValue.Of(v))).OfType<string>())
+        {
+            yield return $"{definition.Name} range: {problem}";
+        }
+
+        if (!(range.Min <= range.Max))
+        {
+            yield return $"{definition.Name} range: min {range.Min} is above max {range.Max}";
+        }
+
+        if (range.Scale == RangeScale.Log && !(range.Min > 0))
+        {
+            yield return $"{definition.Name} range: a log scale needs min above 0, not {range.Min}";
+        }
+
+        if (range.Count is < 1)
+        {
+            yield return $"{definition.Name} range: count {range.Count} must be at least 1";
+        }
+
+        if (definition.Kind == ParameterKind.Integer && RangeValues.IntegersIn(range) == 0)
+        {
+            yield return $"{definition.Name} range {range.Min}..{range.Max} holds no whole number";
+        }
+    }
+
+    /// <summary>An unknown scheduler, or settings it cannot work with.</summary>
+    public static IEnumerable<string> SchedulerProblems(SchedulerSpec scheduler)
+    {
+        if (!SchedulerNames.All.Contains(scheduler.Name))
+        {
+            yield return $"unknown scheduler '{scheduler.Name}'; use one of {string.Join(", ", SchedulerNames.All)}";
+        }
+
+        if (scheduler.ReductionFactor < 2)
+        {
+            yield return $"the scheduler's reduction factor (eta) {scheduler.ReductionFactor} must be at least 2";
+        }
+
+        if (scheduler.MinEpochs < 1)
+        {
+            yield return $"the scheduler's first rung / grace period (min_epochs) {scheduler.MinEpochs} must be at least 1";
+        }
+
+        if (scheduler.MinSamples < 1)
+        {
+            yield return $"the median rule's min_samples {scheduler.MinSamples} must be at least 1";
+        }
     }
 }

@@ -50,8 +50,11 @@ public static class StatusRules
     {
         bool legal = (current, next) switch
         {
-            (TrialStatus.Pending, TrialStatus.Running or TrialStatus.Cancelled or TrialStatus.Failed) => true,
-            (TrialStatus.Running, TrialStatus.Pending or TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled) => true,
+            (TrialStatus.Pending, TrialStatus.Running or TrialStatus.Cancelled or TrialStatus.Failed or TrialStatus.Stopped) => true,
+            (TrialStatus.Running, TrialStatus.Pending or TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled
+                or TrialStatus.Stopped) => true,
+            // A run waiting at a rung ends there when the scheduler stops the last of its cells that had epochs left.
+            (TrialStatus.Pending, TrialStatus.Completed) => true,
             _ => false,
         };
         return legal ? next : throw new InvalidOperationException($"The {what} cannot move from {current} to {next}.");

@@ -1,4 +1,5 @@
 using GridSearch.Abstractions;
+using GridSearch.Grains.Coordinator.Scheduling;
 using GridSearch.Grains.Execution;
 
 namespace GridSearch.Grains.Coordinator;
@@ -13,14 +14,17 @@ public sealed class SweepBook(SweepState state)
 
     public SweepSpec Spec => state.Spec ?? throw new InvalidOperationException("The sweep has no spec.");
 
-    /// <summary>A new sweep: every grid cell pending, grouped into runs, under a new incarnation id.</summary>
+    private ICellScheduler Scheduler => CellSchedulers.For(Spec);
+
+    /// <summary>A new sweep: every cell its searcher proposes, pending, grouped into runs, under a new incarnation id.</summary>
     public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null)
     {
-        var trials = GridExpansion.Expand(spec)
+        var trials = SweepCells.Of(spec)
             .Select((parameters, index) => new TrialRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
             .ToList();
+        // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
         var groups = spec.SharedPrefix
-            ? trials.GroupBy(t => (t.Parameters.LearningRate, t.Parameters.BatchSize)).Select(g => g.ToList())
+            ? trials.GroupBy(t => t.Parameters.WithEpochs(0)).Select(g => g.ToList())
             : trials.Select(t => new List<TrialRecord> { t });
         var runs = new List<RunRecord>();
         foreach (var cells in groups)
@@ -33,6 +37,7 @@ public sealed class SweepBook(SweepState state)
                 LearningRate = leader.Parameters.LearningRate,
                 BatchSize = leader.Parameters.BatchSize,
                 Epochs = leader.Parameters.Epochs,
+                Parameters = leader.Parameters,
                 Cells = cells.Select(c => c.GridIndex).ToList(),
             };
             cells.ForEach(c => c.RunId = run.Id);
@@ -56,11 +61,12 @@ public sealed class SweepBook(SweepState state)
             return [];
         }
 
-        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending && !(r.RetryAfter > now))
+        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending && !(r.RetryAfter > now) && !Held(r))
             .Take(Math.Max(0, count)).ToList();
         foreach (var run in claimed)
         {
             run.MoveTo(TrialStatus.Running);
+            run.AssignedEpochs = TrainTo(run);
             run.Attempts++;
             run.StartedAt = now;
             run.FinishedAt = null;
@@ -82,8 +88,30 @@ public sealed class SweepBook(SweepState state)
     /// <summary>The data every trainer of this sweep must see: the request plus the fingerprint it started with.</summary>
     public DataRequest Data => DataRequest.For(Spec) with { Fingerprint = state.Dataset?.Fingerprint };
 
-    public TrialAssignment AssignmentFor(string sweepId, RunRecord run) => new(sweepId, run.Id, run.LearningRate,
-        run.BatchSize, run.Epochs, Data, run.Attempts, run.RecordedEpochs, state.Incarnation);
+    private static int Assigned(RunRecord run) => run.AssignedEpochs > 0 ? run.AssignedEpochs : run.Epochs;
+
+    public TrialAssignment AssignmentFor(string sweepId, RunRecord run)
+    {
+        int epochs = Assigned(run);
+        var parameters = (run.Parameters ?? new TrialParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
+        return new TrialAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
+            run.RecordedEpochs, state.Incarnation) { Parameters = parameters };
+    }
+
+    /// <summary>
+    /// How far the run may train now: to the last epoch of its longest cell still in the sweep, or to the rung where
+    /// the scheduler makes those cells wait.
+    /// </summary>
+    public int TrainTo(RunRecord run)
+    {
+        var scheduler = Scheduler;
+        return CellsOf(run).Where(c => !c.Status.IsFinal())
+            .Select(c => Math.Min(c.Parameters.Epochs, scheduler.HoldAt(state, c) ?? int.MaxValue))
+            .DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>Whether the run waits at a rung for the scheduler's decision on the other cells.</summary>
+    private bool Held(RunRecord run) => TrainTo(run) <= run.RecordedEpochs;
 
     /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
     public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
@@ -110,9 +138,54 @@ public sealed class SweepBook(SweepState state)
             {
                 cell.MoveTo(TrialStatus.Completed);
             }
+            else if (!Scheduler.Continue(state, cell, metrics))
+            {
+                cell.MoveTo(TrialStatus.Stopped);
+            }
         }
 
+        ApplyScheduler();
         return bestChanged ? EpochRecordOutcome.RecordedNewBest : EpochRecordOutcome.Recorded;
+    }
+
+    /// <summary>
+    /// Makes the scheduler's waiting decisions that have become possible, and ends every run none of whose cells has
+    /// epochs left to train (those still training are stopped on their trainer: <see cref="TakeRunsToStop"/>).
+    /// </summary>
+    public void ApplyScheduler()
+    {
+        if (state.Status != SweepStatus.Running)
+        {
+            return;
+        }
+
+        foreach (var cell in Scheduler.Settle(state).Where(c => !c.Status.IsFinal()))
+        {
+            cell.MoveTo(TrialStatus.Stopped);
+        }
+
+        // A running run that has reached the end of its assignment reports its end by itself; any other run whose cells
+        // are all done (some stopped early) ends here.
+        var ended = state.Runs.Where(r => (r.Status == TrialStatus.Pending
+                                           || (r.Status == TrialStatus.Running && r.RecordedEpochs < Assigned(r)))
+                                          && CellsOf(r).All(c => c.Status.IsFinal()));
+        foreach (var run in ended.ToList())
+        {
+            if (run.Status == TrialStatus.Running)
+            {
+                state.RunsToStop.Add(run.Id);
+            }
+
+            run.MoveTo(CellsOf(run).Any(c => c.Status == TrialStatus.Completed) ? TrialStatus.Completed : TrialStatus.Stopped);
+        }
+    }
+
+    /// <summary>Runs the scheduler ended while they were training, to be stopped on their trainers (once).</summary>
+    public IReadOnlyList<string> TakeRunsToStop()
+    {
+        var runs = state.RunsToStop.ToList();
+        state.RunsToStop.Clear();
+        return runs;
     }
 
     // Highest validation accuracy; ties go to the earliest trial in grid order, then the earliest epoch.
@@ -172,6 +245,10 @@ public sealed class SweepBook(SweepState state)
             case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
                 run.MoveTo(TrialStatus.Completed);
                 break;
+            case RunOutcome.Completed when run.AssignedEpochs > 0 && run.RecordedEpochs >= run.AssignedEpochs:
+                // It reached the rung it was sent to: it waits there for the scheduler, then goes on from its checkpoint.
+                Requeue(run);
+                break;
             case RunOutcome.Completed:
                 // Reports this coordinator never received (its silo died meanwhile): the next attempt replays them
                 // from the run's checkpoint. Only if that keeps happening does it count as a failed attempt.
@@ -193,6 +270,7 @@ public sealed class SweepBook(SweepState state)
                 break;
         }
 
+        ApplyScheduler();
         return true;
     }
 
@@ -234,6 +312,8 @@ public sealed class SweepBook(SweepState state)
             cell.Error = $"failed after {run.Failures} attempt(s): {error}";
             cell.MoveTo(TrialStatus.Failed);
         }
+
+        ApplyScheduler(); // a rung may have waited for this run's cells only
     }
 
     private void Requeue(RunRecord run)
@@ -293,7 +373,7 @@ public sealed class SweepBook(SweepState state)
     /// </summary>
     public void Restart(RunRecord run)
     {
-        if (run.Status == TrialStatus.Completed)
+        if (run.Status is TrialStatus.Completed or TrialStatus.Stopped)
         {
             return;
         }

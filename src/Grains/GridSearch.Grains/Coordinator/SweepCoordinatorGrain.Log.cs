@@ -36,6 +36,9 @@ public sealed partial class SweepCoordinatorGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: damaged checkpoint of run {RunId} discarded; the run trains again from its first epoch")]
     private partial void LogCheckpointDiscarded(string sweepId, string runId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: the scheduler stopped every cell of run {RunId}; stopping it on its trainer")]
+    private partial void LogRunStopped(string sweepId, string runId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} deleted")]
     private partial void LogDeleted(string sweepId);
 

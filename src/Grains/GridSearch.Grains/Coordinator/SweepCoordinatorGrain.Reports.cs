@@ -14,6 +14,7 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         var outcome = Book.RecordEpoch(runId, attempt, metrics);
+        StopEndedRuns();
         // A trained epoch counts once. Not here when this coordinator's state lags behind a failover (an attempt it
         // never dispatched, or an epoch after one it never heard of): the run's checkpoint holds it and replays it,
         // and it is counted then. Replayed epochs count only when they were still missing.
@@ -75,9 +76,25 @@ public sealed partial class SweepCoordinatorGrain
             LogRunFailed(SweepId, runId, attempt, error);
         }
 
+        StopEndedRuns();
+
         await SaveSoonAsync();
         HoldPoints.Reach("run-finished");
         await DispatchAsync();
+    }
+
+    /// <summary>
+    /// Tells the trainers of runs the scheduler ended to stop them, without waiting: their remaining reports are
+    /// ignored, and a trainer that cannot be reached stops them anyway when they next report.
+    /// </summary>
+    private void StopEndedRuns()
+    {
+        foreach (string runId in Book.TakeRunsToStop())
+        {
+            LogRunStopped(SweepId, runId);
+            _ = grains.GetGrain<Trials.ITrialGrain>(Trials.TrialGrain.Key(SweepId, runId)).CancelAsync()
+                .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
+        }
     }
 
     public async Task RecordTestResultAsync(double? accuracy, string? error)

@@ -49,6 +49,18 @@ public sealed class SweepState
 
     /// <summary>When the next attempt to test the winner may start (after a failed one).</summary>
     [Id(17)] public DateTimeOffset? TestRetryAfter { get; set; }
+
+    /// <summary>The rungs (epochs) at which synchronous successive halving has made its decision.</summary>
+    [Id(18)] public List<int> DecidedRungs { get; set; } = [];
+
+    /// <summary>
+    /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
+    /// no trainer is on them any more (a trainer that still is finds its reports ignored).
+    /// </summary>
+    public List<string> RunsToStop => _runsToStop ??= [];
+
+    [NonSerialized]
+    private List<string>? _runsToStop;
 }
 
 /// <summary>The file list a sweep's data set had when the sweep started, to say what changed if it no longer matches.</summary>
@@ -58,7 +70,7 @@ public sealed class DatasetManifestState
     [Id(0)] public GridSearch.Grains.Execution.DataManifest? Manifest { get; set; }
 }
 
-/// <summary>One grid cell.</summary>
+/// <summary>One cell of the sweep: a value for every parameter, and what training it has recorded.</summary>
 [GenerateSerializer, Alias("gridsearch.TrialRecord")]
 public sealed class TrialRecord
 {
@@ -78,8 +90,8 @@ public sealed class TrialRecord
 }
 
 /// <summary>
-/// One training run: a learning rate and batch size trained to the largest epoch count among the grid cells it
-/// serves (one cell when shared-prefix training is off).
+/// One training run: cells that differ only in their epoch count, trained once to the largest of them (one cell when
+/// shared-prefix training is off).
 /// </summary>
 [GenerateSerializer, Alias("gridsearch.RunRecord")]
 public sealed class RunRecord
@@ -123,6 +135,12 @@ public sealed class RunRecord
 
     /// <summary>After a failed attempt, the run is not dispatched again before this (exponential backoff).</summary>
     [Id(16)] public DateTimeOffset? RetryAfter { get; set; }
+
+    /// <summary>The run's hyperparameters (its longest cell's); null in sweeps stored before parameter maps.</summary>
+    [Id(17)] public TrialParameters? Parameters { get; set; }
+
+    /// <summary>How far the latest attempt was asked to train (a scheduler's rung, or the run's last epoch).</summary>
+    [Id(18)] public int AssignedEpochs { get; set; }
 
     /// <summary>The latest attempt's wall time: from dispatch to its end, less its wait for a free slot.</summary>
     public double WallSeconds => StartedAt is { } started && FinishedAt is { } finished

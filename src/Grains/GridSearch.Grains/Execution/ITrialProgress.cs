@@ -8,6 +8,6 @@ public interface ITrialProgress
     /// <summary>A batch finished (1-based epoch and batch numbers).</summary>
     void Batch(int epoch, int batch, int samples);
 
-    /// <summary>An epoch finished, with the weights after it.</summary>
-    void Epoch(EpochMetrics metrics, float[] weights);
+    /// <summary>An epoch finished, with the weights after it and the optimizer's state (null when it has none).</summary>
+    void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null);
 }

@@ -35,6 +35,12 @@ public sealed class SimulatedTrialRunner(IOptions<TrainerSiloOptions> options) :
     {
         ulong mixed = (ulong)BitConverter.DoubleToInt64Bits(assignment.LearningRate);
         mixed = (mixed ^ (ulong)assignment.BatchSize) * 0x9E3779B97F4A7C15UL;
+        foreach (var setting in assignment.Parameters.Extra)
+        {
+            // Only parameters that differ from their defaults take part, so the seed's cells keep their numbers.
+            mixed = (mixed ^ (ulong)setting.ToString().Aggregate(17L, (h, c) => h * 31 + c)) * 0x9E3779B97F4A7C15UL;
+        }
+
         mixed = (mixed ^ (ulong)epoch) * 0xBF58476D1CE4E5B9UL;
         mixed ^= mixed >> 31;
         return 0.5 + mixed % 400 / 1000.0;

@@ -22,11 +22,15 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
     {
         using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
         var trainer = new LogisticTrainer(lease.Data, TrainerOptions);
-        var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed);
-        var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights));
+        var cell = assignment.Parameters;
+        var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
+        {
+            Momentum = cell.Momentum, WeightDecay = cell.WeightDecay, Optimizer = cell.Optimizer,
+        };
+        var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
         trainer.Train(plan, epoch => progress.Epoch(
                 new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond),
-                epoch.Weights.Values),
+                epoch.Weights.Values, epoch.OptimizerState),
             cancellation, from, progress.Batch);
     }
 

@@ -1,9 +1,12 @@
+using GridSearch.Abstractions;
+
 namespace GridSearch.Grains.Execution;
 
 /// <summary>
-/// One training run handed to a trainer silo: the hyperparameters (epochs = the largest count among the grid cells
-/// it serves), the data, which attempt this is, how many epochs the coordinator has already recorded, and the sweep
-/// incarnation whose checkpoints it may resume from.
+/// One training run handed to a trainer silo: the hyperparameters (epochs = how far to train this time: the largest
+/// count among the cells it serves, or the next rung of a scheduler that decides there), the data, which attempt
+/// this is, how many epochs the coordinator has already recorded, and the sweep incarnation whose checkpoints it may
+/// resume from.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialAssignment")]
 public sealed record TrialAssignment(
@@ -15,7 +18,11 @@ public sealed record TrialAssignment(
     [property: Id(5)] DataRequest Data,
     [property: Id(6)] int Attempt,
     [property: Id(7)] int RecordedEpochs,
-    [property: Id(8)] string? Incarnation = null);
+    [property: Id(8)] string? Incarnation = null)
+{
+    /// <summary>Every hyperparameter of the run (its epoch count is <see cref="Epochs"/>).</summary>
+    [Id(9)] public TrialParameters Parameters { get; init; } = new(LearningRate, BatchSize, Epochs);
+}
 
 /// <summary>How a run ended on its trainer.</summary>
 public enum RunOutcome

@@ -124,11 +124,11 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         }
     }
 
-    public void Epoch(EpochMetrics metrics, float[] weights)
+    public void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null)
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
         _history.Add(metrics);
-        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation);
+        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation, optimizerState);
         Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {

@@ -2,11 +2,15 @@ using GridSearch.Training.Model;
 
 namespace GridSearch.Training.Trainer;
 
-/// <summary>What one finished epoch reports (epochs are 1-based) and the weights right after it.</summary>
+/// <summary>
+/// What one finished epoch reports (epochs are 1-based), the weights right after it and the optimizer's state (null
+/// for plain SGD, which has none).
+/// </summary>
 public sealed record EpochResult(
     int Epoch,
     double TrainLoss,
     double ValidationAccuracy,
     double Seconds,
     double SamplesPerSecond,
-    ModelWeights Weights);
+    ModelWeights Weights,
+    byte[]? OptimizerState = null);

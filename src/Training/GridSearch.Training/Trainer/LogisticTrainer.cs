@@ -25,7 +25,12 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
 
         ApplyThreadSettings();
         using var model = CreateModel(plan.Seed, resumeFrom?.Weights);
-        using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
+        using var optimizer = OptimizerFactory.Create(model.parameters(), plan);
+        if (resumeFrom?.OptimizerState is { } state)
+        {
+            OptimizerFactory.Restore(optimizer, state);
+        }
+
         using var loss = nn.BCELoss();
         var results = new List<EpochResult>();
         for (int epoch = (resumeFrom?.CompletedEpochs ?? 0) + 1; epoch <= plan.Epochs; epoch++)
@@ -37,7 +42,8 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             var weights = model.GetWeights();
             ThrowIfDiverged(weights, plan, epoch);
             var result = new EpochResult(epoch, trainLoss, accuracy, seconds,
-                data.Split.Train.Length / Math.Max(seconds, 1e-9), weights);
+                data.Split.Train.Length / Math.Max(seconds, 1e-9), weights,
+                plan.OptimizerHasState ? OptimizerFactory.Save(optimizer) : null);
             results.Add(result);
             onEpoch?.Invoke(result);
         }
@@ -55,8 +61,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         if (bad >= 0)
         {
             throw new TrainingDivergedException(
-                $"The weights became {weights.Values[bad]} after epoch {epoch} (lr={plan.LearningRate}, batch size=" +
-                $"{plan.BatchSize}); try a smaller learning rate.");
+                $"The weights became {weights.Values[bad]} after epoch {epoch} ({plan.Describe()}); try a smaller learning rate.");
         }
     }
 
@@ -108,8 +113,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             if (!float.IsFinite(value))
             {
                 throw new TrainingDivergedException(
-                    $"Training loss became {value} in epoch {epoch}, batch {batches + 1} (lr={plan.LearningRate}, " +
-                    $"batch size={plan.BatchSize}); try a smaller learning rate.");
+                    $"Training loss became {value} in epoch {epoch}, batch {batches + 1} ({plan.Describe()}); try a smaller learning rate.");
             }
 
             total += value;

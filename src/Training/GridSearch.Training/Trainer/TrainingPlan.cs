@@ -3,6 +3,24 @@ namespace GridSearch.Training.Trainer;
 /// <summary>One configuration of the search: the hyperparameters and the search seed.</summary>
 public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs, long Seed)
 {
+    /// <summary>SGD momentum (PyTorch's: no dampening, no Nesterov); 0 is the seed's plain SGD.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>L2 penalty added to the gradient, as PyTorch's optimizers do.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary><c>sgd</c> or <c>adam</c> (PyTorch's defaults: betas 0.9 and 0.999, eps 1e-8).</summary>
+    public string Optimizer { get; init; } = "sgd";
+
+    /// <summary>Whether the optimizer keeps state between steps, which a checkpoint must then carry.</summary>
+    public bool OptimizerHasState => Optimizer != "sgd" || Momentum != 0;
+
+    /// <summary>The hyperparameters for messages: <c>lr=0.01, batch size=16</c> and any that are not defaults.</summary>
+    public string Describe() => $"lr={LearningRate}, batch size={BatchSize}"
+                                + (Momentum != 0 ? $", momentum={Momentum}" : "")
+                                + (WeightDecay != 0 ? $", weight decay={WeightDecay}" : "")
+                                + (Optimizer != "sgd" ? $", optimizer={Optimizer}" : "");
+
     /// <summary>Every problem with the plan at once, each naming the value and the fix; empty when valid.</summary>
     public IReadOnlyList<string> Problems(int trainCount)
     {
@@ -27,9 +45,27 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
             problems.Add($"epochs {Epochs} must be at least 1");
         }
 
+        if (!(Momentum >= 0 && Momentum < 1))
+        {
+            problems.Add($"momentum {Momentum} must be at least 0 and below 1");
+        }
+
+        if (!(WeightDecay >= 0 && float.IsFinite((float)WeightDecay)))
+        {
+            problems.Add($"weight decay {WeightDecay} must be 0 or a positive 32-bit float");
+        }
+
+        if (Optimizer is not ("sgd" or "adam"))
+        {
+            problems.Add($"optimizer '{Optimizer}' must be sgd or adam");
+        }
+
         return problems;
     }
 }
 
-/// <summary>Where a trial resumes: the number of epochs already completed and the weights after the last one.</summary>
-public sealed record TrainingCheckpoint(int CompletedEpochs, Model.ModelWeights Weights);
+/// <summary>
+/// Where a run resumes: the number of epochs already completed, the weights after the last one and, for optimizers
+/// with state (momentum, Adam), that state, so a resumed run takes exactly the steps an uninterrupted one would.
+/// </summary>
+public sealed record TrainingCheckpoint(int CompletedEpochs, Model.ModelWeights Weights, byte[]? OptimizerState = null);

@@ -2,12 +2,12 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Grains.Tests;
 
-public sealed class GridExpansionTests
+public sealed class GridSearcherTests
 {
     [Fact]
     public void Expand_SeedGrid_IsOdometerOrderWithEpochsInnermost()
     {
-        var cells = GridExpansion.Expand(new SweepSpec()).Select(c => c.TrialId).ToArray();
+        var cells = SweepCells.Of(new SweepSpec()).Select(c => c.TrialId).ToArray();
 
         Assert.Equal(
         [
@@ -21,10 +21,10 @@ public sealed class GridExpansionTests
     {
         var spec = new SweepSpec { LearningRates = [0.1, 0.01, 0.1], BatchSizes = [8, 8], Epochs = [3, 1, 3] };
 
-        var cells = GridExpansion.Expand(spec).ToArray();
+        var cells = SweepCells.Of(spec).ToArray();
 
         Assert.Equal(4, cells.Length);
-        Assert.Equal(4, GridExpansion.Count(spec));
+        Assert.Equal(4, SweepCells.Count(spec));
         Assert.Equal([new TrialParameters(0.1, 8, 3), new TrialParameters(0.1, 8, 1), new TrialParameters(0.01, 8, 3),
             new TrialParameters(0.01, 8, 1)], cells);
     }
@@ -39,7 +39,7 @@ public sealed class GridExpansionTests
             Epochs = Enumerable.Range(1, 1000).ToArray(),
         };
 
-        Assert.Equal(1_000_000_000, GridExpansion.Count(spec));
+        Assert.Equal(1_000_000_000, SweepCells.Count(spec));
     }
 
     [Fact]

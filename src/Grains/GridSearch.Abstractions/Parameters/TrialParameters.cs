@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// One cell of a sweep: a value for every hyperparameter in <see cref="ParameterCatalog"/>. The three every sweep
+/// sets are fields; the others are kept only where they differ from their defaults, so a cell of the seed's grid is
+/// the same value (and has the same id) as before those parameters existed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.TrialParameters")]
+public sealed record TrialParameters(
+    [property: Id(0)] double LearningRate,
+    [property: Id(1)] int BatchSize,
+    [property: Id(2)] int Epochs)
+{
+    /// <summary>The other parameters' values that are not their defaults, in catalog order.</summary>
+    [Id(3)] public ParameterSetting[] Extra { get; init; } = [];
+
+    public double Momentum => Number(ParameterCatalog.Momentum);
+
+    public double WeightDecay => Number(ParameterCatalog.WeightDecay);
+
+    public string Optimizer => Get(ParameterCatalog.Optimizer).Text ?? "sgd";
+
+    /// <summary>Builds a cell from a value per name; names left out take their defaults.</summary>
+    public static TrialParameters From(IReadOnlyDictionary<string, ParameterValue> values)
+    {
+        int Whole(string name) => (int)values[name].Number;
+        var extra = ParameterCatalog.All
+            .Where(p => p.Default is not null && values.TryGetValue(p.Name, out var value) && value != p.Default)
+            .Select(p => new ParameterSetting(p.Name, values[p.Name]))
+            .ToArray();
+        return new TrialParameters(values[ParameterCatalog.LearningRate].Number, Whole(ParameterCatalog.BatchSize),
+            Whole(ParameterCatalog.Epochs)) { Extra = extra };
+    }
+
+    /// <summary>The value of one parameter (its default when the cell does not set it).</summary>
+    public ParameterValue Get(string name) => name switch
+    {
+        ParameterCatalog.LearningRate => ParameterValue.Of(LearningRate),
+        ParameterCatalog.BatchSize => ParameterValue.Of(BatchSize),
+        ParameterCatalog.Epochs => ParameterValue.Of(Epochs),
+        _ => Extra.FirstOrDefault(s => s.Name == name)?.Value
+             ?? ParameterCatalog.Find(name)?.Default
+             ?? throw new ArgumentException($"unknown parameter '{name}'", nameof(name)),
+    };
+
+    /// <summary>Every parameter's value in catalog order, defaults included: results.json's <c>params</c>.</summary>
+    public IReadOnlyList<ParameterSetting> Values => ParameterCatalog.All.Select(p => new ParameterSetting(p.Name, Get(p.Name))).ToArray();
+
+    /// <summary>The same cell trained for another number of epochs.</summary>
+    public TrialParameters WithEpochs(int epochs) => this with { Epochs = epochs };
+
+    /// <summary>
+    /// A stable name built from the parameters only: <c>lr0.01-bs16-ep5</c>, followed by the parameters that differ
+    /// from their defaults (<c>-mom0.9-wd0.0001-adam</c>).
+    /// </summary>
+    public string TrialId => string.Create(CultureInfo.InvariantCulture,
+        $"lr{ParameterValue.Of(LearningRate)}-bs{BatchSize}-ep{Epochs}")
+        + string.Concat(Extra.Select(s => $"-{ParameterCatalog.Find(s.Name)?.IdPrefix}{s.Value}"));
+
+    public bool Equals(TrialParameters? other) => other is not null && LearningRate.Equals(other.LearningRate)
+        && BatchSize == other.BatchSize && Epochs == other.Epochs && Extra.SequenceEqual(other.Extra);
+
+    public override int GetHashCode() => Extra.Aggregate(HashCode.Combine(LearningRate, BatchSize, Epochs),
+        (hash, setting) => HashCode.Combine(hash, setting));
+
+    private double Number(string name) => Get(name).Number;
+}

@@ -1,0 +1,82 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// <see cref="SweepSpec.Samples"/> cells drawn from the space: a list's values with equal chance, a range uniformly
+/// (or log-uniformly). The draws come from the sweep seed only, so the same seed gives the same cells on every
+/// machine; a repeated cell is drawn again, so all cells are distinct.
+/// </summary>
+public sealed class RandomSearcher : ISearcher
+{
+    private const ulong SearchStream = 0x5EA2_C400_0000_0003;
+
+    public string Name => "random";
+
+    public IEnumerable<string> Problems(SweepSpec spec)
+    {
+        if (spec.Samples < 1)
+        {
+            yield return $"random search needs --samples (or samples: in the sweep file) of at least 1, not {spec.Samples}";
+            yield break;
+        }
+
+        if (DistinctCells(spec) is { } available && available < spec.Samples)
+        {
+            yield return $"random search asks for {spec.Samples} samples but the space has only {available} distinct cells; " +
+                         $"lower --samples to at most {available}, widen the space, or use --search grid";
+        }
+    }
+
+    public long Count(SweepSpec spec) => Math.Max(0, spec.Samples);
+
+    public IEnumerable<TrialParameters> Propose(SweepSpec spec)
+    {
+        var random = new SweepRandom(unchecked((ulong)spec.Seed) ^ SearchStream);
+        var dimensions = spec.Space;
+        var drawn = new HashSet<TrialParameters>();
+        // Each new cell takes a few draws at most unless the space is nearly exhausted; give up well after that.
+        long attemptsLeft = 1000L * Math.Max(1, spec.Samples);
+        while (drawn.Count < spec.Samples && attemptsLeft-- > 0)
+        {
+            var cell = TrialParameters.From(dimensions.ToDictionary(d => d.Name, d => Draw(d, random)));
+            if (drawn.Add(cell))
+            {
+                yield return cell;
+            }
+        }
+    }
+
+    private static ParameterValue Draw(SearchDimension dimension, SweepRandom random)
+    {
+        if (dimension.Range is not { } range)
+        {
+            var values = dimension.DistinctValues;
+            return values[random.NextIndex(values.Length)];
+        }
+
+        return RangeValues.Draw(range, ParameterCatalog.Find(dimension.Name)?.Kind ?? ParameterKind.Float, random.NextDouble());
+    }
+
+    // Lists and whole-number ranges hold finitely many values; a real-number range is taken as unbounded.
+    private static long? DistinctCells(SweepSpec spec)
+    {
+        long product = 1;
+        foreach (var dimension in spec.Space)
+        {
+            long? size = dimension.Range switch
+            {
+                null => dimension.DistinctValues.Length,
+                { } r when ParameterCatalog.Find(dimension.Name)?.Kind == ParameterKind.Integer =>
+                    RangeValues.IntegersIn(r),
+                _ => null,
+            };
+            if (size is not { } n)
+            {
+                return null;
+            }
+
+            product = n == 0 ? 0 : (product > long.MaxValue / n ? long.MaxValue : product * n);
+        }
+
+        return product;
+    }
+}

@@ -1,0 +1,9 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Coordinator.Scheduling;
+
+/// <summary>Every cell trains all its epochs (the default).</summary>
+public sealed class FifoScheduler : ICellScheduler
+{
+    public bool Continue(SweepState sweep, TrialRecord cell, EpochMetrics metrics) => true;
+}
