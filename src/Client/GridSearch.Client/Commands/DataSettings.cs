@@ -12,9 +12,14 @@ public class DataSettings : SiloSettings
     public string? Data { get; init; }
 
     [CommandOption("--seed <N>")]
-    [Description("Search seed: fixes the split, the initial weights and every shuffle. Default: 0.")]
-    [DefaultValue(0L)]
-    public long Seed { get; init; }
+    [Description("Search seed: fixes the split, the initial weights, every shuffle and random search's draws. Default: 0.")]
+    public long? SeedOption { get; init; }
+
+    /// <summary>The seed in effect (a sweep file may give one).</summary>
+    public virtual long Seed => SeedOption ?? 0;
+
+    /// <summary>The data root in effect, as given (a sweep file may give one).</summary>
+    public virtual string? DataRoot => Data;
 
     [CommandOption("--skip-bad-images")]
     [Description("Skip unreadable images and list them, instead of failing.")]

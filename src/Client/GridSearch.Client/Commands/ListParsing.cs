@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridSearch.Abstractions;
 
 namespace GridSearch.Client.Commands;
 
@@ -12,6 +13,13 @@ public static class ListParsing
     public static int[] Integers(string option, string text) => Parse<int>(option, text,
         item => int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : (int?)null,
         "a whole number");
+
+    /// <summary>A parameter's list: numbers, or names for a choice such as --optimizer sgd,adam. Values are checked later, all at once.</summary>
+    public static ParameterValue[] Values(ParameterDefinition parameter, string text) => parameter.Kind == ParameterKind.Choice
+        ? Parse<ParameterValue>(parameter.Option, text, item => ParameterValue.Of(item), "a name")
+        : Parse<ParameterValue>(parameter.Option, text,
+            item => double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? ParameterValue.Of(value) : null,
+            parameter.Kind == ParameterKind.Integer ? "a whole number" : "a number such as 0.001");
 
     private static T[] Parse<T>(string option, string text, Func<string, T?> parse, string expected) where T : struct
     {

@@ -20,14 +20,14 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
             throw new UserInputException("submit needs --cluster HOST:PORT (a silo's gateway); to run on this machine use 'gridsearch run'.");
         }
 
-        if (string.IsNullOrWhiteSpace(settings.Data))
+        if (string.IsNullOrWhiteSpace(settings.DataRoot))
         {
-            throw new UserInputException("submit needs --data: the data set's path as the trainer silos see it (for example /data/cat_dog).");
+            throw new UserInputException("submit needs --data (or data: in the --config file): the data set's path as the trainer silos see it (for example /data/cat_dog).");
         }
 
         var output = CliOutput.For(json: true);
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
-        var spec = SweepSubmission.Prepare(settings, sweepId, settings.Data);
+        var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot);
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         var started = await SweepSubmission.StartAsync(coordinator, spec,

@@ -1,62 +1,146 @@
 using System.ComponentModel;
 using GridSearch.Abstractions;
+using GridSearch.Client.SweepFiles;
 using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;
 
-/// <summary>Options of <c>gridsearch run</c>: the grid, the data and how the embedded silo trains.</summary>
+/// <summary>
+/// Options of <c>gridsearch run</c> and <c>submit</c>: the search space, searcher and scheduler (from a sweep file,
+/// options overriding it), the data and how the embedded silo trains.
+/// </summary>
 public sealed class SweepSettings : DataSettings
 {
+    [CommandOption("--config <FILE>")]
+    [Description("Sweep file (YAML or JSON): data, seed, search, scheduler and parameters. Options given here override it.")]
+    public string? Config { get; init; }
+
     [CommandOption("--lr <LIST>")]
     [Description("Learning rates, comma-separated. Default: 0.01,0.001.")]
-    public string LearningRates { get; init; } = "0.01,0.001";
+    public string? LearningRates { get; init; }
 
     [CommandOption("--batch-size <LIST>")]
     [Description("Batch sizes, comma-separated. Default: 16,32.")]
-    public string BatchSizes { get; init; } = "16,32";
+    public string? BatchSizes { get; init; }
 
     [CommandOption("--epochs <LIST>")]
     [Description("Epoch counts, comma-separated. Default: 5,10.")]
-    public string Epochs { get; init; } = "5,10";
+    public string? Epochs { get; init; }
+
+    [CommandOption("--momentum <LIST>")]
+    [Description("SGD momentum values, comma-separated (0 is plain SGD). Default: 0.")]
+    public string? Momentum { get; init; }
+
+    [CommandOption("--weight-decay <LIST>")]
+    [Description("Weight decay (L2) values, comma-separated. Default: 0.")]
+    public string? WeightDecay { get; init; }
+
+    [CommandOption("--optimizer <LIST>")]
+    [Description("Optimizers, comma-separated: sgd, adam. Default: sgd.")]
+    public string? Optimizer { get; init; }
+
+    [CommandOption("--search <NAME>")]
+    [Description("How cells are chosen: grid (every combination) or random (--samples draws). Default: grid.")]
+    public string? Search { get; init; }
+
+    [CommandOption("--samples <N>")]
+    [Description("With --search random: how many distinct cells to draw.")]
+    public int? Samples { get; init; }
+
+    [CommandOption("--scheduler <NAME>")]
+    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median. Default: fifo.")]
+    public string? Scheduler { get; init; }
+
+    [CommandOption("--eta <N>")]
+    [Description("halving and asha: the best 1/N of the cells at each rung go on. Default: 3.")]
+    public int? ReductionFactor { get; init; }
+
+    [CommandOption("--min-epochs <N>")]
+    [Description("halving and asha: the first rung (rungs at N, N·eta, N·eta², …); median: the grace period. Default: 1.")]
+    public int? MinEpochs { get; init; }
 
     [CommandOption("--sweep-id <ID>")]
     [Description("Name of the sweep (letters, digits, '.', '_', '-'). Default: a new time-based id.")]
     public string? SweepId { get; init; }
 
     [CommandOption("--max-concurrent <N>")]
-    [Description("Most trials running at once. Default: 0 = as many as there are trainer slots.")]
-    [DefaultValue(0)]
-    public int MaxConcurrent { get; init; }
+    [Description("Most runs training at once. Default: 0 = as many as there are trainer slots.")]
+    public int? MaxConcurrent { get; init; }
 
     [CommandOption("--retries <N>")]
-    [Description("Retries of a failing trial before it is marked Failed. Default: 1.")]
-    [DefaultValue(1)]
-    public int Retries { get; init; }
+    [Description("Retries of a failing run before its cells are marked Failed. Default: 1.")]
+    public int? Retries { get; init; }
 
     [CommandOption("--out <DIR>")]
-    [Description("Where results.json, results.csv, curves.png and the winner's weights go. Default: ./runs/<sweep-id>.")]
+    [Description("Where results.json, results.csv, curves.png, summary.png and the winner's weights go. Default: ./runs/<sweep-id>.")]
     public string? Out { get; init; }
 
     [CommandOption("--allow-large-grid")]
-    [Description("Accept grids of more than 10,000 cells.")]
+    [Description("Accept sweeps of more than 10,000 cells.")]
     public bool AllowLargeGrid { get; init; }
 
     [CommandOption("--no-shared-prefix")]
     [Description("Train every cell separately, even those that differ only in their epoch count.")]
     public bool NoSharedPrefix { get; init; }
 
-    public SweepSpec ToSpec(string dataRoot) => new()
+    private SweepFile? _file;
+
+    /// <summary>The --config file, read once (null without --config).</summary>
+    public SweepFile? File => Config is null ? null : _file ??= SweepFileReader.Read(Config);
+
+    public override long Seed => SeedOption ?? File?.Seed ?? 0;
+
+    public override string? DataRoot => Data ?? File?.Data;
+
+    public SweepSpec ToSpec(string dataRoot)
     {
-        LearningRates = ListParsing.Doubles("--lr", LearningRates),
-        BatchSizes = ListParsing.Integers("--batch-size", BatchSizes),
-        Epochs = ListParsing.Integers("--epochs", Epochs),
-        Seed = Seed,
-        DataRoot = dataRoot,
-        MaxConcurrentTrials = MaxConcurrent,
-        RetriesPerTrial = Retries,
-        AllowLargeGrid = AllowLargeGrid,
-        SkipBadImages = SkipBadImages,
-        MaxImagePixels = MaxImagePixels,
-        SharedPrefix = !NoSharedPrefix,
-    };
+        var file = File;
+        var space = SearchSpace.Merge(file?.Parameters ?? [], CommandLineDimensions());
+        var defaults = new SweepSpec();
+        var scheduler = file?.Scheduler ?? defaults.Scheduler;
+        return new SweepSpec
+        {
+            Parameters = space,
+            LearningRates = SearchSpace.Numbers(space, ParameterCatalog.LearningRate).ToArray(),
+            BatchSizes = SearchSpace.Numbers(space, ParameterCatalog.BatchSize).Select(v => (int)v).ToArray(),
+            Epochs = SearchSpace.Numbers(space, ParameterCatalog.Epochs).Select(v => (int)v).ToArray(),
+            Search = Search ?? file?.Search ?? defaults.Search,
+            Samples = Samples ?? file?.Samples ?? 0,
+            Scheduler = scheduler with
+            {
+                Name = Scheduler ?? scheduler.Name,
+                ReductionFactor = ReductionFactor ?? scheduler.ReductionFactor,
+                MinEpochs = MinEpochs ?? scheduler.MinEpochs,
+            },
+            Seed = Seed,
+            DataRoot = dataRoot,
+            TrainFraction = file?.TrainFraction ?? defaults.TrainFraction,
+            ValidationFraction = file?.ValidationFraction ?? defaults.ValidationFraction,
+            MaxConcurrentTrials = MaxConcurrent ?? file?.MaxConcurrent ?? 0,
+            RetriesPerTrial = Retries ?? file?.Retries ?? defaults.RetriesPerTrial,
+            AllowLargeGrid = AllowLargeGrid,
+            SkipBadImages = SkipBadImages,
+            MaxImagePixels = MaxImagePixels,
+            SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
+        };
+    }
+
+    private IEnumerable<SearchDimension> CommandLineDimensions()
+    {
+        var given = new (string Name, string? Text)[]
+        {
+            (ParameterCatalog.LearningRate, LearningRates), (ParameterCatalog.BatchSize, BatchSizes),
+            (ParameterCatalog.Epochs, Epochs), (ParameterCatalog.Momentum, Momentum),
+            (ParameterCatalog.WeightDecay, WeightDecay), (ParameterCatalog.Optimizer, Optimizer),
+        };
+        return given.Where(g => g.Text is not null)
+            .Select(g => new SearchDimension(g.Name, ListParsing.Values(ParameterCatalog.Find(g.Name)!, g.Text!)));
+    }
+
+    public override ValidationResult Validate() =>
+        Samples is < 1 ? ValidationResult.Error($"--samples {Samples} must be at least 1.")
+        : ReductionFactor is < 2 ? ValidationResult.Error($"--eta {ReductionFactor} must be at least 2.")
+        : MinEpochs is < 1 ? ValidationResult.Error($"--min-epochs {MinEpochs} must be at least 1.")
+        : MaxConcurrent is < 0 ? ValidationResult.Error($"--max-concurrent {MaxConcurrent} must be 0 (as many as there are trainer slots) or more.")
+        : base.Validate();
 }

@@ -11,9 +11,9 @@ public static class DatasetPreparation
 {
     public static string ResolveRoot(DataSettings settings, CliOutput output)
     {
-        if (!string.IsNullOrWhiteSpace(settings.Data))
+        if (!string.IsNullOrWhiteSpace(settings.DataRoot))
         {
-            return Path.GetFullPath(settings.Data);
+            return Path.GetFullPath(settings.DataRoot);
         }
 
         string demo = Path.Combine(StateLocation.Resolve(settings.State), "demo-data");

@@ -4,23 +4,28 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Client.Results;
 
-/// <summary>results.csv: one row per trial × epoch, for spreadsheets and pandas.</summary>
+/// <summary>results.csv: one row per cell × epoch, a column per parameter, for spreadsheets and pandas.</summary>
 public static class ResultsCsv
 {
-    public const string Header = "trial_id,lr,batch_size,epochs,epoch,train_loss,val_accuracy,seconds,samples_per_second,status";
+    // The seed's three first, where tools written against earlier files find them; then the others in catalog order.
+    private static readonly string[] ParameterColumns = new[] { ParameterCatalog.LearningRate, ParameterCatalog.BatchSize, ParameterCatalog.Epochs }
+        .Concat(ParameterCatalog.All.Select(p => p.Name)).Distinct().ToArray();
+
+    public static readonly string Header =
+        string.Join(',', new[] { "trial_id" }.Concat(ParameterColumns)
+            .Concat(["epoch", "train_loss", "val_accuracy", "seconds", "samples_per_second", "status"]));
 
     public static string Render(SweepSnapshot sweep)
     {
         var csv = new StringBuilder().AppendLine(Header);
         foreach (var trial in sweep.Trials)
         {
+            string parameters = string.Join(',', ParameterColumns.Select(name => trial.Parameters.Get(name) is var v && v.IsText ? v.Text : Number(v.Number)));
             foreach (var epoch in trial.Epochs)
             {
                 csv.AppendLine(string.Join(',',
                     trial.TrialId,
-                    Number(trial.Parameters.LearningRate),
-                    trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture),
-                    trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture),
+                    parameters,
                     epoch.Epoch.ToString(CultureInfo.InvariantCulture),
                     Number(epoch.TrainLoss),
                     Number(epoch.ValidationAccuracy),

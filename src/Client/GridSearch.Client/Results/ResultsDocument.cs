@@ -11,6 +11,7 @@ public sealed record ResultsDocument(
     string Status,
     long Seed,
     GridDocument Grid,
+    SearchDocument Search,
     DatasetDocument? Dataset,
     TrialDocument[] Trials,
     BestDocument? Best,
@@ -22,22 +23,55 @@ public sealed record ResultsDocument(
         sweep.SweepId,
         sweep.Status.ToString(),
         sweep.Spec.Seed,
-        new GridDocument(sweep.Spec.LearningRates.Distinct().ToArray(), sweep.Spec.BatchSizes.Distinct().ToArray(),
-            sweep.Spec.Epochs.Distinct().ToArray()),
+        GridDocument.From(sweep),
+        SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
         sweep.Trials.Select(t => new TrialDocument(t.TrialId, t.Parameters.LearningRate, t.Parameters.BatchSize,
             t.Parameters.Epochs, t.Status.ToString(), t.Epochs.Select(e => e.TrainLoss).ToArray(),
             t.Epochs.Select(e => e.ValidationAccuracy).ToArray(), t.BestEpoch == 0 ? null : t.BestEpoch,
-            t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)).ToArray(),
+            t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)
+        {
+            Params = ParamsMap(t.Parameters),
+            StoppedAtEpoch = t.Status == TrialStatus.Stopped ? t.Epochs.Length : null,
+        }).ToArray(),
         sweep.Best is { } b
             ? new BestDocument(b.TrialId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
+            {
+                Params = ParamsMap(b.Parameters),
+            }
             : null,
         sweep.TestAccuracy,
         new TimingsDocument(sweep.Timings.TotalSeconds, sweep.Timings.DecodeSeconds, sweep.Timings.TrainSeconds, sweep.Timings.EpochsTrained),
         sweep.Message);
+
+    /// <summary>A cell's parameters by name: numbers as JSON numbers, choices as strings.</summary>
+    public static Dictionary<string, object> ParamsMap(TrialParameters parameters) => parameters.Values
+        .ToDictionary(s => s.Name, s => s.Value.IsText ? s.Value.Text! : (object)s.Value.Number);
 }
 
-public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs);
+/// <summary>The listed values of the seed's three parameters (kept for tools written against earlier results).</summary>
+public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs)
+{
+    public static GridDocument From(SweepSnapshot sweep) => new(
+        sweep.Trials.Select(t => t.Parameters.LearningRate).Distinct().ToArray(),
+        sweep.Trials.Select(t => t.Parameters.BatchSize).Distinct().ToArray(),
+        sweep.Trials.Select(t => t.Parameters.Epochs).Distinct().ToArray());
+}
+
+/// <summary>How the cells were chosen and stopped: the searcher, its space, and the scheduler.</summary>
+public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocument Scheduler, Dictionary<string, object> Space)
+{
+    public static SearchDocument From(SweepSpec spec) => new(
+        spec.Search,
+        spec.Search == "random" ? spec.Samples : null,
+        new SchedulerDocument(spec.Scheduler?.Name ?? SchedulerNames.Fifo, spec.Scheduler?.ReductionFactor ?? 3,
+            spec.Scheduler?.MinEpochs ?? 1, spec.Scheduler?.MinSamples ?? 3),
+        spec.Space.ToDictionary(d => d.Name, d => d.Range is { } r
+            ? new { min = r.Min, max = r.Max, scale = r.Scale.ToString().ToLowerInvariant(), count = r.Count }
+            : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()));
+}
+
+public sealed record SchedulerDocument(string Name, int Eta, int MinEpochs, int MinSamples);
 
 public sealed record DatasetDocument(string Root, string[] Classes, int Images, int Train, int Val, int Test);
 
@@ -54,8 +88,18 @@ public sealed record TrialDocument(
     double Seconds,
     string? Silo,
     string? Error,
-    double WallSeconds);
+    double WallSeconds)
+{
+    /// <summary>Every parameter of the cell by name (lr, batch_size and epochs repeat the fields above).</summary>
+    public Dictionary<string, object> Params { get; init; } = [];
 
-public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy);
+    /// <summary>The epoch at which the scheduler stopped the cell; null when it was not stopped.</summary>
+    public int? StoppedAtEpoch { get; init; }
+}
+
+public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy)
+{
+    public Dictionary<string, object> Params { get; init; } = [];
+}
 
 public sealed record TimingsDocument(double TotalSeconds, double DecodeSeconds, double TrainSeconds, int EpochsTrained);

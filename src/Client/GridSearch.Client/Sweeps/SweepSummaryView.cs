@@ -14,21 +14,26 @@ public static class SweepSummaryView
 
     public static void Render(IAnsiConsole console, SweepSnapshot sweep)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("trial", "lr", "batch", "epochs", "status", "best epoch", "best val acc", "seconds");
+        var parameters = ShownParameters.Of(sweep.Trials.Select(t => t.Parameters));
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("cell");
+        foreach (var parameter in parameters)
+        {
+            table.AddColumn(ColumnName(parameter));
+        }
+
+        table.AddColumns("status", "best epoch", "best val acc", "seconds");
         foreach (var trial in Shown(sweep))
         {
             bool winner = sweep.Best?.TrialId == trial.TrialId;
             string Mark(string text) => winner ? $"[bold green]{Markup.Escape(text)}[/]" : Markup.Escape(text);
-            table.AddRow(
-                Mark(trial.TrialId + (winner ? " *" : "")),
-                Mark(trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
-                Mark(trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
-                Mark(trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture)),
-                Mark(trial.Status.ToString()),
-                Mark(trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture)),
-                Mark(trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-"),
-                Mark(trial.Seconds.ToString("F1", CultureInfo.InvariantCulture)));
+            table.AddRow(new[] { Mark(trial.TrialId + (winner ? " *" : "")) }
+                .Concat(parameters.Select(p => Mark(trial.Parameters.Get(p.Name).ToString())))
+                .Concat([
+                    Mark(trial.Status == TrialStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString()),
+                    Mark(trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture)),
+                    Mark(trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-"),
+                    Mark(trial.Seconds.ToString("F1", CultureInfo.InvariantCulture)),
+                ]).ToArray());
         }
 
         console.Write(table);
@@ -47,12 +52,12 @@ public static class SweepSummaryView
         };
         console.MarkupLine($"Sweep [bold]{Markup.Escape(sweep.SweepId)}[/]: {status}" +
                            (sweep.Message is null ? "" : $" — {Markup.Escape(sweep.Message)}"));
+        console.MarkupLine(Markup.Escape(CellCounts(sweep)));
         if (sweep.Best is { } best)
         {
             console.MarkupLine(
-                $"Winner: [bold]{Markup.Escape(best.TrialId)}[/] (lr={best.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, " +
-                $"batch size={best.Parameters.BatchSize}, epochs={best.Parameters.Epochs}), best at epoch {best.Epoch} " +
-                $"with validation accuracy {best.ValidationAccuracy:F4}");
+                $"Winner: [bold]{Markup.Escape(best.TrialId)}[/] ({Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}), " +
+                $"best at epoch {best.Epoch} with validation accuracy {best.ValidationAccuracy:F4}");
         }
 
         if (sweep.TestAccuracy is { } test)
@@ -65,6 +70,25 @@ public static class SweepSummaryView
         var t = sweep.Timings;
         console.MarkupLine($"[grey]{t.TotalSeconds:F1} s wall time (loading the data set: {t.DecodeSeconds:F1} s); " +
                            $"{t.EpochsTrained} epochs trained in {t.TrainSeconds:F1} slot-seconds[/]");
+    }
+
+    private static string ColumnName(ParameterDefinition parameter) => parameter.Name switch
+    {
+        ParameterCatalog.LearningRate => "lr",
+        ParameterCatalog.BatchSize => "batch",
+        _ => parameter.Name,
+    };
+
+    /// <summary>"16 cells: 6 completed, 10 stopped early by halving" — the counts that are not zero.</summary>
+    public static string CellCounts(SweepSnapshot sweep)
+    {
+        var counts = sweep.Trials.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
+        var parts = Enum.GetValues<TrialStatus>().Where(counts.ContainsKey).Select(status => status switch
+        {
+            TrialStatus.Stopped => $"{counts[status]} stopped early by {sweep.Spec.Scheduler?.Name}",
+            _ => $"{counts[status]} {status.ToString().ToLowerInvariant()}",
+        });
+        return $"{sweep.Trials.Length} cells: {string.Join(", ", parts)}";
     }
 
     /// <summary>Every cell of a small sweep; of a large one the best few (the winner first among equals), in grid order.</summary>

@@ -83,6 +83,13 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
                     $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
                     $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}" + BestSuffix(sweep));
             }
+            else if (changed && trial.Status == TrialStatus.Stopped)
+            {
+                // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
+                output.Human.WriteLine(
+                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
+                    $"{trial.Epochs.Length}/{trial.Parameters.Epochs}: best val acc {trial.BestValidationAccuracy:F4}" + BestSuffix(sweep));
+            }
 
             _statusShown[trial.TrialId] = trial.Status;
         }

@@ -81,15 +81,23 @@ public sealed class GridSearchMetrics
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId));
 
+    // One series per cell, labelled with every parameter (a fixed set of label names) and its state, so dashboards
+    // join the per-cell series to parameters and can tell stopped cells apart without unbounded label sets.
     private static IEnumerable<Measurement<int>> Info(SweepMetricsRegistry sweeps) =>
         from sweep in sweeps.Current()
         from trial in sweep.Trials
         select new Measurement<int>(1,
-            new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
-            new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId),
-            new KeyValuePair<string, object?>(I.LearningRateTag, trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
-            new KeyValuePair<string, object?>(I.BatchSizeTag, trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
-            new KeyValuePair<string, object?>(I.EpochsTag, trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture)));
+            new[]
+            {
+                new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
+                new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId),
+                new KeyValuePair<string, object?>(I.StateTag, trial.Status.ToString().ToLowerInvariant()),
+                new KeyValuePair<string, object?>(I.LearningRateTag, trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>(I.BatchSizeTag, trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>(I.EpochsTag, trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture)),
+            }.Concat(trial.Parameters.Values
+                .Where(s => s.Name is not (ParameterCatalog.LearningRate or ParameterCatalog.BatchSize or ParameterCatalog.Epochs))
+                .Select(s => new KeyValuePair<string, object?>(s.Name, s.Value.ToString()))).ToArray());
 
     private static IEnumerable<Measurement<double>> PerSweep(SweepMetricsRegistry sweeps, Func<SweepSnapshot, double?> value) =>
         from sweep in sweeps.Current()

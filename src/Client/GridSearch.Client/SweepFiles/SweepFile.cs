@@ -1,0 +1,35 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Client.SweepFiles;
+
+/// <summary>
+/// What a sweep file (<c>--config sweep.yaml</c>, YAML or JSON) says; every field is optional and command-line options
+/// override it. <see cref="Data"/> is already resolved against the file's folder.
+/// </summary>
+public sealed record SweepFile
+{
+    public required string Path { get; init; }
+
+    public string? Data { get; init; }
+
+    public long? Seed { get; init; }
+
+    public string? Search { get; init; }
+
+    public int? Samples { get; init; }
+
+    public SchedulerSpec? Scheduler { get; init; }
+
+    /// <summary>The parameters the file sets, by name, in the order written.</summary>
+    public IReadOnlyList<SearchDimension> Parameters { get; init; } = [];
+
+    public int? MaxConcurrent { get; init; }
+
+    public int? Retries { get; init; }
+
+    public double? TrainFraction { get; init; }
+
+    public double? ValidationFraction { get; init; }
+
+    public bool? SharedPrefix { get; init; }
+}

@@ -1,0 +1,313 @@
+using System.Globalization;
+using GridSearch.Abstractions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace GridSearch.Client.SweepFiles;
+
+/// <summary>
+/// Reads a sweep file (YAML, or JSON, which the YAML parser reads as well) and reports every mistake at once, each as
+/// <c>file:line:column: key: what is wrong and what would be right</c>. Parameter values are checked against the
+/// catalog here too, so a wrong value points at its line rather than at the command line.
+/// </summary>
+public static class SweepFileReader
+{
+    public const string Example = "see examples/sweep.yaml or README's 'Sweep files'";
+
+    private static readonly string[] TopKeys =
+    [
+        "data", "seed", "search", "samples", "scheduler", "parameters", "max_concurrent", "retries", "train_fraction",
+        "validation_fraction", "shared_prefix",
+    ];
+
+    public static SweepFile Read(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new UserInputException($"sweep file '{path}' does not exist; give the path of a YAML or JSON sweep file ({Example}).");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"sweep file '{path}' cannot be read: {error.Message}");
+        }
+
+        return Parse(text, path, System.IO.Path.GetDirectoryName(full)!);
+    }
+
+    public static SweepFile Parse(string text, string path, string folder)
+    {
+        var context = new Context(path);
+        YamlMappingNode? root = null;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode;
+            if (root is null)
+            {
+                context.Add(stream.Documents.FirstOrDefault()?.RootNode, "", "the file must be a mapping of keys such as data:, parameters:, search:");
+            }
+        }
+        catch (YamlException error)
+        {
+            context.Problems.Add($"{path}:{error.Start.Line}:{error.Start.Column}: not valid YAML or JSON: {Innermost(error).Message}");
+        }
+
+        var file = root is null ? new SweepFile { Path = path } : Read(root, context, folder);
+        return context.Problems.Count == 0
+            ? file
+            : throw new UserInputException($"Sweep file '{path}' has {context.Problems.Count} problem(s):"
+                                           + string.Concat(context.Problems.Select(p => Environment.NewLine + "  " + p)));
+    }
+
+    private static SweepFile Read(YamlMappingNode root, Context context, string folder)
+    {
+        var file = new SweepFile { Path = context.Path };
+        foreach (var (keyNode, value) in root.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? "";
+            file = key switch
+            {
+                "data" => file with { Data = context.Text(value, key) is { } data ? System.IO.Path.GetFullPath(data, folder) : null },
+                "seed" => file with { Seed = context.Long(value, key) },
+                "search" => file with { Search = context.Text(value, key) },
+                "samples" => file with { Samples = context.Int(value, key) },
+                "scheduler" => file with { Scheduler = ReadScheduler(value, context) },
+                "parameters" => file with { Parameters = ReadParameters(value, context) },
+                "max_concurrent" => file with { MaxConcurrent = context.Int(value, key) },
+                "retries" => file with { Retries = context.Int(value, key) },
+                "train_fraction" => file with { TrainFraction = context.Double(value, key) },
+                "validation_fraction" => file with { ValidationFraction = context.Double(value, key) },
+                "shared_prefix" => file with { SharedPrefix = context.Bool(value, key) },
+                _ => context.Unknown(keyNode, key, "", TopKeys, file),
+            };
+        }
+
+        return file;
+    }
+
+    private static SchedulerSpec? ReadScheduler(YamlNode node, Context context)
+    {
+        if (node is YamlScalarNode)
+        {
+            return context.Text(node, "scheduler") is { } name ? new SchedulerSpec { Name = name } : null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            context.Add(node, "scheduler", "give a name (fifo, halving, asha, median) or a mapping with name:, eta:, min_epochs:, min_samples:");
+            return null;
+        }
+
+        var scheduler = new SchedulerSpec();
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? "";
+            string at = $"scheduler.{key}";
+            scheduler = key switch
+            {
+                "name" => scheduler with { Name = context.Text(value, at) ?? scheduler.Name },
+                "eta" => scheduler with { ReductionFactor = context.Int(value, at) ?? scheduler.ReductionFactor },
+                "min_epochs" or "grace_period" => scheduler with { MinEpochs = context.Int(value, at) ?? scheduler.MinEpochs },
+                "min_samples" => scheduler with { MinSamples = context.Int(value, at) ?? scheduler.MinSamples },
+                _ => context.Unknown(keyNode, key, "scheduler.", ["name", "eta", "min_epochs", "min_samples"], scheduler),
+            };
+        }
+
+        if (!SchedulerNames.All.Contains(scheduler.Name))
+        {
+            context.Add(mapping, "scheduler.name", $"'{scheduler.Name}' is not a scheduler; use one of {string.Join(", ", SchedulerNames.All)}");
+        }
+
+        return scheduler;
+    }
+
+    private static List<SearchDimension> ReadParameters(YamlNode node, Context context)
+    {
+        var dimensions = new List<SearchDimension>();
+        if (node is not YamlMappingNode mapping)
+        {
+            context.Add(node, "parameters", "give a mapping from parameter names to a value, a list of values or a range {min, max, scale, count}");
+            return dimensions;
+        }
+
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            string name = (keyNode as YamlScalarNode)?.Value ?? "";
+            string at = $"parameters.{name}";
+            if (ParameterCatalog.Find(name) is not { } definition)
+            {
+                context.Add(keyNode, at, ParameterCatalog.UnknownProblem(name));
+                continue;
+            }
+
+            if (ReadDimension(definition, value, at, context) is { } dimension)
+            {
+                dimensions.Add(dimension);
+            }
+        }
+
+        return dimensions;
+    }
+
+    private static SearchDimension? ReadDimension(ParameterDefinition definition, YamlNode node, string at, Context context)
+    {
+        switch (node)
+        {
+            case YamlScalarNode:
+                return Value(definition, node, at, context) is { } single ? new SearchDimension(definition.Name, [single]) : null;
+            case YamlSequenceNode list:
+                var values = list.Children.Select((item, i) => Value(definition, item, $"{at}[{i}]", context)).ToList();
+                if (values.Count == 0)
+                {
+                    context.Add(node, at, $"the list is empty; give at least one {definition.Label}");
+                }
+
+                return values.All(v => v is not null) ? new SearchDimension(definition.Name, values.Select(v => v!.Value).ToArray()) : null;
+            case YamlMappingNode range:
+                return ReadRange(definition, range, at, context);
+            default:
+                context.Add(node, at, "give a value, a list or a range");
+                return null;
+        }
+    }
+
+    private static SearchDimension? ReadRange(ParameterDefinition definition, YamlMappingNode node, string at, Context context)
+    {
+        if (definition.Kind == ParameterKind.Choice)
+        {
+            context.Add(node, at, $"{definition.Name} takes one of {string.Join(", ", definition.Choices!)}, not a range; give a list");
+            return null;
+        }
+
+        double? min = null, max = null;
+        int? count = null;
+        var scale = RangeScale.Linear;
+        foreach (var (keyNode, value) in node.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? "";
+            switch (key)
+            {
+                case "min": min = context.Double(value, $"{at}.min"); break;
+                case "max": max = context.Double(value, $"{at}.max"); break;
+                case "count": count = context.Int(value, $"{at}.count"); break;
+                case "scale":
+                    string? text = context.Text(value, $"{at}.scale");
+                    if (text is "log" or "linear")
+                    {
+                        scale = text == "log" ? RangeScale.Log : RangeScale.Linear;
+                    }
+                    else
+                    {
+                        context.Add(value, $"{at}.scale", $"'{text}' is not a scale; use log or linear");
+                    }
+
+                    break;
+                default:
+                    context.Unknown(keyNode, key, $"{at}.", ["min", "max", "scale", "count"], 0);
+                    break;
+            }
+        }
+
+        if (min is null || max is null)
+        {
+            context.Add(node, at, "a range needs both min: and max:");
+            return null;
+        }
+
+        var parsed = new ParameterRange(min.Value, max.Value, scale, count);
+        var problems = SweepSpecRules.SpaceProblems(new SweepSpec { Parameters = [new SearchDimension(definition.Name, Range: parsed)] })
+            .Where(p => p.StartsWith(definition.Name + " ", StringComparison.Ordinal)).ToList();
+        problems.ForEach(p => context.Add(node, at, p));
+        return problems.Count == 0 ? new SearchDimension(definition.Name, Range: parsed) : null;
+    }
+
+    private static ParameterValue? Value(ParameterDefinition definition, YamlNode node, string at, Context context)
+    {
+        if (node is not YamlScalarNode { Value: { } text })
+        {
+            context.Add(node, at, $"give a single {definition.Label} here");
+            return null;
+        }
+
+        ParameterValue value = definition.Kind == ParameterKind.Choice
+            ? ParameterValue.Of(text)
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+                ? ParameterValue.Of(number)
+                : ParameterValue.Of(text);
+        if (definition.Problem(value) is { } problem)
+        {
+            context.Add(node, at, problem);
+            return null;
+        }
+
+        return value;
+    }
+
+    private static Exception Innermost(Exception error) => error.InnerException is { } inner ? Innermost(inner) : error;
+
+    /// <summary>The file's name for messages, and every problem found so far.</summary>
+    private sealed class Context(string path)
+    {
+        public string Path => path;
+
+        public List<string> Problems { get; } = [];
+
+        public void Add(YamlNode? node, string key, string message) =>
+            Problems.Add(node is null
+                ? $"{path}: {(key.Length > 0 ? key + ": " : "")}{message}"
+                : $"{path}:{node.Start.Line}:{node.Start.Column}: {(key.Length > 0 ? key + ": " : "")}{message}");
+
+        public T Unknown<T>(YamlNode node, string key, string prefix, IEnumerable<string> known, T unchanged)
+        {
+            Add(node, prefix + key, $"unknown key; the keys here are: {string.Join(", ", known)}");
+            return unchanged;
+        }
+
+        public string? Text(YamlNode node, string key)
+        {
+            if (node is YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                return text;
+            }
+
+            Add(node, key, "give a single value here");
+            return null;
+        }
+
+        public double? Double(YamlNode node, string key) => Parse<double>(node, key, "a number such as 0.001",
+            t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : (double?)null);
+
+        public int? Int(YamlNode node, string key) => Parse<int>(node, key, "a whole number",
+            t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : (int?)null);
+
+        public long? Long(YamlNode node, string key) => Parse<long>(node, key, "a whole number",
+            t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : (long?)null);
+
+        public bool? Bool(YamlNode node, string key) => Parse<bool>(node, key, "true or false",
+            t => bool.TryParse(t, out bool v) ? v : (bool?)null);
+
+        private T? Parse<T>(YamlNode node, string key, string expected, Func<string, T?> parse) where T : struct
+        {
+            if (Text(node, key) is not { } text)
+            {
+                return null;
+            }
+
+            if (parse(text) is { } value)
+            {
+                return value;
+            }
+
+            Add(node, key, $"'{text}' is not {expected}");
+            return null;
+        }
+    }
+}
