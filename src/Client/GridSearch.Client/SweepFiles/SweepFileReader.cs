@@ -97,7 +97,13 @@ public static class SweepFileReader
     {
         if (node is YamlScalarNode)
         {
-            return context.Text(node, "scheduler") is { } name ? new SchedulerSpec { Name = name } : null;
+            string? name = context.Text(node, "scheduler");
+            if (name is not null && !SchedulerNames.All.Contains(name))
+            {
+                context.Add(node, "scheduler", $"'{name}' is not a scheduler; use one of {string.Join(", ", SchedulerNames.All)}");
+            }
+
+            return name is null ? null : new SchedulerSpec { Name = name };
         }
 
         if (node is not YamlMappingNode mapping)

@@ -14,7 +14,7 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         var outcome = Book.RecordEpoch(runId, attempt, metrics);
-        StopEndedRuns();
+        bool slotsFreed = StopEndedRuns();
         // A trained epoch counts once. Not here when this coordinator's state lags behind a failover (an attempt it
         // never dispatched, or an epoch after one it never heard of): the run's checkpoint holds it and replays it,
         // and it is counted then. Replayed epochs count only when they were still missing.
@@ -50,6 +50,10 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         await SaveSoonAsync();
+        if (slotsFreed)
+        {
+            await DispatchAsync(); // the scheduler's stops freed slots: fill them now, not when the next run ends
+        }
     }
 
     public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds)
@@ -87,14 +91,17 @@ public sealed partial class SweepCoordinatorGrain
     /// Tells the trainers of runs the scheduler ended to stop them, without waiting: their remaining reports are
     /// ignored, and a trainer that cannot be reached stops them anyway when they next report.
     /// </summary>
-    private void StopEndedRuns()
+    private bool StopEndedRuns()
     {
-        foreach (string runId in Book.TakeRunsToStop())
+        var ended = Book.TakeRunsToStop();
+        foreach (string runId in ended)
         {
             LogRunStopped(SweepId, runId);
             _ = grains.GetGrain<Trials.ITrialGrain>(Trials.TrialGrain.Key(SweepId, runId)).CancelAsync()
                 .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
         }
+
+        return ended.Count > 0;
     }
 
     public async Task RecordTestResultAsync(double? accuracy, string? error)
