@@ -1,0 +1,48 @@
+using System.Text.Json;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Cli.Tests;
+
+/// <summary>
+/// The seed's grid with every option at its default must give exactly the numbers it gave before cells became
+/// parameter maps (Golden/seed-grid-demo.json, written by that release on the same generated demo data set): every
+/// cell's losses and accuracies bit for bit, the winner, its test accuracy and the epochs trained.
+/// </summary>
+public sealed class SeedGridCompatibilityTests : IDisposable
+{
+    private readonly TemporaryDirectory _dir = new("seed-grid");
+
+    [Fact]
+    public async Task Run_SeedGridWithDefaults_GivesTheNumbersOfTheReleaseBeforeParameterMaps()
+    {
+        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "GridSearch.Cli.Tests",
+            "Golden", "seed-grid-demo.json"))).RootElement;
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
+
+        var result = await cli.RunAsync(["run", "--sweep-id", "seedgrid", "--no-cache", "--json", "--out", _dir.Combine("out")]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var now = JsonDocument.Parse(result.Stdout).RootElement;
+        var expectedTrials = golden.GetProperty("trials").EnumerateArray().ToArray();
+        var trials = now.GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Equal(expectedTrials.Length, trials.Length);
+        for (int i = 0; i < trials.Length; i++)
+        {
+            foreach (string field in new[] { "id", "lr", "batchSize", "epochs", "status", "trainLoss", "valAccuracy", "bestEpoch", "bestValAccuracy" })
+            {
+                Assert.True(JsonElement.DeepEquals(expectedTrials[i].GetProperty(field), trials[i].GetProperty(field)),
+                    $"cell {i} field {field}: expected {expectedTrials[i].GetProperty(field)}, got {trials[i].GetProperty(field)}");
+            }
+        }
+
+        foreach (string field in new[] { "trialId", "lr", "batchSize", "epochs", "epoch", "valAccuracy" })
+        {
+            Assert.True(JsonElement.DeepEquals(golden.GetProperty("best").GetProperty(field), now.GetProperty("best").GetProperty(field)), field);
+        }
+
+        Assert.Equal(golden.GetProperty("testAccuracy").GetDouble(), now.GetProperty("testAccuracy").GetDouble());
+        Assert.Equal(golden.GetProperty("epochsTrained").GetInt32(), now.GetProperty("timings").GetProperty("epochsTrained").GetInt32());
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
