@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Cli.Tests;
+
+/// <summary>
+/// Early stopping survives a crash: a real <c>gridsearch run</c> with a scheduler is stopped with SIGKILL, then
+/// <c>gridsearch resume</c> finishes it. Under halving the resumed sweep makes the same stops and picks the same
+/// winner as an uninterrupted one; under ASHA (whose stops depend on timing) no cell is lost and every recorded epoch
+/// is the one deterministic training gives, none trained twice.
+/// </summary>
+public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baselines baselines)
+    : IClassFixture<SchedulerCrashResumeTests.Baselines>, IDisposable
+{
+    private readonly TemporaryDirectory _dir = new("scheduler-crash");
+
+    /// <summary>The data set, an uninterrupted halving sweep and the same space trained to the end (fifo).</summary>
+    public sealed class Baselines : IAsyncLifetime
+    {
+        private readonly TemporaryDirectory _dir = new("scheduler-baseline");
+
+        public string Data { get; private set; } = "";
+
+        public string Cache => _dir.Combine("cache");
+
+        public JsonObject Halving { get; private set; } = null!;
+
+        public JsonObject Fifo { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            // The generated demo data set, not the tests' usual images: those are so easy that every cell scores 1.0,
+            // and a scheduler needs cells that differ.
+            var cli = new CliRun(_dir.Combine("state"), Cache);
+            var demo = await cli.RunAsync("run", "--lr", "0.1", "--batch-size", "8", "--epochs", "1", "--sweep-id", "demo",
+                "--out", _dir.Combine("demo"), "--json");
+            Assert.True(demo.ExitCode == 0, demo.ToString());
+            Data = (string)JsonNode.Parse(demo.Stdout)!["dataset"]!["root"]!;
+            Halving = await RunAsync(cli, "halving", "halving");
+            Fifo = await RunAsync(cli, "fifo", "fifo");
+        }
+
+        private async Task<JsonObject> RunAsync(CliRun cli, string scheduler, string sweepId)
+        {
+            var run = await cli.RunAsync([.. Arguments(Data, scheduler, sweepId, _dir.Combine(sweepId)), "--json"]);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            return JsonNode.Parse(run.Stdout)!.AsObject();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _dir.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    // Six cells of one epoch count, one run each, one slot: rungs at 1 and 2 (eta 2) below the 4th epoch. The smaller
+    // learning rates do better on this data and train first, so ASHA has cells to stop.
+    private static string[] Arguments(string data, string scheduler, string sweepId, string outDir) =>
+    [
+        "run", "--data", data, "--lr", "0.001,0.005,0.01,0.02,0.05,0.1", "--batch-size", "8", "--epochs", "4",
+        "--momentum", "0.5", "--seed", "3", "--scheduler", scheduler, "--eta", "2", "--sweep-id", sweepId, "--out", outDir,
+        "--slots", "1",
+    ];
+
+    private async Task<JsonObject> CrashAndResumeAsync(string scheduler, string point)
+    {
+        var cli = new CliRun(_dir.Combine("state"), baselines.Cache);
+        string hold = _dir.Combine("held");
+        cli.Environment["GRIDSEARCH_HOLD_AT"] = point;
+        cli.Environment["GRIDSEARCH_HOLD_FILE"] = hold;
+        using (var process = cli.Start(Arguments(baselines.Data, scheduler, "crashed", _dir.Combine("out"))))
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await Eventually.WaitAsync(() => File.Exists(hold) || process.HasExited, TimeSpan.FromMinutes(2), $"the run to reach {point}");
+            Assert.False(process.HasExited, $"the run ended (exit {(process.HasExited ? process.ExitCode : 0)}) before reaching {point}");
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        cli.Environment.Clear();
+        var resumed = await cli.RunAsync("resume", "crashed", "--json", "--out", _dir.Combine("out"), "--slots", "1");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        var result = JsonNode.Parse(resumed.Stdout)!.AsObject();
+        Assert.Equal("Completed", (string?)result["status"]);
+        return result;
+    }
+
+    [Theory]
+    [InlineData("after-checkpoint:1")]
+    [InlineData("run-finished")]
+    [InlineData("after-checkpoint:3")]
+    public async Task Halving_ResumedAfterSigkill_MakesTheSameStopsAndPicksTheSameWinner(string point)
+    {
+        var result = await CrashAndResumeAsync("halving", point);
+
+        var expected = baselines.Halving;
+        Assert.Equal(Comparable(expected["trials"]!), Comparable(result["trials"]!));
+        Assert.Contains("\"Stopped\"", Comparable(result["trials"]!));
+        Assert.Equal(expected["best"]!.ToJsonString(), result["best"]!.ToJsonString());
+        Assert.Equal((double)expected["testAccuracy"]!, (double)result["testAccuracy"]!);
+        Assert.Equal((int)expected["timings"]!["epochsTrained"]!, (int)result["timings"]!["epochsTrained"]!);
+    }
+
+    [Theory]
+    [InlineData("after-checkpoint:1")]
+    [InlineData("after-checkpoint:2")]
+    public async Task Asha_ResumedAfterSigkill_LosesNoCellAndTrainsNoEpochTwice(string point)
+    {
+        var result = await CrashAndResumeAsync("asha", point);
+
+        var trained = baselines.Fifo["trials"]!.AsArray().ToDictionary(t => (string)t!["id"]!, t => t!["valAccuracy"]!.AsArray());
+        var cells = result["trials"]!.AsArray();
+        Assert.Equal(6, cells.Count);
+        int recorded = 0, stopped = 0;
+        foreach (var cell in cells)
+        {
+            string status = (string)cell!["status"]!;
+            Assert.True(status is "Completed" or "Stopped", $"{cell["id"]} ended {status}");
+            var accuracies = cell["valAccuracy"]!.AsArray();
+            Assert.Equal(status == "Completed" ? 4 : (int)cell["stoppedAtEpoch"]!, accuracies.Count);
+            // Every recorded epoch is the one deterministic training gives (the same cell trained to its end).
+            Assert.Equal(trained[(string)cell["id"]!].Take(accuracies.Count).Select(a => (double)a!), accuracies.Select(a => (double)a!));
+            recorded += accuracies.Count;
+            stopped += status == "Stopped" ? 1 : 0;
+        }
+
+        Assert.True(stopped > 0, $"ASHA stopped no cell: {result["trials"]!.ToJsonString()}");
+        // Each epoch is trained once; a stopped run may finish the epoch it was in before its trainer hears of the stop.
+        int epochsTrained = (int)result["timings"]!["epochsTrained"]!;
+        Assert.InRange(epochsTrained, recorded, recorded + stopped);
+    }
+
+    // Everything but timings and the silo's name.
+    private static string Comparable(JsonNode trials)
+    {
+        var copy = trials.DeepClone().AsArray();
+        foreach (var trial in copy)
+        {
+            trial!.AsObject().Remove("seconds");
+            trial.AsObject().Remove("wallSeconds");
+            trial.AsObject().Remove("silo");
+        }
+
+        return copy.ToJsonString();
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
