@@ -48,5 +48,22 @@ public sealed class ProgressOutputTests : IDisposable
         Assert.Equal(24 * 3, result.Stdout.Split('\n').Count(l => l.Contains(" epoch ", StringComparison.Ordinal) && l.Contains("loss", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Run_OverAThousandCellsNotOnATerminal_PrintsFewerLinesThanCells()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
+        string rates = string.Join(',', Enumerable.Range(1, 40).Select(i => (i / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var result = await cli.RunAsync(["run", "--data", data, "--lr", rates, "--batch-size", "1,2,3,4,5,6", "--epochs", "1,2,3,4,5",
+            "--simulate-training", "1", "--sweep-id", "large", "--out", _dir.Combine("large")]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.Stdout.Split('\n');
+        Assert.True(lines.Length < 200, $"{lines.Length} lines for 1,200 cells");
+        Assert.Contains(lines, l => l.StartsWith("[1,200/1,200] cells finished (100 %)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(" completed: best val acc ", StringComparison.Ordinal));
+        Assert.True(new FileInfo(_dir.Combine("large", "summary.png")).Length > 20_000);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

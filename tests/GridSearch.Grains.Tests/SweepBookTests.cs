@@ -152,7 +152,7 @@ public sealed class SweepBookTests
         Assert.Contains("loss became NaN again", cell.Error);
         Assert.True(book.TrainingDone);
         Assert.False(book.AnyEpochRecorded);
-        Assert.Contains("All 1 trials failed", book.AllFailedMessage());
+        Assert.Contains("All 1 cells failed", book.AllFailedMessage());
     }
 
     [Fact]

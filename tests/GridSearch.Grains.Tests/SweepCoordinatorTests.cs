@@ -161,7 +161,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
             var sweep = await WaitForAsync("all-fail", s => s.Status.IsFinal(), "the sweep to finish");
 
             Assert.Equal(SweepStatus.Failed, sweep.Status);
-            Assert.Contains("All 8 trials failed", sweep.Message);
+            Assert.Contains("All 8 cells failed", sweep.Message);
             Assert.Contains("loss became NaN", sweep.Message);
             Assert.All(sweep.Trials, t => Assert.Equal(TrialStatus.Failed, t.Status));
         }

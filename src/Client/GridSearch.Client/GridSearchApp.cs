@@ -31,7 +31,7 @@ public static class GridSearchApp
                 .WithExample("watch", "sweep-20261127-101500-ab12", "--cluster", "gridsearch-gateway:30000");
             config.AddCommand<ListCommand>("list").WithDescription("List the sweeps in the state directory.");
             config.AddCommand<StatusCommand>("status").WithDescription("Show a sweep as it stands.");
-            config.AddCommand<CancelCommand>("cancel").WithDescription("Cancel a sweep; running trials stop between batches.");
+            config.AddCommand<CancelCommand>("cancel").WithDescription("Cancel a sweep; running cells stop between batches.");
             config.AddCommand<DeleteCommand>("delete")
                 .WithDescription("Delete a finished sweep's state everywhere (cancel a running one first); its id can then be used again.")
                 .WithExample("delete", "sweep-20261127-101500-ab12");

@@ -71,12 +71,12 @@ public class SiloSettings : CommonSettings
     public string Device { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("Threads per running trial. Default: cores divided by slots.")]
+    [Description("Threads per training run. Default: cores divided by slots.")]
     [DefaultValue(0)]
     public int Threads { get; init; }
 
     [CommandOption("--slots <N>")]
-    [Description("Trials trained at once in this process. Default: one per core.")]
+    [Description("Runs trained at once in this process. Default: one per core.")]
     [DefaultValue(0)]
     public int Slots { get; init; }
 
@@ -90,7 +90,7 @@ public class SiloSettings : CommonSettings
     public int MetricsLinger { get; init; }
 
     [CommandOption("--simulate-training <MS>")]
-    [Description("Benchmarking aid: trials do not train but wait MS milliseconds each and report synthetic epochs.")]
+    [Description("Benchmarking aid: runs do not train but wait MS milliseconds each and report synthetic epochs.")]
     public int? SimulateTrainingMs { get; init; }
 
     public string? CacheDirectory =>

@@ -40,7 +40,7 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
             return ExitCodes.Completed;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "trials done", "best val acc", "test acc", "created (UTC)", "state");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "cells done", "best val acc", "test acc", "created (UTC)", "state");
         foreach (var s in summaries)
         {
             table.AddRow(Markup.Escape(s.SweepId), s.Status.ToString(), $"{s.TrialsDone}/{s.Trials}",

@@ -8,11 +8,12 @@ namespace GridSearch.Client.Output;
 /// </summary>
 public sealed class CliOutput
 {
-    private CliOutput(IAnsiConsole human, TextWriter data, bool everyEpoch)
+    private CliOutput(IAnsiConsole human, TextWriter data, bool everyEpoch, bool live)
     {
         Human = human;
         Data = data;
         EveryEpoch = everyEpoch;
+        Live = live;
     }
 
     public IAnsiConsole Human { get; }
@@ -20,16 +21,20 @@ public sealed class CliOutput
     public TextWriter Data { get; }
 
     /// <summary>
-    /// Whether progress shows every epoch: on a terminal, or with --verbose. Otherwise (logs, CI, pipes) it shows one
-    /// line per finished cell, so a sweep of thousands of cells does not print tens of thousands of lines.
+    /// Whether progress shows a line per epoch: with --verbose. Otherwise a terminal gets a live view redrawn in place
+    /// (<see cref="Live"/>), and logs, CI and pipes get one line per finished cell, so a sweep of thousands of cells
+    /// does not print tens of thousands of lines.
     /// </summary>
     public bool EveryEpoch { get; }
+
+    /// <summary>Whether progress is a live view redrawn in place: on a terminal, without --verbose.</summary>
+    public bool Live { get; }
 
     public static CliOutput For(bool json, bool verbose = false)
     {
         var writer = json ? Console.Error : Console.Out;
         bool terminal = !(writer == Console.Out ? Console.IsOutputRedirected : Console.IsErrorRedirected);
-        return new CliOutput(Create(writer), Console.Out, everyEpoch: terminal || verbose);
+        return new CliOutput(Create(writer), Console.Out, everyEpoch: verbose, live: terminal && !verbose);
     }
 
     private static IAnsiConsole Create(TextWriter writer)

@@ -6,12 +6,13 @@ using GridSearch.Training.Model;
 
 namespace GridSearch.Client.Results;
 
-/// <summary>Writes a sweep's files: results.json, results.csv, curves.png and the winner's weights.</summary>
+/// <summary>Writes a sweep's files: results.json, results.csv, curves.png, summary.png and the winner's weights.</summary>
 public static class ResultsExporter
 {
     public const string ResultsJson = "results.json";
     public const string ResultsCsvFile = "results.csv";
     public const string CurvesPng = "curves.png";
+    public const string SummaryPng = "summary.png";
     public const string WinnerTorchSharp = "winner.dat";
     public const string WinnerPyTorch = "winner.pt";
 
@@ -37,6 +38,7 @@ public static class ResultsExporter
         Add(ResultsJson, path => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ResultsDocument.From(sweep), Json.Options) + "\n"));
         Add(ResultsCsvFile, path => AtomicFile.WriteAllText(path, ResultsCsv.Render(sweep)));
         Add(CurvesPng, path => AtomicFile.Write(path, stream => stream.Write(CurvesPlot.RenderPng(sweep))));
+        Add(SummaryPng, path => AtomicFile.Write(path, stream => stream.Write(SummaryPlot.RenderPng(sweep))));
         // Simulated sweeps (--simulate-training) have no real model to save.
         if (winner is { Values.Length: > 1 })
         {

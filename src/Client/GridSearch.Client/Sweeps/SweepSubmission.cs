@@ -34,7 +34,7 @@ public static class SweepSubmission
                 : $"Sweep '{sweepId}' is unfinished ({existing.Status}); {resumeHint}");
         }
 
-        output.Human.WriteLine($"Sweep {sweepId}: {SweepCells.Count(spec)} trials on {spec.DataRoot} (seed {spec.Seed})");
+        output.Human.WriteLine($"Sweep {sweepId}: {SweepCells.Count(spec)} cells on {spec.DataRoot} (seed {spec.Seed})");
         output.Human.WriteLine("Loading the data set on a trainer...");
         var started = await coordinator.StartAsync(spec);
         if (started.Outcome != SweepStartOutcome.Started)

@@ -4,9 +4,9 @@ using GridSearch.Client.Output;
 namespace GridSearch.Client.Sweeps;
 
 /// <summary>
-/// Follows a sweep until it ends, printing each new epoch (on a terminal or with --verbose) or each finished cell
-/// (otherwise), trial failures and the best so far. The first Ctrl+C asks the coordinator to cancel; the watcher then
-/// waits for the sweep to stop cleanly.
+/// Follows a sweep until it ends: a live view on a terminal, each new epoch with --verbose, otherwise each finished
+/// cell (or each percent of a large sweep), with failures and the best so far. The first Ctrl+C asks the coordinator
+/// to cancel; the watcher then waits for the sweep to stop cleanly.
 /// </summary>
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
@@ -19,8 +19,44 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     private readonly Dictionary<string, TrialStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
     private DateTimeOffset? _waitingShown;
+    private int _finishedShown = -1;
+
+    /// <summary>
+    /// Sweeps with more cells than this print, when not on a terminal, a line per percent of cells finished instead of
+    /// a line per cell, so that no log has more lines than the sweep has cells.
+    /// </summary>
+    public const int CellLinesUpTo = 1000;
+
+    private LiveSweepView? _live;
 
     public async Task<SweepSnapshot> WatchAsync(CancellationToken cancellation)
+    {
+        if (!output.Live)
+        {
+            return await FollowAsync(Show, cancellation);
+        }
+
+        _live = new LiveSweepView(TimeProvider.System);
+        SweepSnapshot? last = null;
+        await output.Human.Live(_live.Render(null)).AutoClear(true).StartAsync(async context =>
+        {
+            last = await FollowAsync(sweep =>
+            {
+                Show(sweep);
+                context.UpdateTarget(_live.Render(sweep));
+                context.Refresh();
+            }, cancellation);
+        });
+
+        foreach (var failed in last!.Trials.Where(t => t.Status == TrialStatus.Failed))
+        {
+            output.Warn($"cell {failed.TrialId} failed: {failed.Error}");
+        }
+
+        return last;
+    }
+
+    private async Task<SweepSnapshot> FollowAsync(Action<SweepSnapshot> show, CancellationToken cancellation)
     {
         bool cancelling = false;
         while (true)
@@ -32,7 +68,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
                 throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
             }
 
-            Show(sweep);
+            show(sweep);
             if (sweep.Status.IsFinal())
             {
                 return sweep;
@@ -41,7 +77,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             if (cancellation.IsCancellationRequested && !cancelling)
             {
                 cancelling = true;
-                output.Human.WriteLine("Cancelling: running trials stop after their current batch...");
+                Say("Cancelling: running cells stop after their current batch...");
                 await coordinator.CancelAsync();
                 continue;
             }
@@ -55,6 +91,26 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
                 // Handled at the top of the loop: cancel the sweep, then keep watching until it has stopped.
             }
         }
+    }
+
+    // Large sweeps off a terminal: "[2,500/10,000] cells finished (25 %): 2,000 completed, 500 stopped; best ..." each percent.
+    private void ShowPercentFinished(SweepSnapshot sweep)
+    {
+        if (output.EveryEpoch || output.Live || sweep.Trials.Length <= CellLinesUpTo)
+        {
+            return;
+        }
+
+        int finished = sweep.Trials.Count(t => t.Status.IsFinal());
+        int percent = (int)(100L * finished / sweep.Trials.Length);
+        if (percent <= _finishedShown || finished == 0)
+        {
+            return;
+        }
+
+        _finishedShown = percent;
+        Say($"[{finished:N0}/{sweep.Trials.Length:N0}] cells finished ({percent} %): " +
+                               SweepSummaryView.CellCounts(sweep), BestSuffix(sweep));
     }
 
     private void Show(SweepSnapshot sweep)
@@ -75,34 +131,36 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             bool changed = _statusShown.TryGetValue(trial.TrialId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
             if (changed && trial.Status == TrialStatus.Failed)
             {
-                output.Warn($"trial {trial.TrialId} failed: {trial.Error}");
+                Warn($"cell {trial.TrialId} failed: {trial.Error}");
             }
-            else if (changed && trial.Status == TrialStatus.Completed && !output.EveryEpoch)
+            else if (changed && trial.Status == TrialStatus.Completed && !output.EveryEpoch && sweep.Trials.Length <= CellLinesUpTo)
             {
-                output.Human.WriteLine(
+                Say(
                     $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
-                    $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}" + BestSuffix(sweep));
+                    $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}", BestSuffix(sweep));
             }
-            else if (changed && trial.Status == TrialStatus.Stopped)
+            else if (changed && trial.Status == TrialStatus.Stopped && (output.EveryEpoch || sweep.Trials.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
-                output.Human.WriteLine(
+                Say(
                     $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
-                    $"{trial.Epochs.Length}/{trial.Parameters.Epochs}: best val acc {trial.BestValidationAccuracy:F4}" + BestSuffix(sweep));
+                    $"{trial.Epochs.Length}/{trial.Parameters.Epochs}: best val acc {trial.BestValidationAccuracy:F4}", BestSuffix(sweep));
             }
 
             _statusShown[trial.TrialId] = trial.Status;
         }
 
+        ShowPercentFinished(sweep);
+
         if (_waitingShown != sweep.WaitingForTrainersSince)
         {
             if (sweep.WaitingForTrainersSince is { } since)
             {
-                output.Warn($"no trainer silo is active (since {since.UtcDateTime:HH:mm:ss} UTC): the sweep waits and goes on when one joins.");
+                Warn($"no trainer silo is active (since {since.UtcDateTime:HH:mm:ss} UTC): the sweep waits and goes on when one joins.");
             }
             else if (_waitingShown is not null)
             {
-                output.Human.WriteLine("A trainer silo is active again; the sweep goes on.");
+                Say("A trainer silo is active again; the sweep goes on.");
             }
 
             _waitingShown = sweep.WaitingForTrainersSince;
@@ -113,8 +171,33 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             _sweepStatusShown = sweep.Status;
             if (sweep.Status == SweepStatus.Testing && sweep.Best is { } best)
             {
-                output.Human.WriteLine($"All trials done. Testing the winner {best.TrialId} (epoch {best.Epoch}) on the test split...");
+                Say($"All cells done. Testing the winner {best.TrialId} (epoch {best.Epoch}) on the test split...");
             }
+        }
+    }
+
+    // On a terminal, lines go to the live view's events (which shows the best so far itself); elsewhere they are printed.
+    private void Say(string line, string bestSuffix = "")
+    {
+        if (_live is { } live)
+        {
+            live.Add(Markup.Escape(line));
+        }
+        else
+        {
+            output.Human.WriteLine(line + bestSuffix);
+        }
+    }
+
+    private void Warn(string message)
+    {
+        if (_live is { } live)
+        {
+            live.Add($"[yellow]warning:[/] {Markup.Escape(message)}");
+        }
+        else
+        {
+            output.Warn(message);
         }
     }
 

@@ -423,7 +423,7 @@ public sealed class SweepBook(SweepState state)
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
         int failed = state.Trials.Count(t => t.Status == TrialStatus.Failed);
-        state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} trials failed; the winner is the best of the rest.";
+        state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} cells failed; the winner is the best of the rest.";
     }
 
     public const string WaitingMessage =
@@ -434,7 +434,7 @@ public sealed class SweepBook(SweepState state)
     public string AllFailedMessage()
     {
         var first = state.Runs.FirstOrDefault(r => r.Error is not null);
-        return $"All {state.Trials.Count} trials failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
+        return $"All {state.Trials.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
     }
 
     public IEnumerable<TrialRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);

@@ -6,8 +6,8 @@ namespace GridSearch.Grains.Coordinator;
 // Log messages.
 public sealed partial class SweepCoordinatorGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} started: {Trials} trials in {Runs} runs")]
-    private partial void LogStarted(string sweepId, int trials, int runs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} started: {Cells} cells in {Runs} runs")]
+    private partial void LogStarted(string sweepId, int cells, int runs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} resumed")]
     private partial void LogResumed(string sweepId);
