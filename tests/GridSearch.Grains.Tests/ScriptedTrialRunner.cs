@@ -25,8 +25,16 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
     public static double Accuracy(double lr, int batchSize, int epoch) =>
         Math.Round(0.5 + ((lr * 1000 + batchSize + epoch * 7) % 11) / 40.0, 4);
 
+    /// <summary>Data roots containing "slow-decode" decode until this is set, reporting 3 of 10 images meanwhile.</summary>
+    public TaskCompletionSource SlowDecode { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DecodeProgress? Progress(DataRequest data) =>
+        data.Root.Contains("slow-decode", StringComparison.Ordinal) && !SlowDecode.Task.IsCompleted ? new DecodeProgress(3, 10) : null;
+
     public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
-        data.Root.Contains("missing", StringComparison.Ordinal)
+        data.Root.Contains("slow-decode", StringComparison.Ordinal)
+            ? SlowDecode.Task.ContinueWith(_ => new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false), TaskScheduler.Default)
+            : data.Root.Contains("missing", StringComparison.Ordinal)
             ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
             : data.Root.Contains("unserializable", StringComparison.Ordinal)
                 ? throw new NotForTheWireException($"Data root '{data.Root}' is refused by the scripted trainer; pick another.")

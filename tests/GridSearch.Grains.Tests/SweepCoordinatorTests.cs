@@ -55,6 +55,21 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Status_WhileTheTrainerDecodesTheDataSet_SaysHowFarItIs()
+    {
+        var start = Coordinator("slow-decode").StartAsync(Spec("/data/slow-decode"));
+
+        var pending = await WaitForAsync("slow-decode", s => s.Decoding is not null, "decoding progress");
+
+        Assert.Equal(SweepStatus.Pending, pending.Status);
+        Assert.Equal(new DecodeProgress(3, 10), pending.Decoding);
+        Assert.Contains("3 of 10 images (30 %)", pending.Message);
+        fixture.TrainerRunner.SlowDecode.TrySetResult();
+        Assert.Equal(SweepStartOutcome.Started, (await start).Outcome);
+        Assert.Null((await Coordinator("slow-decode").GetSnapshotAsync())!.Decoding);
+    }
+
+    [Fact]
     public async Task Status_DuringTraining_AnswersWithoutWaitingOnTheRun()
     {
         using var release = new ManualResetEventSlim();

@@ -51,7 +51,8 @@ public sealed record SweepSnapshot(
     [property: Id(8)] string? Message,
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] DateTimeOffset? FinishedAt,
-    [property: Id(11)] DateTimeOffset? WaitingForTrainersSince = null);
+    [property: Id(11)] DateTimeOffset? WaitingForTrainersSince = null,
+    [property: Id(12)] DecodeProgress? Decoding = null);
 
 /// <summary>One line of <c>gridsearch list</c>.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepSummary")]

@@ -36,7 +36,7 @@ public static class SweepSubmission
 
         output.Human.WriteLine($"Sweep {sweepId}: {SweepCells.Count(spec)} cells on {spec.DataRoot} (seed {spec.Seed})");
         output.Human.WriteLine("Loading the data set on a trainer...");
-        var started = await coordinator.StartAsync(spec);
+        var started = await DecodingProgress.ShowWhileAsync(coordinator, coordinator.StartAsync(spec), output);
         if (started.Outcome != SweepStartOutcome.Started)
         {
             throw new UserInputException(started.Outcome == SweepStartOutcome.NoTrainer

@@ -15,25 +15,32 @@ public static class SweepSummaryView
     public static void Render(IAnsiConsole console, SweepSnapshot sweep)
     {
         var parameters = ShownParameters.Of(sweep.Trials.Select(t => t.Parameters));
+        var shown = Shown(sweep).ToArray();
+        var cells = shown.Select(trial => (Trial: trial, Winner: sweep.Best?.TrialId == trial.TrialId,
+            Parameters: parameters.Select(p => trial.Parameters.Get(p.Name).ToString()).ToArray(),
+            Results: new[]
+            {
+                trial.Status == TrialStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString(),
+                trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture),
+                trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-",
+                trial.Seconds.ToString("F1", CultureInfo.InvariantCulture),
+            })).ToArray();
+        string[] resultColumns = ["status", "best epoch", "best val acc", "seconds"];
+        // The cell's id names its parameters too: where a column per parameter would make rows wrap, the id alone says it.
+        bool parameterColumns = Width(["cell", .. parameters.Select(ColumnName), .. resultColumns],
+            cells.Select(c => new[] { c.Trial.TrialId + " *" }.Concat(c.Parameters).Concat(c.Results).ToArray())) <= console.Profile.Width;
         var table = new Table().Border(TableBorder.Rounded).AddColumn("cell");
-        foreach (var parameter in parameters)
+        foreach (var parameter in parameterColumns ? parameters : [])
         {
             table.AddColumn(ColumnName(parameter));
         }
 
-        table.AddColumns("status", "best epoch", "best val acc", "seconds");
-        foreach (var trial in Shown(sweep))
+        table.AddColumns(resultColumns);
+        foreach (var (trial, winner, values, results) in cells)
         {
-            bool winner = sweep.Best?.TrialId == trial.TrialId;
             string Mark(string text) => winner ? $"[bold green]{Markup.Escape(text)}[/]" : Markup.Escape(text);
-            table.AddRow(new[] { Mark(trial.TrialId + (winner ? " *" : "")) }
-                .Concat(parameters.Select(p => Mark(trial.Parameters.Get(p.Name).ToString())))
-                .Concat([
-                    Mark(trial.Status == TrialStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString()),
-                    Mark(trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture)),
-                    Mark(trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-"),
-                    Mark(trial.Seconds.ToString("F1", CultureInfo.InvariantCulture)),
-                ]).ToArray());
+            table.AddRow(new[] { trial.TrialId + (winner ? " *" : "") }.Concat(parameterColumns ? values : []).Concat(results)
+                .Select(Mark).ToArray());
         }
 
         console.Write(table);
@@ -55,9 +62,9 @@ public static class SweepSummaryView
         console.MarkupLine(Markup.Escape(CellCounts(sweep)));
         if (sweep.Best is { } best)
         {
-            console.MarkupLine(
-                $"Winner: [bold]{Markup.Escape(best.TrialId)}[/] ({Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}), " +
-                $"best at epoch {best.Epoch} with validation accuracy {best.ValidationAccuracy:F4}");
+            console.MarkupLine($"Winner: [bold]{Markup.Escape(best.TrialId)}[/], best at epoch {best.Epoch} with validation " +
+                               $"accuracy {best.ValidationAccuracy:F4}");
+            console.MarkupLine($"  {Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}");
         }
 
         if (sweep.TestAccuracy is { } test)
@@ -71,6 +78,11 @@ public static class SweepSummaryView
         console.MarkupLine($"[grey]{t.TotalSeconds:F1} s wall time (loading the data set: {t.DecodeSeconds:F1} s); " +
                            $"{t.EpochsTrained} epochs trained in {t.TrainSeconds:F1} slot-seconds[/]");
     }
+
+    // A rounded table's width: each column's widest text plus its padding and border.
+    private static int Width(string[] headers, IEnumerable<string[]> rows) =>
+        rows.Aggregate(headers.Select(h => h.Length).ToArray(), (widest, row) => widest.Zip(row, (w, text) => Math.Max(w, text.Length)).ToArray())
+            .Sum(w => w + 3) + 1;
 
     private static string ColumnName(ParameterDefinition parameter) => parameter.Name switch
     {

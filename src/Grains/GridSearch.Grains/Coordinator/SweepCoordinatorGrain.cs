@@ -180,16 +180,28 @@ public sealed partial class SweepCoordinatorGrain(
         return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());
     }
 
-    public Task<SweepSnapshot?> GetSnapshotAsync()
+    public async Task<SweepSnapshot?> GetSnapshotAsync()
     {
-        if (!Exists && _validating is not null)
+        if (!Exists && _validating is { } validating)
         {
-            var pending = new SweepSnapshot(SweepId, SweepStatus.Pending, _validating, null, [], null, null,
-                new SweepTimings(0, 0, 0, 0), "loading the data set on a trainer silo", clock.GetUtcNow(), null);
-            return Task.FromResult<SweepSnapshot?>(pending);
+            // While a trainer decodes the data set, say how far it is (best effort: without an answer, say it loads).
+            DecodeProgress? progress = null;
+            try
+            {
+                progress = await grains.GetGrain<IDatasetInspectorGrain>(SweepId).ProgressAsync(DataRequest.For(validating))
+                    .WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception)
+            {
+                // The progress is a nicety; the snapshot is what was asked for.
+            }
+
+            return new SweepSnapshot(SweepId, SweepStatus.Pending, validating, null, [], null, null,
+                new SweepTimings(0, 0, 0, 0), progress?.ToString() ?? "loading the data set on a trainer silo", clock.GetUtcNow(), null,
+                Decoding: progress);
         }
 
-        return Task.FromResult(Exists ? Snapshot() : null);
+        return Exists ? Snapshot() : null;
     }
 
     public async Task<SweepSnapshot?> CancelAsync()

@@ -17,6 +17,9 @@ public interface ITrialRunner
     /// </summary>
     Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) => Task.FromResult<DataManifest?>(null);
 
+    /// <summary>How far the data set is decoded while this silo decodes it; null when it is not decoding it.</summary>
+    DecodeProgress? Progress(DataRequest data) => null;
+
     /// <summary>
     /// Starts loading a sweep's data set in the background, ahead of <see cref="DescribeAsync"/> (e.g. while the
     /// silo starts). Runners with nothing to load ignore it.

@@ -265,9 +265,35 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
         CacheDirectory = string.IsNullOrWhiteSpace(options.Value.CacheDirectory) ? null : options.Value.CacheDirectory,
     };
 
+    // Data sets being decoded right now, by root as requested: how many images are done, for progress reports.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DecodeProgress> _decoding = new();
+
+    /// <summary>How far the data set is decoded, while it is being decoded on this silo; null otherwise.</summary>
+    public DecodeProgress? Progress(DataRequest request) => _decoding.GetValueOrDefault(request.Root);
+
     private DatasetLoadResult Load(string root, PreprocessingOptions preprocessing)
     {
-        var result = new DatasetLoader(preprocessing) { OnImageDecoded = (_, _) => metrics.ImagesDecoded(1) }.Load(root);
+        try
+        {
+            return LoadAndLog(root, preprocessing);
+        }
+        finally
+        {
+            _decoding.TryRemove(root, out _);
+        }
+    }
+
+    private DatasetLoadResult LoadAndLog(string root, PreprocessingOptions preprocessing)
+    {
+        var result = new DatasetLoader(preprocessing)
+        {
+            OnImageDecoded = (done, total) =>
+            {
+                metrics.ImagesDecoded(1);
+                // Many decoding threads report; a slightly stale count is fine for progress.
+                _decoding[root] = new DecodeProgress(done, total);
+            },
+        }.Load(root);
         if (!result.FromCache)
         {
             metrics.DataSetDecoded(result.DecodeSeconds);

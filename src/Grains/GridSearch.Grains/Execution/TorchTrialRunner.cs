@@ -15,6 +15,8 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
 
     public void Prefetch(DataRequest data) => datasets.Prefetch(data);
 
+    public DecodeProgress? Progress(DataRequest data) => datasets.Progress(data);
+
     public Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) =>
         Task.FromResult<DataManifest?>(datasets.Manifest(data));
 

@@ -11,5 +11,7 @@ public sealed class DatasetInspectorGrain(ITrialRunner runner) : Grain, IDataset
     // Decoding runs on the thread pool inside SiloDatasets; this turn only awaits it.
     public Task<DatasetSummary> DescribeAsync(DataRequest data) => runner.DescribeAsync(data, CancellationToken.None);
 
+    public Task<DecodeProgress?> ProgressAsync(DataRequest data) => Task.FromResult(runner.Progress(data));
+
     public Task<DataManifest?> ManifestAsync(DataRequest data) => runner.ManifestAsync(data, CancellationToken.None);
 }

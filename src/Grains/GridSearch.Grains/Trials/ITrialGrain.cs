@@ -50,6 +50,10 @@ public interface IDatasetInspectorGrain : IGrainWithStringKey
     [Alias("Describe"), ResponseTimeout("00:30:00")]
     Task<GridSearch.Abstractions.DatasetSummary> DescribeAsync(DataRequest data);
 
+    /// <summary>How far the data set is decoded, answered while <see cref="DescribeAsync"/> is still decoding it.</summary>
+    [Alias("Progress"), Orleans.Concurrency.AlwaysInterleave]
+    Task<DecodeProgress?> ProgressAsync(DataRequest data);
+
     /// <summary>Lists the data set's files as this trainer sees them now, with their fingerprint; null for runners without files.</summary>
     [Alias("Manifest"), ResponseTimeout("00:05:00")]
     Task<DataManifest?> ManifestAsync(DataRequest data);
