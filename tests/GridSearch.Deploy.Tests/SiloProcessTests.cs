@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GridSearch.Abstractions;
 using GridSearch.Grains.Hosting;
-using GridSearch.Grains.Trials;
+using GridSearch.Grains.Trainers;
 using GridSearch.TestSupport;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;

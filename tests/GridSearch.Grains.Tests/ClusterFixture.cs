@@ -19,9 +19,9 @@ public class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
-    public ScriptedTrialRunner TrainerRunner => Cluster.Silos
+    public ScriptedRunTrainer TrainerRunner => Cluster.Silos
         .Where(s => s.Name == TrainerSilo)
-        .Select(s => (ScriptedTrialRunner)Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ITrialRunner>())
+        .Select(s => (ScriptedRunTrainer)Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IRunTrainer>())
         .Single();
 
     public virtual async ValueTask InitializeAsync()
@@ -32,7 +32,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.AddGridSearch(new TrainerSiloOptions { Enabled = IsTrainer(options.SiloName), Slots = 2, Device = "cpu" });
             silo.AddMemoryGrainStorage(GridSearchStorage.Name);
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton<ITrialRunner, ScriptedTrialRunner>();
+            silo.Services.AddSingleton<IRunTrainer, ScriptedRunTrainer>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -16,7 +16,7 @@ public sealed class DrainingTrainerClusterFixture : ClusterFixture
     {
         await base.InitializeAsync();
         var draining = Cluster.Silos.Single(s => s.Name == DrainingSilo);
-        await Cluster.GetSiloServiceProvider(draining.SiloAddress).GetRequiredService<TrialExecutor>()
+        await Cluster.GetSiloServiceProvider(draining.SiloAddress).GetRequiredService<RunExecutor>()
             .DrainAsync(TimeSpan.Zero, CancellationToken.None);
     }
 }
@@ -38,7 +38,7 @@ public sealed class DrainingTrainerTests(DrainingTrainerClusterFixture fixture) 
             TimeSpan.FromSeconds(60), "the sweep to finish");
 
         Assert.Equal(SweepStatus.Completed, sweep.Status);
-        Assert.All(sweep.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.All(sweep.Trials, t => Assert.Equal(CellStatus.Completed, t.Status));
         Assert.All(sweep.Trials, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
         // At most one refusal per run: the refusing silo moves the run's grain to a trainer that stays, and the
         // coordinator stops offering it runs.

@@ -25,8 +25,8 @@ public sealed class GridSearcherTests
 
         Assert.Equal(4, cells.Length);
         Assert.Equal(4, SweepCells.Count(spec));
-        Assert.Equal([new TrialParameters(0.1, 8, 3), new TrialParameters(0.1, 8, 1), new TrialParameters(0.01, 8, 3),
-            new TrialParameters(0.01, 8, 1)], cells);
+        Assert.Equal([new CellParameters(0.1, 8, 3), new CellParameters(0.1, 8, 1), new CellParameters(0.01, 8, 3),
+            new CellParameters(0.01, 8, 1)], cells);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class GridSearcherTests
     [Fact]
     public void TrialId_IsStableAndReadable()
     {
-        Assert.Equal("lr1e-05-bs64-ep12", new TrialParameters(0.00001, 64, 12).TrialId);
-        Assert.Equal("lr0.5-bs1-ep1", new TrialParameters(0.5, 1, 1).TrialId);
+        Assert.Equal("lr1e-05-bs64-ep12", new CellParameters(0.00001, 64, 12).TrialId);
+        Assert.Equal("lr0.5-bs1-ep1", new CellParameters(0.5, 1, 1).TrialId);
     }
 }

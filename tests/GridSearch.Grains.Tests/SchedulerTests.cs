@@ -26,7 +26,7 @@ public sealed class SchedulerTests
         {
             foreach (var run in runs)
             {
-                for (int epoch = run.RecordedEpochs + 1; epoch <= run.AssignedEpochs && run.Status == TrialStatus.Running; epoch++)
+                for (int epoch = run.RecordedEpochs + 1; epoch <= run.AssignedEpochs && run.Status == CellStatus.Running; epoch++)
                 {
                     book.RecordEpoch(run.Id, run.Attempts, new EpochMetrics(epoch, 0.5, Accuracy(run, epoch), 0.1, 1));
                 }
@@ -51,16 +51,16 @@ public sealed class SchedulerTests
         }
 
         Assert.Empty(book.ClaimRuns(100, Now)); // eight wait at the rung for the ninth
-        Assert.DoesNotContain(book.State.Trials, t => t.Status == TrialStatus.Stopped);
+        Assert.DoesNotContain(book.State.Trials, t => t.Status == CellStatus.Stopped);
         var last = first[8];
         book.RecordEpoch(last.Id, 1, new EpochMetrics(1, 0.5, Accuracy(last, 1), 0.1, 1));
         book.RunFinished(last.Id, 1, RunOutcome.Completed, null, Now);
         TrainAll(book);
 
         var trials = book.State.Trials;
-        Assert.Equal(["lr0.09-bs8-ep9"], trials.Where(t => t.Status == TrialStatus.Completed).Select(t => t.Id));
-        Assert.Equal(6, trials.Count(t => t.Status == TrialStatus.Stopped && t.Epochs.Count == 1));
-        Assert.Equal(2, trials.Count(t => t.Status == TrialStatus.Stopped && t.Epochs.Count == 3));
+        Assert.Equal(["lr0.09-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Completed).Select(t => t.Id));
+        Assert.Equal(6, trials.Count(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 1));
+        Assert.Equal(2, trials.Count(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 3));
         Assert.Equal([1, 3], book.State.DecidedRungs);
         Assert.True(book.TrainingDone);
         Assert.Equal(9 + 2 * 3 + 6, trials.Sum(t => t.Epochs.Count)); // 21 epochs instead of 81
@@ -81,12 +81,12 @@ public sealed class SchedulerTests
         TrainAll(book);
 
         var cells = book.State.Trials.ToDictionary(t => (t.Parameters.LearningRate, t.Parameters.Epochs));
-        Assert.Equal((TrialStatus.Completed, 2), (cells[(0.02, 2)].Status, cells[(0.02, 2)].Epochs.Count));
-        Assert.Equal((TrialStatus.Stopped, 1), (cells[(0.02, 9)].Status, cells[(0.02, 9)].Epochs.Count));
+        Assert.Equal((CellStatus.Completed, 2), (cells[(0.02, 2)].Status, cells[(0.02, 2)].Epochs.Count));
+        Assert.Equal((CellStatus.Stopped, 1), (cells[(0.02, 9)].Status, cells[(0.02, 9)].Epochs.Count));
         var shared = book.State.Runs.Single(r => r.LearningRate == 0.02);
-        Assert.Equal((TrialStatus.Completed, 2), (shared.Status, shared.RecordedEpochs)); // trained only as far as its surviving cell
-        Assert.Equal((TrialStatus.Completed, 9), (cells[(0.03, 9)].Status, cells[(0.03, 9)].Epochs.Count));
-        Assert.All(book.State.Trials.Where(t => t.Parameters.LearningRate == 0.01), t => Assert.Equal(TrialStatus.Stopped, t.Status));
+        Assert.Equal((CellStatus.Completed, 2), (shared.Status, shared.RecordedEpochs)); // trained only as far as its surviving cell
+        Assert.Equal((CellStatus.Completed, 9), (cells[(0.03, 9)].Status, cells[(0.03, 9)].Epochs.Count));
+        Assert.All(book.State.Trials.Where(t => t.Parameters.LearningRate == 0.01), t => Assert.Equal(CellStatus.Stopped, t.Status));
     }
 
     [Fact]
@@ -101,9 +101,9 @@ public sealed class SchedulerTests
         var worse = runs[0];
         book.RecordEpoch(worse.Id, 1, new EpochMetrics(1, 0.5, Accuracy(worse, 1), 0.1, 1));
 
-        Assert.Equal(TrialStatus.Running, book.State.Trials[8].Status);
-        Assert.Equal(TrialStatus.Stopped, book.State.Trials[0].Status);
-        Assert.Equal(TrialStatus.Stopped, worse.Status);
+        Assert.Equal(CellStatus.Running, book.State.Trials[8].Status);
+        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
+        Assert.Equal(CellStatus.Stopped, worse.Status);
         Assert.Equal([worse.Id], book.TakeRunsToStop()); // its trainer is told to stop it
         Assert.False(book.RunFinished(worse.Id, 1, RunOutcome.Cancelled, null, Now)); // and its end changes nothing
     }
@@ -118,12 +118,12 @@ public sealed class SchedulerTests
             book.RecordEpoch(run.Id, 1, new EpochMetrics(1, 0.5, Accuracy(run, 1), 0.1, 1));
         }
 
-        Assert.DoesNotContain(book.State.Trials, t => t.Status == TrialStatus.Stopped);
+        Assert.DoesNotContain(book.State.Trials, t => t.Status == CellStatus.Stopped);
         book.RecordEpoch(runs[0].Id, 1, new EpochMetrics(1, 0.5, 0.001, 0.1, 1));
         book.RecordEpoch(runs[4].Id, 1, new EpochMetrics(1, 0.5, 0.99, 0.1, 1));
 
-        Assert.Equal(TrialStatus.Stopped, book.State.Trials[0].Status);
-        Assert.Equal(TrialStatus.Running, book.State.Trials[4].Status);
+        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
+        Assert.Equal(CellStatus.Running, book.State.Trials[4].Status);
     }
 
     [Fact]
@@ -133,6 +133,6 @@ public sealed class SchedulerTests
 
         TrainAll(book);
 
-        Assert.All(book.State.Trials, t => Assert.Equal((TrialStatus.Completed, 9), (t.Status, t.Epochs.Count)));
+        Assert.All(book.State.Trials, t => Assert.Equal((CellStatus.Completed, 9), (t.Status, t.Epochs.Count)));
     }
 }

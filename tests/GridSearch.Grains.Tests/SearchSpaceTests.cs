@@ -85,18 +85,18 @@ public sealed class SearchSpaceTests
     [Fact]
     public void Cell_DefaultValues_KeepTheSeedsIdAndEquality()
     {
-        var withDefaults = TrialParameters.From(new Dictionary<string, ParameterValue>
+        var withDefaults = CellParameters.From(new Dictionary<string, ParameterValue>
         {
             ["lr"] = ParameterValue.Of(0.01), ["batch_size"] = ParameterValue.Of(16), ["epochs"] = ParameterValue.Of(5),
             ["momentum"] = ParameterValue.Of(0), ["optimizer"] = ParameterValue.Of("sgd"),
         });
-        var tuned = TrialParameters.From(new Dictionary<string, ParameterValue>
+        var tuned = CellParameters.From(new Dictionary<string, ParameterValue>
         {
             ["lr"] = ParameterValue.Of(0.01), ["batch_size"] = ParameterValue.Of(16), ["epochs"] = ParameterValue.Of(5),
             ["momentum"] = ParameterValue.Of(0.9), ["weight_decay"] = ParameterValue.Of(1e-4), ["optimizer"] = ParameterValue.Of("adam"),
         });
 
-        Assert.Equal(new TrialParameters(0.01, 16, 5), withDefaults);
+        Assert.Equal(new CellParameters(0.01, 16, 5), withDefaults);
         Assert.Equal("lr0.01-bs16-ep5", withDefaults.TrialId);
         Assert.Equal("lr0.01-bs16-ep5-mom0.9-wd0.0001-adam", tuned.TrialId);
         Assert.Equal(tuned.WithEpochs(0), tuned.WithEpochs(5).WithEpochs(0));

@@ -27,7 +27,7 @@ public sealed class SiloDatasetsTests : IDisposable
             .AddSingleton(Options.Create(new MetricsOptions()))
             .AddSingleton(TimeProvider.System)
             .AddSingleton<SweepMetricsRegistry>()
-            .AddSingleton<TrialExecutor>()
+            .AddSingleton<RunExecutor>()
             .AddSingleton<ILocalSiloDetails, TestSilo>()
             .AddSingleton<GridSearchMetrics>()
             .AddSingleton<SiloDatasets>()

@@ -1,6 +1,6 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
-using GridSearch.Grains.Trials;
+using GridSearch.Grains.Trainers;
 using GridSearch.TestSupport;
 
 namespace GridSearch.Grains.Tests;
@@ -34,9 +34,9 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
     [Fact]
     public async Task ClientCallingTrialsCheckpointsAndTheRegistrysWrites_IsRefused()
     {
-        var trial = fixture.Client.GetGrain<ITrialGrain>(TrialGrain.Key("someone-elses", "lr0.1-bs8-ep2"));
+        var trial = fixture.Client.GetGrain<IRunGrain>(RunGrain.Key("someone-elses", "lr0.1-bs8-ep2"));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.ClearCheckpointAsync());
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.SaveCheckpointAsync(new TrialCheckpoint(1, [], [])));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.SaveCheckpointAsync(new RunCheckpoint(1, [], [])));
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             fixture.Client.GetGrain<IDatasetInspectorGrain>("x").DescribeAsync(new DataRequest("/etc", 0, 0.8, 0.1, false, 1)));
         var registry = fixture.Client.GetGrain<ISweepRegistryGrain>(0);

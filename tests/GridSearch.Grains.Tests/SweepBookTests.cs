@@ -59,8 +59,8 @@ public sealed class SweepBookTests
         var (two, three) = (book.State.Trials[0], book.State.Trials[1]);
         Assert.Equal([1, 2], two.Epochs.Select(e => e.Epoch));
         Assert.Equal([1, 2, 3], three.Epochs.Select(e => e.Epoch));
-        Assert.Equal(TrialStatus.Completed, two.Status);
-        Assert.Equal(TrialStatus.Completed, three.Status);
+        Assert.Equal(CellStatus.Completed, two.Status);
+        Assert.Equal(CellStatus.Completed, three.Status);
         Assert.Equal(3, book.State.Trials[1].Epochs.Count);
     }
 
@@ -141,14 +141,14 @@ public sealed class SweepBookTests
         var run = Assert.Single(book.ClaimRuns(1));
 
         book.RunFinished(run.Id, 1, RunOutcome.Failed, "loss became NaN");
-        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(CellStatus.Pending, run.Status);
         Assert.Single(book.ClaimRuns(1));
         Assert.False(book.RunFinished(run.Id, 1, RunOutcome.Failed, "stale report from attempt 1"));
         book.RunFinished(run.Id, 2, RunOutcome.Failed, "loss became NaN again");
 
-        Assert.Equal(TrialStatus.Failed, run.Status);
+        Assert.Equal(CellStatus.Failed, run.Status);
         var cell = Assert.Single(book.State.Trials);
-        Assert.Equal(TrialStatus.Failed, cell.Status);
+        Assert.Equal(CellStatus.Failed, cell.Status);
         Assert.Contains("loss became NaN again", cell.Error);
         Assert.True(book.TrainingDone);
         Assert.False(book.AnyEpochRecorded);
@@ -175,7 +175,7 @@ public sealed class SweepBookTests
 
         book.RunFinished(run.Id, 1, RunOutcome.Cancelled, null);
 
-        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(CellStatus.Pending, run.Status);
         Assert.Equal(0, run.Failures);
     }
 
@@ -189,7 +189,7 @@ public sealed class SweepBookTests
 
         Assert.Equal(running.Select(r => r.Id), stopped.Select(r => r.Id));
         Assert.Equal(SweepStatus.Cancelled, book.State.Status);
-        Assert.All(book.State.Trials, t => Assert.Equal(TrialStatus.Cancelled, t.Status));
+        Assert.All(book.State.Trials, t => Assert.Equal(CellStatus.Cancelled, t.Status));
         Assert.Throws<InvalidOperationException>(() => book.State.MoveTo(SweepStatus.Running));
     }
 
@@ -201,10 +201,28 @@ public sealed class SweepBookTests
 
         book.RequeueLost(claimed[0]);
 
-        Assert.Equal(TrialStatus.Pending, claimed[0].Status);
+        Assert.Equal(CellStatus.Pending, claimed[0].Status);
         Assert.Equal(0, claimed[0].Failures);
         Assert.Equal(claimed[0].Id, book.ClaimRuns(1).Single().Id);
         Assert.Equal(2, claimed[0].Attempts);
+    }
+
+    [Fact]
+    public void RequeueLost_RunWithEveryEpochRecorded_IsDispatchedAgainAndEndsWhenItsTrainerFindsItDone()
+    {
+        // Every epoch reached the coordinator but the run's end did not (its trainer died): the run goes back to the
+        // queue with no cell left to train. It must be dispatched again, not wait forever for a scheduler decision.
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2] });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.6));
+        book.RecordEpoch(run.Id, 1, Epoch(2, 0.7));
+        book.RequeueLost(run);
+
+        var again = Assert.Single(book.ClaimRuns(1, Now));
+        Assert.Equal(2, book.AssignmentFor("s", again).Epochs);
+        Assert.True(book.RunFinished(run.Id, 2, RunOutcome.Completed, null, Now));
+        Assert.True(book.TrainingDone);
+        Assert.Equal(CellStatus.Completed, run.Status);
     }
 
     [Fact]
@@ -215,12 +233,12 @@ public sealed class SweepBookTests
         for (int i = 1; i < SweepBook.DispatchFailuresPerAttempt; i++)
         {
             book.DispatchFailed(Assert.Single(book.ClaimRuns(1)), "silo unavailable");
-            Assert.Equal(TrialStatus.Pending, book.State.Runs[0].Status);
+            Assert.Equal(CellStatus.Pending, book.State.Runs[0].Status);
         }
 
         book.DispatchFailed(Assert.Single(book.ClaimRuns(1)), "silo unavailable");
 
-        Assert.Equal(TrialStatus.Failed, book.State.Runs[0].Status);
+        Assert.Equal(CellStatus.Failed, book.State.Runs[0].Status);
         Assert.Contains("could not be dispatched 10 times", book.State.Trials[0].Error);
     }
 
@@ -232,7 +250,7 @@ public sealed class SweepBookTests
 
         book.RunFinished(run.Id, 1, RunOutcome.Failed, "out of memory", Now);
 
-        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(CellStatus.Pending, run.Status);
         Assert.InRange(run.RetryAfter!.Value - Now, TimeSpan.FromSeconds(0.75), TimeSpan.FromSeconds(1.25));
         Assert.Empty(book.ClaimRuns(1, Now));
         Assert.Equal(run.RetryAfter, book.NextRetry);
@@ -266,10 +284,10 @@ public sealed class SweepBookTests
 
         Assert.Equal(SweepStatus.Running, book.State.Status);
         Assert.Null(book.State.Message);
-        Assert.Equal(TrialStatus.Completed, runs[0].Status);
-        Assert.Equal(TrialStatus.Pending, runs[1].Status);
+        Assert.Equal(CellStatus.Completed, runs[0].Status);
+        Assert.Equal(CellStatus.Pending, runs[1].Status);
         Assert.Equal(0, runs[1].Failures);
-        Assert.Equal([TrialStatus.Completed, TrialStatus.Pending], book.State.Trials.Select(t => t.Status));
+        Assert.Equal([CellStatus.Completed, CellStatus.Pending], book.State.Trials.Select(t => t.Status));
         Assert.All(book.State.Trials, t => Assert.Null(t.Error));
         Assert.Equal(runs[1].Id, Assert.Single(book.ClaimRuns(2, Now)).Id);
     }
@@ -297,7 +315,7 @@ public sealed class SweepBookTests
 
         Assert.Equal(0, run.RecordedEpochs);
         Assert.All(book.State.Trials, t => Assert.Empty(t.Epochs));
-        Assert.All(book.State.Trials, t => Assert.Equal(TrialStatus.Pending, t.Status));
+        Assert.All(book.State.Trials, t => Assert.Equal(CellStatus.Pending, t.Status));
         Assert.Single(book.ClaimRuns(1, Now));
         Assert.NotEqual(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(1, 0.6)));
     }
@@ -334,7 +352,7 @@ public sealed class SweepBookTests
 
         book.RunFinished(run.Id, 1, RunOutcome.Completed, null, Now);
 
-        Assert.Equal(TrialStatus.Pending, run.Status);
+        Assert.Equal(CellStatus.Pending, run.Status);
         Assert.Equal(0, run.Failures);
         Assert.True(book.Missed(run.Id, 3));
         Assert.False(book.Missed(run.Id, 2));

@@ -39,7 +39,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         Assert.Equal(8, sweep.Trials.Length);
         Assert.All(sweep.Trials, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
         Assert.All(sweep.Trials, t => Assert.Equal(t.Parameters.Epochs, t.Epochs.Length));
-        Assert.Equal(ScriptedTrialRunner.TestAccuracy, sweep.TestAccuracy);
+        Assert.Equal(ScriptedRunTrainer.TestAccuracy, sweep.TestAccuracy);
 
         // The best is the maximum over all (trial, epoch) pairs; ties go to the earliest grid cell, then epoch.
         var expected = sweep.Trials.SelectMany((t, index) => t.Epochs.Select(e => (t.TrialId, index, e.Epoch, e.ValidationAccuracy)))
@@ -59,7 +59,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
     {
         var start = Coordinator("slow-decode").StartAsync(Spec("/data/slow-decode"));
 
-        var pending = await WaitForAsync("slow-decode", s => s.Decoding is not null, "decoding progress");
+        var pending = await WaitForAsync("slow-decode", s => s?.Decoding is not null, "decoding progress");
 
         Assert.Equal(SweepStatus.Pending, pending.Status);
         Assert.Equal(new DecodeProgress(3, 10), pending.Decoding);
@@ -86,7 +86,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
 
             var during = await WaitForAsync("held", s => s.Trials[0].Epochs.Length == 1, "one epoch recorded while epoch 2 is held");
             Assert.Equal(SweepStatus.Running, during.Status);
-            Assert.Equal(TrialStatus.Running, during.Trials[0].Status);
+            Assert.Equal(CellStatus.Running, during.Trials[0].Status);
 
             release.Set();
             var done = await WaitForAsync("held", s => s.Status.IsFinal(), "the sweep to finish after release");
@@ -119,7 +119,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
 
             Assert.Equal(SweepStatus.Cancelled, cancelled!.Status);
             Assert.All(cancelled.Trials, t => Assert.True(t.Status.IsFinal()));
-            Assert.DoesNotContain(cancelled.Trials, t => t.Status == TrialStatus.Running);
+            Assert.DoesNotContain(cancelled.Trials, t => t.Status == CellStatus.Running);
             await Eventually.WaitAsync(() => fixture.TrainerRunner.ActiveRuns.GetValueOrDefault("to-cancel") == 0,
                 Timeout, "the held run to stop");
             Assert.DoesNotContain(fixture.TrainerRunner.TrainedEpochs, e => e.SweepId == "to-cancel" && e.Epoch >= 2);
@@ -178,7 +178,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
             Assert.Equal(SweepStatus.Failed, sweep.Status);
             Assert.Contains("All 8 cells failed", sweep.Message);
             Assert.Contains("loss became NaN", sweep.Message);
-            Assert.All(sweep.Trials, t => Assert.Equal(TrialStatus.Failed, t.Status));
+            Assert.All(sweep.Trials, t => Assert.Equal(CellStatus.Failed, t.Status));
         }
         finally
         {
@@ -225,7 +225,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         var sweep = await WaitForAsync("flaky-test", s => s.Status.IsFinal(), "the sweep to finish");
 
         Assert.Equal(SweepStatus.Completed, sweep.Status);
-        Assert.Equal(ScriptedTrialRunner.TestAccuracy, sweep.TestAccuracy);
+        Assert.Equal(ScriptedRunTrainer.TestAccuracy, sweep.TestAccuracy);
         Assert.Equal(0, fixture.TrainerRunner.TestFailures["/data/flaky-test"]);
     }
 

@@ -1,6 +1,6 @@
 namespace GridSearch.Abstractions;
 
-/// <summary>What one finished epoch of a trial measured (epochs are 1-based).</summary>
+/// <summary>What one finished epoch of a cell measured (epochs are 1-based).</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.EpochMetrics")]
 public sealed record EpochMetrics(
     [property: Id(0)] int Epoch,

@@ -3,8 +3,8 @@ using Orleans.Concurrency;
 namespace GridSearch.Abstractions;
 
 /// <summary>
-/// One sweep, keyed by its sweep id: expands the grid into trials, dispatches them to trainer silos, keeps the
-/// best (trial, epoch) and its weights, and tests the winner when every trial is done.
+/// One sweep, keyed by its sweep id: expands the grid into cells, dispatches them to trainer silos, keeps the
+/// best (cell, epoch) and its weights, and tests the winner when every cell is done.
 /// </summary>
 [Alias("gridsearch.ISweepCoordinatorGrain")]
 public interface ISweepCoordinatorGrain : IGrainWithStringKey
@@ -20,7 +20,7 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("GetSnapshot"), AlwaysInterleave]
     Task<SweepSnapshot?> GetSnapshotAsync();
 
-    /// <summary>Cancels pending and running trials (running ones stop between batches).</summary>
+    /// <summary>Cancels pending and running cells (running ones stop between batches).</summary>
     [Alias("Cancel")]
     Task<SweepSnapshot?> CancelAsync();
 
@@ -39,7 +39,7 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("Delete"), ResponseTimeout("00:05:00")]
     Task<SweepDeleteResult> DeleteAsync();
 
-    /// <summary>The weights after the best (trial, epoch), or null before the first epoch finishes.</summary>
+    /// <summary>The weights after the best (cell, epoch), or null before the first epoch finishes.</summary>
     [Alias("GetWinnerWeights")]
     Task<WinnerWeights?> GetWinnerWeightsAsync();
 }

@@ -2,10 +2,10 @@ namespace GridSearch.Abstractions;
 
 /// <summary>One grid cell as the coordinator knows it right now.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialSnapshot")]
-public sealed record TrialSnapshot(
+public sealed record CellSnapshot(
     [property: Id(0)] string TrialId,
-    [property: Id(1)] TrialParameters Parameters,
-    [property: Id(2)] TrialStatus Status,
+    [property: Id(1)] CellParameters Parameters,
+    [property: Id(2)] CellStatus Status,
     [property: Id(3)] EpochMetrics[] Epochs,
     [property: Id(4)] int Attempts,
     [property: Id(5)] string? Silo,
@@ -21,11 +21,11 @@ public sealed record TrialSnapshot(
     public double? BestValidationAccuracy => Epochs.Length == 0 ? null : Epochs.Max(e => e.ValidationAccuracy);
 }
 
-/// <summary>The best (trial, epoch) so far by validation accuracy.</summary>
+/// <summary>The best (cell, epoch) so far by validation accuracy.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.BestTrial")]
-public sealed record BestTrial(
+public sealed record BestCell(
     [property: Id(0)] string TrialId,
-    [property: Id(1)] TrialParameters Parameters,
+    [property: Id(1)] CellParameters Parameters,
     [property: Id(2)] int Epoch,
     [property: Id(3)] double ValidationAccuracy);
 
@@ -44,8 +44,8 @@ public sealed record SweepSnapshot(
     [property: Id(1)] SweepStatus Status,
     [property: Id(2)] SweepSpec Spec,
     [property: Id(3)] DatasetSummary? Dataset,
-    [property: Id(4)] TrialSnapshot[] Trials,
-    [property: Id(5)] BestTrial? Best,
+    [property: Id(4)] CellSnapshot[] Trials,
+    [property: Id(5)] BestCell? Best,
     [property: Id(6)] double? TestAccuracy,
     [property: Id(7)] SweepTimings Timings,
     [property: Id(8)] string? Message,
@@ -69,5 +69,5 @@ public sealed record SweepSummary(
 /// <summary>The winner's parameters: the linear weights in input order followed by the bias.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.WinnerWeights")]
 public sealed record WinnerWeights(
-    [property: Id(0)] BestTrial Best,
+    [property: Id(0)] BestCell Best,
     [property: Id(1)] float[] Values);

@@ -15,7 +15,7 @@ public enum SweepStatus
 /// Where one cell (or run) is in its life. Completed, Failed, Cancelled and Stopped are final; Stopped means the
 /// scheduler ended it early, at the epoch it had reached (its epochs still compete for the winner).
 /// </summary>
-public enum TrialStatus
+public enum CellStatus
 {
     Pending,
     Running,
@@ -30,6 +30,6 @@ public static class StatusExtensions
     public static bool IsFinal(this SweepStatus status) =>
         status is SweepStatus.Completed or SweepStatus.Failed or SweepStatus.Cancelled;
 
-    public static bool IsFinal(this TrialStatus status) =>
-        status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Stopped;
+    public static bool IsFinal(this CellStatus status) =>
+        status is CellStatus.Completed or CellStatus.Failed or CellStatus.Cancelled or CellStatus.Stopped;
 }

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;
 
-/// <summary><c>gridsearch cancel SWEEP</c>: stops a sweep; running trials stop between batches.</summary>
+/// <summary><c>gridsearch cancel SWEEP</c>: stops a sweep; running cells stop between batches.</summary>
 public sealed class CancelCommand : AsyncCommand<SweepIdSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace GridSearch.Client.Commands;
 
 /// <summary>
-/// <c>gridsearch resume SWEEP</c>: continues an interrupted sweep from its durable state (running trials restart
+/// <c>gridsearch resume SWEEP</c>: continues an interrupted sweep from its durable state (running cells restart
 /// from their last completed epoch), or runs a Failed or Cancelled sweep's unfinished cells again, and then behaves
 /// like <c>run</c> (or <c>watch</c> on a cluster). A completed sweep is left alone.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         }
         else
         {
-            int done = before.Trials.Count(t => t.Status is TrialStatus.Completed or TrialStatus.Stopped);
+            int done = before.Trials.Count(t => t.Status is CellStatus.Completed or CellStatus.Stopped);
             output.Human.WriteLine($"Resuming sweep {settings.SweepId} ({before.Status}): {done} of {before.Trials.Length} cells done, " +
                                    $"{before.Timings.EpochsTrained} epochs recorded ({connection.Description})");
             var resumed = await coordinator.ResumeAsync(new ResumeRequest(settings.DiscardDamaged));

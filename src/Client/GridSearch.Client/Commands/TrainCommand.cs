@@ -20,7 +20,10 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         CancellationToken cancellation)
     {
         var output = CliOutput.For(settings.Json);
-        var plan = new TrainingPlan(settings.ParsedLearningRate, settings.BatchSize, settings.Epochs, settings.Seed);
+        var plan = new TrainingPlan(settings.ParsedLearningRate, settings.BatchSize, settings.Epochs, settings.Seed)
+        {
+            Momentum = settings.Momentum, WeightDecay = settings.WeightDecay, Optimizer = settings.Optimizer,
+        };
         // Problems that do not depend on the data are reported before any image is decoded.
         var early = plan.Problems(int.MaxValue);
         if (early.Count > 0)
@@ -41,7 +44,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         using var data = TrainingData.Create(loaded.Dataset, split, device);
         var trainer = new LogisticTrainer(data, new TrainerOptions { Threads = settings.Threads });
         output.Human.WriteLine(
-            $"Training lr={plan.LearningRate} batch size={plan.BatchSize} epochs={plan.Epochs} seed={plan.Seed} on {device.type} " +
+            $"Training {plan.Describe()} epochs={plan.Epochs} seed={plan.Seed} on {device.type} " +
             $"(train {split.Train.Length}, val {split.Validation.Length}, test {split.Test.Length})");
 
         var clock = Stopwatch.StartNew();

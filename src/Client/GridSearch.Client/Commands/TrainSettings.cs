@@ -21,6 +21,21 @@ public sealed class TrainSettings : DataSettings
     [DefaultValue(5)]
     public int Epochs { get; init; }
 
+    [CommandOption("--momentum <M>")]
+    [Description("SGD momentum (0 is plain SGD). Default: 0.")]
+    [DefaultValue(0.0)]
+    public double Momentum { get; init; }
+
+    [CommandOption("--weight-decay <W>")]
+    [Description("Weight decay (L2). Default: 0.")]
+    [DefaultValue(0.0)]
+    public double WeightDecay { get; init; }
+
+    [CommandOption("--optimizer <NAME>")]
+    [Description("sgd or adam. Default: sgd.")]
+    [DefaultValue("sgd")]
+    public string Optimizer { get; init; } = "sgd";
+
     /// <summary>The learning rate as a number; parsed here so "nan" and "inf" reach the plan's own checks.</summary>
     public double ParsedLearningRate => double.TryParse(LearningRate, NumberStyles.Float, CultureInfo.InvariantCulture, out double lr)
         ? lr

@@ -56,7 +56,7 @@ public sealed class EmbeddedSilo : ISweepConnection
                 options.ConfigureSiloOutboundConnection(connection => connection.PresentSecret(secret));
             });
             silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = System.Net.IPAddress.Loopback);
-            // A stable name: results record which silo trained each trial, and reruns must compare equal.
+            // A stable name: results record which silo trained each run, and reruns must compare equal.
             silo.Configure<SiloOptions>(options => options.SiloName = Environment.MachineName);
             // Embedded sweeps resume through 'gridsearch resume': no reminder service, so no reminders.
             silo.AddGridSearch(trainer, new CoordinatorOptions { ReminderPeriod = null });
@@ -85,7 +85,7 @@ public sealed class EmbeddedSilo : ISweepConnection
 
         if (data is not null)
         {
-            host.Services.GetRequiredService<ITrialRunner>().Prefetch(data);
+            host.Services.GetRequiredService<IRunTrainer>().Prefetch(data);
         }
 
         try

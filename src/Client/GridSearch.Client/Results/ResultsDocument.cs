@@ -32,7 +32,7 @@ public sealed record ResultsDocument(
             t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)
         {
             Params = ParamsMap(t.Parameters),
-            StoppedAtEpoch = t.Status == TrialStatus.Stopped ? t.Epochs.Length : null,
+            StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
         }).ToArray(),
         sweep.Best is { } b
             ? new BestDocument(b.TrialId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
@@ -45,7 +45,7 @@ public sealed record ResultsDocument(
         sweep.Message);
 
     /// <summary>A cell's parameters by name: numbers as JSON numbers, choices as strings.</summary>
-    public static Dictionary<string, object> ParamsMap(TrialParameters parameters) => parameters.Values
+    public static Dictionary<string, object> ParamsMap(CellParameters parameters) => parameters.Values
         .ToDictionary(s => s.Name, s => s.Value.IsText ? s.Value.Text! : (object)s.Value.Number);
 }
 

@@ -44,7 +44,7 @@ public static class SummaryPlot
         return image.GetImageBytes(ImageFormat.Png);
     }
 
-    private static void Heatmap(Plot plot, SweepSnapshot sweep, TrialSnapshot[] cells,
+    private static void Heatmap(Plot plot, SweepSnapshot sweep, CellSnapshot[] cells,
         (ParameterDefinition Parameter, ParameterValue[] Values)[] varied)
     {
         // One varied parameter: a single row. None: a single square.
@@ -96,7 +96,7 @@ public static class SummaryPlot
         plot.Title($"Sweep {sweep.SweepId}: best validation accuracy by {over}");
     }
 
-    private static void ParallelCoordinates(Plot plot, SweepSnapshot sweep, TrialSnapshot[] cells,
+    private static void ParallelCoordinates(Plot plot, SweepSnapshot sweep, CellSnapshot[] cells,
         (ParameterDefinition Parameter, ParameterValue[] Values)[] axes)
     {
         var ranked = cells.OrderByDescending(c => c.TrialId == sweep.Best?.TrialId)

@@ -7,13 +7,13 @@ public static class ShownParameters
 {
     private static readonly string[] Always = [ParameterCatalog.LearningRate, ParameterCatalog.BatchSize, ParameterCatalog.Epochs];
 
-    public static IReadOnlyList<ParameterDefinition> Of(IEnumerable<TrialParameters> cells)
+    public static IReadOnlyList<ParameterDefinition> Of(IEnumerable<CellParameters> cells)
     {
         var set = cells.SelectMany(c => c.Extra.Select(s => s.Name)).ToHashSet();
         return ParameterCatalog.All.Where(p => Always.Contains(p.Name) || set.Contains(p.Name)).ToArray();
     }
 
     /// <summary><c>lr=0.01, batch size=16, epochs=10</c> and the other shown parameters.</summary>
-    public static string Describe(TrialParameters cell, IEnumerable<ParameterDefinition> shown) =>
+    public static string Describe(CellParameters cell, IEnumerable<ParameterDefinition> shown) =>
         string.Join(", ", shown.Select(p => $"{p.Label}={cell.Get(p.Name)}"));
 }

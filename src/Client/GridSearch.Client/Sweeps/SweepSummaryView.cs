@@ -20,7 +20,7 @@ public static class SweepSummaryView
             Parameters: parameters.Select(p => trial.Parameters.Get(p.Name).ToString()).ToArray(),
             Results: new[]
             {
-                trial.Status == TrialStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString(),
+                trial.Status == CellStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString(),
                 trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture),
                 trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-",
                 trial.Seconds.ToString("F1", CultureInfo.InvariantCulture),
@@ -95,16 +95,16 @@ public static class SweepSummaryView
     public static string CellCounts(SweepSnapshot sweep)
     {
         var counts = sweep.Trials.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
-        var parts = Enum.GetValues<TrialStatus>().Where(counts.ContainsKey).Select(status => status switch
+        var parts = Enum.GetValues<CellStatus>().Where(counts.ContainsKey).Select(status => status switch
         {
-            TrialStatus.Stopped => $"{counts[status]} stopped early by {sweep.Spec.Scheduler?.Name}",
+            CellStatus.Stopped => $"{counts[status]} stopped early by {sweep.Spec.Scheduler?.Name}",
             _ => $"{counts[status]} {status.ToString().ToLowerInvariant()}",
         });
         return $"{sweep.Trials.Length} cells: {string.Join(", ", parts)}";
     }
 
     /// <summary>Every cell of a small sweep; of a large one the best few (the winner first among equals), in grid order.</summary>
-    private static IEnumerable<TrialSnapshot> Shown(SweepSnapshot sweep)
+    private static IEnumerable<CellSnapshot> Shown(SweepSnapshot sweep)
     {
         if (sweep.Trials.Length <= AllCellsUpTo)
         {

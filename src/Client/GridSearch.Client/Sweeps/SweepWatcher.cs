@@ -16,7 +16,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     // A resumed sweep prints only what is new; the epochs recorded before were summarised when it resumed.
     private readonly Dictionary<string, int> _epochsShown =
         alreadyShown?.Trials.ToDictionary(t => t.TrialId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
-    private readonly Dictionary<string, TrialStatus> _statusShown = new();
+    private readonly Dictionary<string, CellStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
     private DateTimeOffset? _waitingShown;
     private int _finishedShown = -1;
@@ -48,7 +48,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             }, cancellation);
         });
 
-        foreach (var failed in last!.Trials.Where(t => t.Status == TrialStatus.Failed))
+        foreach (var failed in last!.Trials.Where(t => t.Status == CellStatus.Failed))
         {
             output.Warn($"cell {failed.TrialId} failed: {failed.Error}");
         }
@@ -129,17 +129,17 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
 
             _epochsShown[trial.TrialId] = trial.Epochs.Length;
             bool changed = _statusShown.TryGetValue(trial.TrialId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
-            if (changed && trial.Status == TrialStatus.Failed)
+            if (changed && trial.Status == CellStatus.Failed)
             {
                 Warn($"cell {trial.TrialId} failed: {trial.Error}");
             }
-            else if (changed && trial.Status == TrialStatus.Completed && !output.EveryEpoch && sweep.Trials.Length <= CellLinesUpTo)
+            else if (changed && trial.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Trials.Length <= CellLinesUpTo)
             {
                 Say(
                     $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
                     $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}", BestSuffix(sweep));
             }
-            else if (changed && trial.Status == TrialStatus.Stopped && (output.EveryEpoch || sweep.Trials.Length <= CellLinesUpTo))
+            else if (changed && trial.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Trials.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
                 Say(

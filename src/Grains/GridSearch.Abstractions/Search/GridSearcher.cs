@@ -16,7 +16,7 @@ public sealed class GridSearcher : ISearcher
 
     public long Count(SweepSpec spec) => spec.Space.Aggregate(1L, (product, d) => product * Values(d).Length);
 
-    public IEnumerable<TrialParameters> Propose(SweepSpec spec)
+    public IEnumerable<CellParameters> Propose(SweepSpec spec)
     {
         var dimensions = spec.Space.Select(d => (d.Name, Values: Values(d))).ToArray();
         if (dimensions.Any(d => d.Values.Length == 0))
@@ -27,7 +27,7 @@ public sealed class GridSearcher : ISearcher
         var digits = new int[dimensions.Length];
         while (true)
         {
-            yield return TrialParameters.From(Enumerable.Range(0, dimensions.Length)
+            yield return CellParameters.From(Enumerable.Range(0, dimensions.Length)
                 .ToDictionary(i => dimensions[i].Name, i => dimensions[i].Values[digits[i]]));
             int position = dimensions.Length - 1;
             while (position >= 0 && ++digits[position] == dimensions[position].Values.Length)

@@ -16,5 +16,5 @@ public interface ISearcher
     long Count(SweepSpec spec);
 
     /// <summary>The cells, distinct, in the order they are laid out and named.</summary>
-    IEnumerable<TrialParameters> Propose(SweepSpec spec);
+    IEnumerable<CellParameters> Propose(SweepSpec spec);
 }

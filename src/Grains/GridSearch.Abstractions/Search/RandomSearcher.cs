@@ -28,16 +28,16 @@ public sealed class RandomSearcher : ISearcher
 
     public long Count(SweepSpec spec) => Math.Max(0, spec.Samples);
 
-    public IEnumerable<TrialParameters> Propose(SweepSpec spec)
+    public IEnumerable<CellParameters> Propose(SweepSpec spec)
     {
         var random = new SweepRandom(unchecked((ulong)spec.Seed) ^ SearchStream);
         var dimensions = spec.Space;
-        var drawn = new HashSet<TrialParameters>();
+        var drawn = new HashSet<CellParameters>();
         // Each new cell takes a few draws at most unless the space is nearly exhausted; give up well after that.
         long attemptsLeft = 1000L * Math.Max(1, spec.Samples);
         while (drawn.Count < spec.Samples && attemptsLeft-- > 0)
         {
-            var cell = TrialParameters.From(dimensions.ToDictionary(d => d.Name, d => Draw(d, random)));
+            var cell = CellParameters.From(dimensions.ToDictionary(d => d.Name, d => Draw(d, random)));
             if (drawn.Add(cell))
             {
                 yield return cell;

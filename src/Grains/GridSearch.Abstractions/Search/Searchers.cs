@@ -22,5 +22,5 @@ public static class SweepCells
 {
     public static long Count(SweepSpec spec) => Searchers.For(spec).Count(spec);
 
-    public static IEnumerable<TrialParameters> Of(SweepSpec spec) => Searchers.For(spec).Propose(spec);
+    public static IEnumerable<CellParameters> Of(SweepSpec spec) => Searchers.For(spec).Propose(spec);
 }

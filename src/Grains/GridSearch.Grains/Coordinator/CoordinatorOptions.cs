@@ -6,22 +6,22 @@ public sealed class CoordinatorOptions
     public const string Section = "GridSearch:Coordinator";
 
     /// <summary>
-    /// While a sweep runs, how often its coordinator asks each running trial's silo whether the run is still
+    /// While a sweep runs, how often its coordinator asks each running run's silo whether the run is still
     /// there; runs on dead silos go back to the queue and resume from their checkpoints elsewhere.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// When the sweep's trials have so far taken less than this on average, one extra trial per trainer slot is
-    /// queued on the trainers, so a slot starts its next trial without waiting for the coordinator's round trip.
-    /// The queue is also filled before any trial has finished (their length is not known yet). Long trials get no
+    /// When the sweep's runs have so far taken less than this on average, one extra run per trainer slot is
+    /// queued on the trainers, so a slot starts its next run without waiting for the coordinator's round trip.
+    /// The queue is also filled before any run has finished (their length is not known yet). Long runs get no
     /// further queue: they are better balanced by waiting for a free slot.
     /// </summary>
     public TimeSpan QueueTrialsShorterThan { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Progress (recorded epochs, dispatched and finished trials) is written at most this often, so a sweep of
-    /// thousands of trials does not rewrite its state for every report. Nothing is lost in between: each trial's
+    /// Progress (recorded epochs, dispatched and finished runs) is written at most this often, so a sweep of
+    /// thousands of runs does not rewrite its state for every report. Nothing is lost in between: each run's
     /// checkpoint holds its epochs, and a resumed coordinator catches up from them. Starts, the winner's weights and
     /// the end of a sweep are written at once.
     /// </summary>

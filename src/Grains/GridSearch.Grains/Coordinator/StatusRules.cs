@@ -36,25 +36,25 @@ public static class StatusRules
     /// <summary>A failed, cancelled (or, for a retrained cell, completed) run or cell goes back to Pending.</summary>
     public static void Reopen(this RunRecord run) => run.Status = Reopened(run.Status, $"run {run.Id}");
 
-    public static void Reopen(this TrialRecord trial) => trial.Status = Reopened(trial.Status, $"trial {trial.Id}");
+    public static void Reopen(this CellRecord trial) => trial.Status = Reopened(trial.Status, $"trial {trial.Id}");
 
-    private static TrialStatus Reopened(TrialStatus current, string what) => current is TrialStatus.Failed or TrialStatus.Cancelled or TrialStatus.Completed
-        ? TrialStatus.Pending
+    private static CellStatus Reopened(CellStatus current, string what) => current is CellStatus.Failed or CellStatus.Cancelled or CellStatus.Completed
+        ? CellStatus.Pending
         : throw new InvalidOperationException($"The {what} cannot be reopened from {current}.");
 
-    public static void MoveTo(this RunRecord run, TrialStatus next) => run.Status = Checked(run.Status, next, $"run {run.Id}");
+    public static void MoveTo(this RunRecord run, CellStatus next) => run.Status = Checked(run.Status, next, $"run {run.Id}");
 
-    public static void MoveTo(this TrialRecord trial, TrialStatus next) => trial.Status = Checked(trial.Status, next, $"trial {trial.Id}");
+    public static void MoveTo(this CellRecord trial, CellStatus next) => trial.Status = Checked(trial.Status, next, $"trial {trial.Id}");
 
-    private static TrialStatus Checked(TrialStatus current, TrialStatus next, string what)
+    private static CellStatus Checked(CellStatus current, CellStatus next, string what)
     {
         bool legal = (current, next) switch
         {
-            (TrialStatus.Pending, TrialStatus.Running or TrialStatus.Cancelled or TrialStatus.Failed or TrialStatus.Stopped) => true,
-            (TrialStatus.Running, TrialStatus.Pending or TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled
-                or TrialStatus.Stopped) => true,
+            (CellStatus.Pending, CellStatus.Running or CellStatus.Cancelled or CellStatus.Failed or CellStatus.Stopped) => true,
+            (CellStatus.Running, CellStatus.Pending or CellStatus.Completed or CellStatus.Failed or CellStatus.Cancelled
+                or CellStatus.Stopped) => true,
             // A run waiting at a rung ends there when the scheduler stops the last of its cells that had epochs left.
-            (TrialStatus.Pending, TrialStatus.Completed) => true,
+            (CellStatus.Pending, CellStatus.Completed) => true,
             _ => false,
         };
         return legal ? next : throw new InvalidOperationException($"The {what} cannot move from {current} to {next}.");

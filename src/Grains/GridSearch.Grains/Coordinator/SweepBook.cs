@@ -20,12 +20,12 @@ public sealed class SweepBook(SweepState state)
     public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null)
     {
         var trials = SweepCells.Of(spec)
-            .Select((parameters, index) => new TrialRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
+            .Select((parameters, index) => new CellRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
             .ToList();
         // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
         var groups = spec.SharedPrefix
             ? trials.GroupBy(t => t.Parameters.WithEpochs(0)).Select(g => g.ToList())
-            : trials.Select(t => new List<TrialRecord> { t });
+            : trials.Select(t => new List<CellRecord> { t });
         var runs = new List<RunRecord>();
         foreach (var cells in groups)
         {
@@ -61,19 +61,19 @@ public sealed class SweepBook(SweepState state)
             return [];
         }
 
-        var claimed = state.Runs.Where(r => r.Status == TrialStatus.Pending && !(r.RetryAfter > now) && !Held(r))
+        var claimed = state.Runs.Where(r => r.Status == CellStatus.Pending && !(r.RetryAfter > now) && !Held(r))
             .Take(Math.Max(0, count)).ToList();
         foreach (var run in claimed)
         {
-            run.MoveTo(TrialStatus.Running);
+            run.MoveTo(CellStatus.Running);
             run.AssignedEpochs = TrainTo(run);
             run.Attempts++;
             run.StartedAt = now;
             run.FinishedAt = null;
             run.QueuedSeconds = 0;
-            foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Pending))
+            foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Pending))
             {
-                cell.MoveTo(TrialStatus.Running);
+                cell.MoveTo(CellStatus.Running);
             }
         }
 
@@ -82,7 +82,7 @@ public sealed class SweepBook(SweepState state)
 
     /// <summary>The earliest time a pending run waiting out its backoff may be dispatched, if any waits.</summary>
     public DateTimeOffset? NextRetry => state.Runs
-        .Where(r => r.Status == TrialStatus.Pending && r.RetryAfter is not null)
+        .Where(r => r.Status == CellStatus.Pending && r.RetryAfter is not null)
         .Min(r => r.RetryAfter);
 
     /// <summary>The data every trainer of this sweep must see: the request plus the fingerprint it started with.</summary>
@@ -90,11 +90,11 @@ public sealed class SweepBook(SweepState state)
 
     private static int Assigned(RunRecord run) => run.AssignedEpochs > 0 ? run.AssignedEpochs : run.Epochs;
 
-    public TrialAssignment AssignmentFor(string sweepId, RunRecord run)
+    public RunAssignment AssignmentFor(string sweepId, RunRecord run)
     {
         int epochs = Assigned(run);
-        var parameters = (run.Parameters ?? new TrialParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
-        return new TrialAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
+        var parameters = (run.Parameters ?? new CellParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
+        return new RunAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
             run.RecordedEpochs, state.Incarnation) { Parameters = parameters };
     }
 
@@ -110,37 +110,40 @@ public sealed class SweepBook(SweepState state)
             .DefaultIfEmpty(0).Max();
     }
 
-    /// <summary>Whether the run waits at a rung for the scheduler's decision on the other cells.</summary>
-    private bool Held(RunRecord run) => TrainTo(run) <= run.RecordedEpochs;
+    /// <summary>
+    /// Whether the run waits at a rung for the scheduler's decision on the other cells. A run with no cell left to
+    /// train is never held: dispatched again (after a lost report, say), its trainer finds it done and says so.
+    /// </summary>
+    private bool Held(RunRecord run) => CellsOf(run).Any(c => !c.Status.IsFinal()) && TrainTo(run) <= run.RecordedEpochs;
 
     /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
     public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
     {
         var run = state.Runs.FirstOrDefault(r => r.Id == runId);
-        if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt || metrics.Epoch != run.RecordedEpochs + 1)
+        if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt || metrics.Epoch != run.RecordedEpochs + 1)
         {
             return EpochRecordOutcome.Ignored;
         }
 
         run.RecordedEpochs = metrics.Epoch;
         bool bestChanged = false;
-        foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
         {
             cell.Epochs.Add(metrics);
             if (IsBetter(metrics.ValidationAccuracy, cell.GridIndex, metrics.Epoch))
             {
-                state.Best = new BestTrial(cell.Id, cell.Parameters, metrics.Epoch, metrics.ValidationAccuracy);
+                state.Best = new BestCell(cell.Id, cell.Parameters, metrics.Epoch, metrics.ValidationAccuracy);
                 state.BestGridIndex = cell.GridIndex;
                 bestChanged = true;
             }
 
             if (cell.Epochs.Count == cell.Parameters.Epochs)
             {
-                cell.MoveTo(TrialStatus.Completed);
+                cell.MoveTo(CellStatus.Completed);
             }
             else if (!Scheduler.Continue(state, cell, metrics))
             {
-                cell.MoveTo(TrialStatus.Stopped);
+                cell.MoveTo(CellStatus.Stopped);
             }
         }
 
@@ -161,22 +164,24 @@ public sealed class SweepBook(SweepState state)
 
         foreach (var cell in Scheduler.Settle(state).Where(c => !c.Status.IsFinal()))
         {
-            cell.MoveTo(TrialStatus.Stopped);
+            cell.MoveTo(CellStatus.Stopped);
         }
 
-        // A running run that has reached the end of its assignment reports its end by itself; any other run whose cells
-        // are all done (some stopped early) ends here.
-        var ended = state.Runs.Where(r => (r.Status == TrialStatus.Pending
-                                           || (r.Status == TrialStatus.Running && r.RecordedEpochs < Assigned(r)))
-                                          && CellsOf(r).All(c => c.Status.IsFinal()));
+        // A run whose cells the scheduler has all ended (some stopped early) ends here, unless it is running and has
+        // reached the end of its assignment: then its trainer reports the end by itself. Runs whose cells all simply
+        // completed are left to the usual path (their trainer's report, or a dispatch that finds them done).
+        var ended = state.Runs.Where(r => (r.Status == CellStatus.Pending
+                                           || (r.Status == CellStatus.Running && r.RecordedEpochs < Assigned(r)))
+                                          && CellsOf(r).All(c => c.Status.IsFinal())
+                                          && CellsOf(r).Any(c => c.Status == CellStatus.Stopped));
         foreach (var run in ended.ToList())
         {
-            if (run.Status == TrialStatus.Running)
+            if (run.Status == CellStatus.Running)
             {
                 state.RunsToStop.Add(run.Id);
             }
 
-            run.MoveTo(CellsOf(run).Any(c => c.Status == TrialStatus.Completed) ? TrialStatus.Completed : TrialStatus.Stopped);
+            run.MoveTo(CellsOf(run).Any(c => c.Status == CellStatus.Completed) ? CellStatus.Completed : CellStatus.Stopped);
         }
     }
 
@@ -188,7 +193,7 @@ public sealed class SweepBook(SweepState state)
         return runs;
     }
 
-    // Highest validation accuracy; ties go to the earliest trial in grid order, then the earliest epoch.
+    // Highest validation accuracy; ties go to the earliest cell in grid order, then the earliest epoch.
     private bool IsBetter(double accuracy, int gridIndex, int epoch)
     {
         if (state.Best is not { } best)
@@ -220,7 +225,7 @@ public sealed class SweepBook(SweepState state)
     /// <summary>Puts a run whose trainer no longer has it back in the queue; it resumes from its checkpoint.</summary>
     public void RequeueLost(RunRecord run)
     {
-        if (run.Status == TrialStatus.Running)
+        if (run.Status == CellStatus.Running)
         {
             Requeue(run);
         }
@@ -233,7 +238,7 @@ public sealed class SweepBook(SweepState state)
     public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0)
     {
         var run = state.Runs.FirstOrDefault(r => r.Id == runId);
-        if (run is null || run.Status != TrialStatus.Running || run.Attempts != attempt)
+        if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt)
         {
             return false;
         }
@@ -243,7 +248,7 @@ public sealed class SweepBook(SweepState state)
         switch (outcome)
         {
             case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
-                run.MoveTo(TrialStatus.Completed);
+                run.MoveTo(CellStatus.Completed);
                 break;
             case RunOutcome.Completed when run.AssignedEpochs > 0 && run.RecordedEpochs >= run.AssignedEpochs:
                 // It reached the rung it was sent to: it waits there for the scheduler, then goes on from its checkpoint.
@@ -306,11 +311,11 @@ public sealed class SweepBook(SweepState state)
             return;
         }
 
-        run.MoveTo(TrialStatus.Failed);
+        run.MoveTo(CellStatus.Failed);
         foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
         {
             cell.Error = $"failed after {run.Failures} attempt(s): {error}";
-            cell.MoveTo(TrialStatus.Failed);
+            cell.MoveTo(CellStatus.Failed);
         }
 
         ApplyScheduler(); // a rung may have waited for this run's cells only
@@ -318,10 +323,10 @@ public sealed class SweepBook(SweepState state)
 
     private void Requeue(RunRecord run)
     {
-        run.MoveTo(TrialStatus.Pending);
-        foreach (var cell in CellsOf(run).Where(c => c.Status == TrialStatus.Running))
+        run.MoveTo(CellStatus.Pending);
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Running))
         {
-            cell.MoveTo(TrialStatus.Pending);
+            cell.MoveTo(CellStatus.Pending);
         }
     }
 
@@ -329,12 +334,12 @@ public sealed class SweepBook(SweepState state)
     {
         if (!run.Status.IsFinal())
         {
-            run.MoveTo(TrialStatus.Cancelled);
+            run.MoveTo(CellStatus.Cancelled);
         }
 
         foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
         {
-            cell.MoveTo(TrialStatus.Cancelled);
+            cell.MoveTo(CellStatus.Cancelled);
         }
     }
 
@@ -351,7 +356,7 @@ public sealed class SweepBook(SweepState state)
         state.TestAccuracy = null;
         state.TestFailures = 0;
         state.TestRetryAfter = null;
-        foreach (var run in state.Runs.Where(r => r.Status is TrialStatus.Failed or TrialStatus.Cancelled))
+        foreach (var run in state.Runs.Where(r => r.Status is CellStatus.Failed or CellStatus.Cancelled))
         {
             run.Reopen();
             run.Failures = 0;
@@ -360,7 +365,7 @@ public sealed class SweepBook(SweepState state)
             run.RetryAfter = null;
         }
 
-        foreach (var cell in state.Trials.Where(c => c.Status is TrialStatus.Failed or TrialStatus.Cancelled))
+        foreach (var cell in state.Trials.Where(c => c.Status is CellStatus.Failed or CellStatus.Cancelled))
         {
             cell.Reopen();
             cell.Error = null;
@@ -373,7 +378,7 @@ public sealed class SweepBook(SweepState state)
     /// </summary>
     public void Restart(RunRecord run)
     {
-        if (run.Status is TrialStatus.Completed or TrialStatus.Stopped)
+        if (run.Status is CellStatus.Completed or CellStatus.Stopped)
         {
             return;
         }
@@ -382,7 +387,7 @@ public sealed class SweepBook(SweepState state)
         foreach (var cell in CellsOf(run))
         {
             cell.Epochs.Clear();
-            if (cell.Status == TrialStatus.Completed)
+            if (cell.Status == CellStatus.Completed)
             {
                 cell.Reopen();
             }
@@ -396,7 +401,7 @@ public sealed class SweepBook(SweepState state)
     /// <summary>Cancels the sweep; returns the runs that were running, to be stopped.</summary>
     public IReadOnlyList<RunRecord> Cancel(DateTimeOffset now, string message)
     {
-        var running = state.Runs.Where(r => r.Status == TrialStatus.Running).ToList();
+        var running = state.Runs.Where(r => r.Status == CellStatus.Running).ToList();
         state.MoveTo(SweepStatus.Cancelled);
         state.Message = message;
         state.FinishedAt = now;
@@ -422,7 +427,7 @@ public sealed class SweepBook(SweepState state)
         state.TestAccuracy = testAccuracy;
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
-        int failed = state.Trials.Count(t => t.Status == TrialStatus.Failed);
+        int failed = state.Trials.Count(t => t.Status == CellStatus.Failed);
         state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} cells failed; the winner is the best of the rest.";
     }
 
@@ -430,14 +435,14 @@ public sealed class SweepBook(SweepState state)
         "waiting for a trainer silo: the sweep has work left and no trainer is active in the cluster. It goes on by " +
         "itself when a trainer joins (GridSearch:Trainer:Enabled=true); runs that were on a lost trainer resume from their checkpoints.";
 
-    /// <summary>Why every trial failed, for the sweep's message.</summary>
+    /// <summary>Why every cell failed, for the sweep's message.</summary>
     public string AllFailedMessage()
     {
         var first = state.Runs.FirstOrDefault(r => r.Error is not null);
         return $"All {state.Trials.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
     }
 
-    public IEnumerable<TrialRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
+    public IEnumerable<CellRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
 
     public SweepSnapshot Snapshot(string sweepId, double totalSeconds)
     {
@@ -450,7 +455,7 @@ public sealed class SweepBook(SweepState state)
         state.Trials.Select(t =>
         {
             var run = runs[t.RunId];
-            return new TrialSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
+            return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
                 t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds);
         }).ToArray(),
         state.Best,

@@ -1,7 +1,7 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Placement;
-using GridSearch.Grains.Trials;
+using GridSearch.Grains.Trainers;
 using Orleans.Runtime.Placement;
 
 namespace GridSearch.Grains.Coordinator;
@@ -43,11 +43,11 @@ public sealed partial class SweepCoordinatorGrain
         await AfterDispatchAsync(book);
     }
 
-    private Task<TrainerLocation> StartRun(RunRecord run, TrialAssignment assignment)
+    private Task<TrainerLocation> StartRun(RunRecord run, RunAssignment assignment)
     {
         try
         {
-            return grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).StartAsync(assignment);
+            return grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).StartAsync(assignment);
         }
         catch (Exception error)
         {
@@ -92,7 +92,7 @@ public sealed partial class SweepCoordinatorGrain
         var book = Book;
         foreach (var (run, attempt, error) in failed)
         {
-            bool current = run.Status == TrialStatus.Running && run.Attempts == attempt;
+            bool current = run.Status == CellStatus.Running && run.Attempts == attempt;
             if (IsNoTrainer(error))
             {
                 // The last trainer left between the slot count and the start: wait for the next one, no retry used up.
@@ -115,7 +115,7 @@ public sealed partial class SweepCoordinatorGrain
             {
                 // Not the run's fault, and not worth a retry on that silo: it is shutting down.
                 StopSendingTo(draining.Silo ?? run.SiloAddress);
-                if (run.Status == TrialStatus.Running && run.Attempts == attempt)
+                if (run.Status == CellStatus.Running && run.Attempts == attempt)
                 {
                     book.RequeueLost(run);
                 }
@@ -269,7 +269,7 @@ public sealed partial class SweepCoordinatorGrain
     }
 
     /// <summary>
-    /// This round's slot accounting: the active trainers and their slots, whether trials are short (then a run is
+    /// This round's slot accounting: the active trainers and their slots, whether runs are short (then a run is
     /// queued per slot while enough are pending), the runs already out on each, and the sweep's own limit.
     /// </summary>
     private TrainerSlots Slots()
@@ -283,8 +283,8 @@ public sealed partial class SweepCoordinatorGrain
         var trainers = TrainerMetadata.ActiveTrainers(membership, siloMetadata);
         _drainingTrainers.IntersectWith(trainers.Select(t => t.Silo.ToParsableString())); // gone: nothing to avoid
         return new TrainerSlots(trainers.Where(t => !_drainingTrainers.Contains(t.Silo.ToParsableString())),
-            sweep.State.Runs.Where(r => r.Status == TrialStatus.Running), shortTrials,
-            sweep.State.Runs.Count(r => r.Status == TrialStatus.Pending), sweep.State.Spec?.MaxConcurrentTrials ?? 0);
+            sweep.State.Runs.Where(r => r.Status == CellStatus.Running), shortTrials,
+            sweep.State.Runs.Count(r => r.Status == CellStatus.Pending), sweep.State.Spec?.MaxConcurrentTrials ?? 0);
     }
 
     private async Task ClearCheckpointsAsync()
@@ -293,7 +293,7 @@ public sealed partial class SweepCoordinatorGrain
         {
             try
             {
-                await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).ClearCheckpointAsync();
+                await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).ClearCheckpointAsync();
             }
             catch (Exception error)
             {

@@ -97,7 +97,7 @@ public sealed partial class SweepCoordinatorGrain
         foreach (string runId in ended)
         {
             LogRunStopped(SweepId, runId);
-            _ = grains.GetGrain<Trials.ITrialGrain>(Trials.TrialGrain.Key(SweepId, runId)).CancelAsync()
+            _ = grains.GetGrain<Trainers.IRunGrain>(Trainers.RunGrain.Key(SweepId, runId)).CancelAsync()
                 .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
         }
 

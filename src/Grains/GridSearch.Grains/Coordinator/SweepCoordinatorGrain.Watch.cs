@@ -1,9 +1,9 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Trials;
+using GridSearch.Grains.Trainers;
 
 namespace GridSearch.Grains.Coordinator;
 
-// Watching over an unfinished sweep: reconciling running trials with their trainers, the restart reminder.
+// Watching over an unfinished sweep: reconciling running runs with their trainers, the restart reminder.
 public sealed partial class SweepCoordinatorGrain
 {
     public Task ReceiveReminder(string reminderName, TickStatus status) => Unfinished ? ReconcileAsync() : ForgetReminderAsync();
@@ -24,12 +24,12 @@ public sealed partial class SweepCoordinatorGrain
         var book = Book;
         // Asked all at once; a run whose start request is still unanswered is not asked (it may not be queued yet).
         var running = sweep.State.Runs
-            .Where(r => r.Status == TrialStatus.Running && !_starting.ContainsKey((r.Id, r.Attempts)))
+            .Where(r => r.Status == CellStatus.Running && !_starting.ContainsKey((r.Id, r.Attempts)))
             .Select(run => (Run: run, Attempt: run.Attempts, Alive: IsStillRunningAsync(run)))
             .ToList();
         foreach (var (run, attempt, alive) in running)
         {
-            if (!await alive && run.Status == TrialStatus.Running && run.Attempts == attempt)
+            if (!await alive && run.Status == CellStatus.Running && run.Attempts == attempt)
             {
                 LogRequeued(SweepId, run.Id, run.Attempts, run.Silo);
                 book.RequeueLost(run);
@@ -63,7 +63,7 @@ public sealed partial class SweepCoordinatorGrain
     {
         try
         {
-            return await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts);
+            return await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts);
         }
         catch (Exception error)
         {

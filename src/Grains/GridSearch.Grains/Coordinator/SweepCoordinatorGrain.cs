@@ -2,7 +2,7 @@ using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
-using GridSearch.Grains.Trials;
+using GridSearch.Grains.Trainers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -13,7 +13,7 @@ namespace GridSearch.Grains.Coordinator;
 /// <summary>
 /// Coordinates one sweep. Its turns only book-keep and hand out work: training runs on trainer silos' executors,
 /// which report each epoch and each finished run back here. Status queries interleave with everything. While the
-/// sweep is unfinished a timer checks that running trials still have a live trainer, and a durable reminder brings
+/// sweep is unfinished a timer checks that running cells still have a live trainer, and a durable reminder brings
 /// the coordinator back after a whole-cluster restart, so the sweep resumes by itself.
 /// </summary>
 [PreferNonTrainer]
@@ -84,7 +84,7 @@ public sealed partial class SweepCoordinatorGrain(
 
     /// <summary>
     /// Records progress: written (and published to metrics) within <see cref="CoordinatorOptions.ProgressWriteInterval"/>;
-    /// status queries see it at once. A crash in between loses nothing that the trials' checkpoints cannot replay.
+    /// status queries see it at once. A crash in between loses nothing that the cells' checkpoints cannot replay.
     /// </summary>
     private Task SaveSoonAsync()
     {
@@ -225,7 +225,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             try
             {
-                await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).CancelAsync();
+                await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).CancelAsync();
             }
             catch (Exception error)
             {
@@ -313,9 +313,9 @@ public sealed partial class SweepCoordinatorGrain(
     private async Task DiscardDamagedCheckpointsAsync()
     {
         var book = Book;
-        foreach (var run in sweep.State.Runs.Where(r => r.Status != TrialStatus.Completed))
+        foreach (var run in sweep.State.Runs.Where(r => r.Status != CellStatus.Completed))
         {
-            if (await grains.GetGrain<ITrialGrain>(TrialGrain.Key(SweepId, run.Id)).DiscardIfDamagedAsync())
+            if (await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).DiscardIfDamagedAsync())
             {
                 LogCheckpointDiscarded(SweepId, run.Id);
                 book.Restart(run);

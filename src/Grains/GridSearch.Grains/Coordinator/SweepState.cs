@@ -12,11 +12,11 @@ public sealed class SweepState
 
     [Id(2)] public DatasetSummary? Dataset { get; set; }
 
-    [Id(3)] public List<TrialRecord> Trials { get; set; } = [];
+    [Id(3)] public List<CellRecord> Trials { get; set; } = [];
 
     [Id(4)] public List<RunRecord> Runs { get; set; } = [];
 
-    [Id(5)] public BestTrial? Best { get; set; }
+    [Id(5)] public BestCell? Best { get; set; }
 
     [Id(6)] public int BestGridIndex { get; set; }
 
@@ -72,15 +72,15 @@ public sealed class DatasetManifestState
 
 /// <summary>One cell of the sweep: a value for every parameter, and what training it has recorded.</summary>
 [GenerateSerializer, Alias("gridsearch.TrialRecord")]
-public sealed class TrialRecord
+public sealed class CellRecord
 {
     [Id(0)] public string Id { get; set; } = "";
 
-    [Id(1)] public TrialParameters Parameters { get; set; } = new(0, 0, 0);
+    [Id(1)] public CellParameters Parameters { get; set; } = new(0, 0, 0);
 
     [Id(2)] public int GridIndex { get; set; }
 
-    [Id(3)] public TrialStatus Status { get; set; }
+    [Id(3)] public CellStatus Status { get; set; }
 
     [Id(4)] public List<EpochMetrics> Epochs { get; set; } = [];
 
@@ -106,7 +106,7 @@ public sealed class RunRecord
 
     [Id(4)] public List<int> Cells { get; set; } = [];
 
-    [Id(5)] public TrialStatus Status { get; set; }
+    [Id(5)] public CellStatus Status { get; set; }
 
     [Id(6)] public int Attempts { get; set; }
 
@@ -137,7 +137,7 @@ public sealed class RunRecord
     [Id(16)] public DateTimeOffset? RetryAfter { get; set; }
 
     /// <summary>The run's hyperparameters (its longest cell's); null in sweeps stored before parameter maps.</summary>
-    [Id(17)] public TrialParameters? Parameters { get; set; }
+    [Id(17)] public CellParameters? Parameters { get; set; }
 
     /// <summary>How far the latest attempt was asked to train (a scheduler's rung, or the run's last epoch).</summary>
     [Id(18)] public int AssignedEpochs { get; set; }
@@ -148,11 +148,11 @@ public sealed class RunRecord
         : 0;
 }
 
-/// <summary>The weights after the best (trial, epoch): written only when the best changes.</summary>
+/// <summary>The weights after the best (cell, epoch): written only when the best changes.</summary>
 [GenerateSerializer, Alias("gridsearch.WinnerState")]
 public sealed class WinnerState
 {
-    [Id(0)] public BestTrial? Best { get; set; }
+    [Id(0)] public BestCell? Best { get; set; }
 
     [Id(1)] public float[]? Weights { get; set; }
 

@@ -3,9 +3,9 @@ namespace GridSearch.Grains.Coordinator;
 /// <summary>
 /// Slot accounting for one dispatch round: how many runs each active trainer may take and which trainer takes the
 /// next run — the one with the most room. The coordinator hints Orleans' placement with that silo. A trainer may
-/// take its slots' worth, or twice that while trials are short, so a queued run is ready when a slot frees up; but
+/// take its slots' worth, or twice that while runs are short, so a queued run is ready when a slot frees up; but
 /// only while more runs are pending than the cluster has slots. The last runs go to free slots only: queued
-/// behind a busy slot they would finish up to a whole trial after the others.
+/// behind a busy slot they would finish up to a whole run after the others.
 /// </summary>
 public sealed class TrainerSlots
 {

@@ -11,7 +11,7 @@ namespace GridSearch.Grains.Execution;
 
 /// <summary>
 /// The data sets this silo has decoded: one decoded copy per data root and file contents, and one split (index
-/// tensors, normalised evaluation images) per seed, shared read-only by every trial on the silo. A change to any file
+/// tensors, normalised evaluation images) per seed, shared read-only by every run on the silo. A change to any file
 /// gives a new entry. Decoded data sets stay while they fit <see cref="TrainerSiloOptions.DatasetMemoryBudget"/>;
 /// beyond it the least recently used one that no run holds a lease on is freed (and decoded or read from the cache
 /// again if a sweep needs it later).

@@ -7,13 +7,13 @@ public sealed class TrainerSiloOptions
 {
     public const string Section = "GridSearch:Trainer";
 
-    /// <summary>Whether this silo runs trials. Gateway-only silos set this to false.</summary>
+    /// <summary>Whether this silo runs runs. Gateway-only silos set this to false.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Trials run at once on this silo (0 = automatic: one on a GPU, one per core on CPU).</summary>
     public int Slots { get; set; }
 
-    /// <summary>Intra-op threads per running trial (0 = cores divided by slots).</summary>
+    /// <summary>Intra-op threads per running run (0 = cores divided by slots).</summary>
     public int ThreadsPerSlot { get; set; }
 
     /// <summary>auto, cpu or cuda[:N].</summary>
@@ -35,7 +35,7 @@ public sealed class TrainerSiloOptions
     public bool AllowAnyDataRoot { get; set; }
 
     /// <summary>
-    /// When set, trials do not train: each waits this long and reports synthetic epochs (for measuring orchestration
+    /// When set, runs do not train: each waits this long and reports synthetic epochs (for measuring orchestration
     /// overhead; see bench/).
     /// </summary>
     public TimeSpan? SimulatedTrialDuration { get; set; }
@@ -50,7 +50,7 @@ public sealed class TrainerSiloOptions
         ? DatasetMemoryBudget
         : Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
-    /// <summary>On shutdown, how long running trials may take to finish their current epoch and checkpoint it.</summary>
+    /// <summary>On shutdown, how long running runs may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

@@ -47,16 +47,16 @@ public static class GridSearchSiloExtensions
         services.AddPlacementFilter<TrainerOnlyPlacementFilter, TrainerOnlyPlacementDirector>(ServiceLifetime.Singleton);
         services.AddPlacementFilter<PreferNonTrainerPlacementFilter, PreferNonTrainerPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<TrialExecutor>();
+        services.AddSingleton<RunExecutor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();
         services.AddSingleton<SiloDatasets>();
         if (trainer.SimulatedTrialDuration is not null)
         {
-            services.TryAddSingleton<ITrialRunner, SimulatedTrialRunner>();
+            services.TryAddSingleton<IRunTrainer, SimulatedRunTrainer>();
         }
         else
         {
-            services.TryAddSingleton<ITrialRunner, TorchTrialRunner>();
+            services.TryAddSingleton<IRunTrainer, TorchRunTrainer>();
         }
         return silo;
     }

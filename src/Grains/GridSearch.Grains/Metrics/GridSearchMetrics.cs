@@ -18,7 +18,7 @@ public sealed class GridSearchMetrics
     private readonly Counter<long> _imagesDecoded;
     private readonly Histogram<double> _decodeDuration;
 
-    public GridSearchMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps, TrialExecutor executor, ILocalSiloDetails silo,
+    public GridSearchMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps, RunExecutor executor, ILocalSiloDetails silo,
         Microsoft.Extensions.Options.IOptions<TrainerSiloOptions> trainer)
     {
         var meter = meters.Create(I.MeterName);
@@ -68,7 +68,7 @@ public sealed class GridSearchMetrics
     public void DataSetDecoded(double seconds) => _decodeDuration.Record(seconds);
 
     private static IEnumerable<Measurement<long>> TrialCounts(SweepSnapshot sweep) =>
-        Enum.GetValues<TrialStatus>().Select(state => new Measurement<long>(
+        Enum.GetValues<CellStatus>().Select(state => new Measurement<long>(
             sweep.Trials.Count(t => t.Status == state),
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.StateTag, state.ToString().ToLowerInvariant())));

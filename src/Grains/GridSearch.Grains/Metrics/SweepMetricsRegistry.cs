@@ -6,7 +6,7 @@ namespace GridSearch.Grains.Metrics;
 
 /// <summary>
 /// What this silo's coordinators last published about their sweeps, read by the observable gauges at scrape time.
-/// Per-trial series of a finished sweep are dropped after <see cref="MetricsOptions.FinishedSweepRetention"/>, so
+/// Per-cell series of a finished sweep are dropped after <see cref="MetricsOptions.FinishedSweepRetention"/>, so
 /// label cardinality stays bounded however many sweeps a cluster runs.
 /// </summary>
 public sealed class SweepMetricsRegistry(IOptions<MetricsOptions> options, TimeProvider clock)
@@ -43,6 +43,6 @@ public sealed class MetricsOptions
 {
     public const string Section = "GridSearch:Metrics";
 
-    /// <summary>How long a finished sweep's per-sweep and per-trial series stay exported.</summary>
+    /// <summary>How long a finished sweep's per-sweep and per-cell series stay exported.</summary>
     public TimeSpan FinishedSweepRetention { get; set; } = TimeSpan.FromMinutes(30);
 }

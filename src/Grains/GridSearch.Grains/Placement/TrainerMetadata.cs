@@ -6,7 +6,7 @@ namespace GridSearch.Grains.Placement;
 
 /// <summary>
 /// The silo metadata keys (configuration section <c>Orleans:Metadata</c>) that mark a silo as a trainer and say
-/// how many trials it runs at once.
+/// how many cells it runs at once.
 /// </summary>
 public static class TrainerMetadata
 {
@@ -21,7 +21,7 @@ public static class TrainerMetadata
 
     /// <summary>
     /// Whether this silo knows the other silo's GridSearch metadata at all (every GridSearch silo publishes it). Orleans
-    /// fetches it once per silo and, if that fetch fails, not again for minutes: meanwhile the silo gets no trials.
+    /// fetches it once per silo and, if that fetch fails, not again for minutes: meanwhile the silo gets no cells.
     /// </summary>
     public static bool IsKnown(SiloMetadata metadata) => metadata.Metadata.ContainsKey(IsTrainerKey);
 

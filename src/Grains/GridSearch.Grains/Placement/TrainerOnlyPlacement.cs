@@ -21,7 +21,7 @@ public sealed class TrainerOnlyPlacementFilter() : PlacementFilterStrategy(order
 /// Keeps the candidate silos marked as trainers. A trainer that is shutting down leaves itself out while another
 /// trainer can take the grain (its own migrations and placements, e.g. of a run it refuses, go elsewhere).
 /// </summary>
-public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata, ILocalSiloDetails local, TrialExecutor executor)
+public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata, ILocalSiloDetails local, RunExecutor executor)
     : IPlacementFilterDirector
 {
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target,

@@ -8,7 +8,7 @@ public sealed record SkippedImage(string RelativePath, string Reason);
 /// <summary>
 /// A whole ImageFolder data set decoded once: channel-major uint8 pixels for every image in index order, and their
 /// labels. The pixels live in one native tensor [Count, 3, ImageSize, ImageSize] (no .NET array, so no 2 GiB cap,
-/// and trainers on the CPU use it without a copy). Read-only once built; every trial in the process shares one
+/// and trainers on the CPU use it without a copy). Read-only once built; every cell in the process shares one
 /// instance, and disposing it frees the pixels.
 /// </summary>
 public sealed class DecodedDataset : IDisposable

@@ -57,7 +57,7 @@ public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// PyTorch's default Linear initialisation (uniform in ±1/√fan_in for weight and bias) drawn from the given
-    /// generator rather than the global one, so concurrent trials stay reproducible.
+    /// generator rather than the global one, so concurrent cells stay reproducible.
     /// </summary>
     public void Initialise(Generator generator)
     {

@@ -2,8 +2,8 @@ namespace GridSearch.Training.Trainer;
 
 /// <summary>
 /// Derives independent generator seeds from the search seed. Initial weights depend on the search seed only and
-/// epoch e's shuffle on (search seed, e) only, so a trial of E1 epochs equals the first E1 epochs of a longer one
-/// with the same lr and batch size, and a resumed trial replays exactly the shuffle it would have had.
+/// epoch e's shuffle on (search seed, e) only, so a cell of E1 epochs equals the first E1 epochs of a longer one
+/// with the same lr and batch size, and a resumed cell replays exactly the shuffle it would have had.
 /// </summary>
 public static class SeedStreams
 {

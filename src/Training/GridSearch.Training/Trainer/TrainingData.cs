@@ -5,7 +5,7 @@ namespace GridSearch.Training.Trainer;
 
 /// <summary>
 /// The decoded data set and its split as tensors on one device: uint8 images [N,3,S,S], float labels [N,1] and
-/// index tensors for each split. Built once per silo and device; trials only read it, so they share it.
+/// index tensors for each split. Built once per silo and device; cells only read it, so they share it.
 /// </summary>
 public sealed class TrainingData : IDisposable
 {
@@ -41,7 +41,7 @@ public sealed class TrainingData : IDisposable
 
     public int InputFeatures => Dataset.PixelsPerImage;
 
-    // Validation runs after every epoch of every trial on the same images: normalise them once per data set.
+    // Validation runs after every epoch of every cell on the same images: normalise them once per data set.
     private const long MaxCachedEvaluationBytes = 1L << 30;
     private readonly Lock _evaluationLock = new();
     private readonly Dictionary<SplitPart, Tensor> _evaluationImages = new();
@@ -52,7 +52,7 @@ public sealed class TrainingData : IDisposable
     /// </summary>
     internal Tensor? EvaluationImages(SplitPart part)
     {
-        // Only validation repeats (after every epoch of every trial); the test split is evaluated once per sweep.
+        // Only validation repeats (after every epoch of every cell); the test split is evaluated once per sweep.
         Tensor index = IndexOf(part);
         if (part != SplitPart.Validation || index.shape[0] * Dataset.PixelsPerImage * sizeof(float) > MaxCachedEvaluationBytes)
         {

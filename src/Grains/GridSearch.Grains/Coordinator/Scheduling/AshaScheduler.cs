@@ -10,7 +10,7 @@ namespace GridSearch.Grains.Coordinator.Scheduling;
 /// </summary>
 public sealed class AshaScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, TrialRecord cell, EpochMetrics metrics)
+    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics)
     {
         var scheduler = sweep.Spec!.Scheduler;
         int rung = metrics.Epoch;

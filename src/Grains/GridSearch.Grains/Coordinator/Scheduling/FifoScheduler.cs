@@ -5,5 +5,5 @@ namespace GridSearch.Grains.Coordinator.Scheduling;
 /// <summary>Every cell trains all its epochs (the default).</summary>
 public sealed class FifoScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, TrialRecord cell, EpochMetrics metrics) => true;
+    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics) => true;
 }

@@ -10,21 +10,21 @@ namespace GridSearch.Grains.Coordinator.Scheduling;
 /// </summary>
 public sealed class HalvingScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, TrialRecord cell, EpochMetrics metrics) => true;
+    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics) => true;
 
-    public int? HoldAt(SweepState sweep, TrialRecord cell) =>
+    public int? HoldAt(SweepState sweep, CellRecord cell) =>
         Rungs.Below(sweep.Spec!.Scheduler, cell.Parameters.Epochs).Where(r => !sweep.DecidedRungs.Contains(r))
             .Cast<int?>().FirstOrDefault();
 
-    public IReadOnlyList<TrialRecord> Settle(SweepState sweep)
+    public IReadOnlyList<CellRecord> Settle(SweepState sweep)
     {
-        var stopped = new List<TrialRecord>();
+        var stopped = new List<CellRecord>();
         var scheduler = sweep.Spec!.Scheduler;
         while (NextUndecided(sweep) is { } rung)
         {
             // The cells this rung ranks: those with epochs beyond it, not already out of the sweep.
             var candidates = sweep.Trials
-                .Where(c => c.Parameters.Epochs > rung && c.Status is not (TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Cancelled))
+                .Where(c => c.Parameters.Epochs > rung && c.Status is not (CellStatus.Stopped or CellStatus.Failed or CellStatus.Cancelled))
                 .ToList();
             if (candidates.Any(c => c.Epochs.Count < rung))
             {

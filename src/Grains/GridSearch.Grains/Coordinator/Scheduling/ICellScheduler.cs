@@ -11,14 +11,14 @@ namespace GridSearch.Grains.Coordinator.Scheduling;
 public interface ICellScheduler
 {
     /// <summary>A cell recorded an epoch and has epochs left: true to train on, false to stop it here.</summary>
-    bool Continue(SweepState sweep, TrialRecord cell, EpochMetrics metrics);
+    bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics);
 
     /// <summary>
     /// The epoch at which the cell must wait until the scheduler has decided on other cells too (a synchronous rung),
     /// or null to train straight on.
     /// </summary>
-    int? HoldAt(SweepState sweep, TrialRecord cell) => null;
+    int? HoldAt(SweepState sweep, CellRecord cell) => null;
 
     /// <summary>Decisions that waited for other cells, made once they can be: the cells to stop now.</summary>
-    IReadOnlyList<TrialRecord> Settle(SweepState sweep) => [];
+    IReadOnlyList<CellRecord> Settle(SweepState sweep) => [];
 }

@@ -1,18 +1,18 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
 /// <summary>
 /// One training run of a sweep (key <c>sweepId/runId</c>), activated only on trainer silos. It hands the run to the
 /// silo's executor and keeps the run's checkpoint; it never waits on training.
 /// </summary>
 [Alias("gridsearch.ITrialGrain"), SiloOnly]
-public interface ITrialGrain : IGrainWithStringKey
+public interface IRunGrain : IGrainWithStringKey
 {
     /// <summary>Queues the run on this silo's trainer slots and returns at once, saying which silo took it.</summary>
     [Alias("Start")]
-    Task<TrainerLocation> StartAsync(TrialAssignment assignment);
+    Task<TrainerLocation> StartAsync(RunAssignment assignment);
 
     /// <summary>Stops the run between batches (or drops it from the queue).</summary>
     [Alias("Cancel")]
@@ -24,7 +24,7 @@ public interface ITrialGrain : IGrainWithStringKey
 
     /// <summary>Stores the run's last completed epoch and the weights after it.</summary>
     [Alias("SaveCheckpoint")]
-    Task SaveCheckpointAsync(TrialCheckpoint checkpoint);
+    Task SaveCheckpointAsync(RunCheckpoint checkpoint);
 
     /// <summary>
     /// Removes the run's checkpoint if it exists but cannot be read (the user chose to retrain such runs from scratch);
@@ -86,7 +86,7 @@ public interface ITrainerReports : IGrainWithStringKey
 
     /// <summary>
     /// A run trained its last epoch: the epoch's report and the run's completion in one message, which halves the
-    /// messages of short trials. <paramref name="queuedSeconds"/>: how long the run waited for a free slot.
+    /// messages of short runs. <paramref name="queuedSeconds"/>: how long the run waited for a free slot.
     /// </summary>
     [Alias("RecordFinalEpoch")]
     Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, double queuedSeconds);

@@ -8,16 +8,16 @@ namespace GridSearch.Grains.Execution;
 /// The silo's trainer slots: a fixed number of dedicated threads (one per GPU, or as configured on CPU) that run
 /// queued work. Grains hand work here and return at once; nothing long ever runs inside a grain turn.
 /// </summary>
-public sealed partial class TrialExecutor : IDisposable
+public sealed partial class RunExecutor : IDisposable
 {
     private readonly BlockingCollection<SlotWork> _queue = new();
     private readonly ConcurrentDictionary<string, SlotWork> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Thread[] _threads;
-    private readonly ILogger<TrialExecutor> _logger;
+    private readonly ILogger<RunExecutor> _logger;
     private int _busy;
 
-    public TrialExecutor(IOptions<TrainerSiloOptions> options, ILogger<TrialExecutor> logger)
+    public RunExecutor(IOptions<TrainerSiloOptions> options, ILogger<RunExecutor> logger)
     {
         _logger = logger;
         // A silo that does not train (a gateway) keeps no slot threads.
@@ -39,11 +39,11 @@ public sealed partial class TrialExecutor : IDisposable
 
     public int Queued => _queue.Count;
 
-    /// <summary>Set when the silo shuts down: running trials stop after their current epoch, queued ones give way.</summary>
+    /// <summary>Set when the silo shuts down: running runs stop after their current epoch, queued ones give way.</summary>
     public bool Draining { get; private set; }
 
     /// <summary>
-    /// Lets running trials finish and checkpoint their current epoch, then cancels whatever still runs after
+    /// Lets running runs finish and checkpoint their current epoch, then cancels whatever still runs after
     /// <paramref name="timeout"/> (it resumes elsewhere from its last checkpoint).
     /// </summary>
     public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellation)

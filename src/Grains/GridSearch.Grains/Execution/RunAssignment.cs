@@ -9,7 +9,7 @@ namespace GridSearch.Grains.Execution;
 /// resume from.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialAssignment")]
-public sealed record TrialAssignment(
+public sealed record RunAssignment(
     [property: Id(0)] string SweepId,
     [property: Id(1)] string RunId,
     [property: Id(2)] double LearningRate,
@@ -21,7 +21,7 @@ public sealed record TrialAssignment(
     [property: Id(8)] string? Incarnation = null)
 {
     /// <summary>Every hyperparameter of the run (its epoch count is <see cref="Epochs"/>).</summary>
-    [Id(9)] public TrialParameters Parameters { get; init; } = new(LearningRate, BatchSize, Epochs);
+    [Id(9)] public CellParameters Parameters { get; init; } = new(LearningRate, BatchSize, Epochs);
 }
 
 /// <summary>How a run ended on its trainer.</summary>

@@ -2,11 +2,11 @@ using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Placement;
 
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
 /// <inheritdoc cref="IDatasetInspectorGrain"/>
 [TrainerOnly]
-public sealed class DatasetInspectorGrain(ITrialRunner runner) : Grain, IDatasetInspectorGrain
+public sealed class DatasetInspectorGrain(IRunTrainer runner) : Grain, IDatasetInspectorGrain
 {
     // Decoding runs on the thread pool inside SiloDatasets; this turn only awaits it.
     public Task<DatasetSummary> DescribeAsync(DataRequest data) => runner.DescribeAsync(data, CancellationToken.None);

@@ -3,7 +3,7 @@ using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
 /// <summary>
 /// The work a trainer slot does for one run: resume from the checkpoint when there is one, train, and after each
@@ -12,11 +12,11 @@ namespace GridSearch.Grains.Trials;
 /// order but off the slot's thread: the next epoch trains while the last one's checkpoint is written, with at most
 /// one epoch's reports in flight, and the slot moves to its next run while the final report is delivered.
 /// </summary>
-internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? checkpoint, ITrialRunner runner, IGrainFactory grains,
-    GridSearchMetrics instruments, Func<bool> draining) : ITrialProgress
+internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint, IRunTrainer runner, IGrainFactory grains,
+    GridSearchMetrics instruments, Func<bool> draining) : IRunProgress
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
-    private readonly ITrialGrain _trial = grains.GetGrain<ITrialGrain>(TrialGrain.Key(assignment.SweepId, assignment.RunId));
+    private readonly IRunGrain _trial = grains.GetGrain<IRunGrain>(RunGrain.Key(assignment.SweepId, assignment.RunId));
     private readonly List<EpochMetrics> _history = [];
     private readonly long _queuedSince = Stopwatch.GetTimestamp();
     private double _queuedSeconds;
@@ -32,7 +32,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
         try
         {
             ThrowIfDraining();
-            TrialCheckpoint? start = Usable(checkpoint);
+            RunCheckpoint? start = Usable(checkpoint);
             foreach (var epoch in start?.History.Where(e => e.Epoch > assignment.RecordedEpochs) ?? [])
             {
                 // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again.
@@ -128,7 +128,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
         _history.Add(metrics);
-        var next = new TrialCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation, optimizerState);
+        var next = new RunCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation, optimizerState);
         Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {
@@ -158,7 +158,7 @@ internal sealed class TrialJob(TrialAssignment assignment, TrialCheckpoint? chec
 
     // A checkpoint belongs to this run when it was written for this sweep incarnation (not by an earlier sweep that had
     // the same id) and its history is the run's epochs 1..E in order, E within the run. Anything else is trained over.
-    private TrialCheckpoint? Usable(TrialCheckpoint? candidate) =>
+    private RunCheckpoint? Usable(RunCheckpoint? candidate) =>
         candidate is { History.Length: > 0 } && candidate.Incarnation == assignment.Incarnation
         && candidate.Epoch <= assignment.Epochs
         && candidate.History.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, candidate.History.Length))

@@ -8,7 +8,7 @@ namespace GridSearch.Grains.Tests;
 /// A trial runner for cluster tests: deterministic metrics from the hyperparameters, no TorchSharp, and hooks that
 /// let a test hold a run before an epoch or make an attempt fail.
 /// </summary>
-public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
+public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
 {
     public const double TestAccuracy = 0.625;
 
@@ -20,7 +20,7 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
     public ConcurrentDictionary<string, int> ActiveRuns { get; } = new();
 
     /// <summary>Called before each epoch (sweep id, run id, attempt, epoch); may block until the token fires.</summary>
-    public Action<TrialAssignment, int, CancellationToken>? BeforeEpoch { get; set; }
+    public Action<RunAssignment, int, CancellationToken>? BeforeEpoch { get; set; }
 
     public static double Accuracy(double lr, int batchSize, int epoch) =>
         Math.Round(0.5 + ((lr * 1000 + batchSize + epoch * 7) % 11) / 40.0, 4);
@@ -40,7 +40,7 @@ public sealed class ScriptedTrialRunner(ILocalSiloDetails silo) : ITrialRunner
                 ? throw new NotForTheWireException($"Data root '{data.Root}' is refused by the scripted trainer; pick another.")
                 : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
 
-    public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
+    public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         ActiveRuns.AddOrUpdate(assignment.SweepId, 1, (_, n) => n + 1);
         try

@@ -1,11 +1,11 @@
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Placement;
 
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
 /// <inheritdoc cref="IWinnerTestGrain"/>
 [TrainerOnly]
-public sealed class WinnerTestGrain(TrialExecutor executor, ITrialRunner runner, IGrainFactory grains) : Grain, IWinnerTestGrain
+public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IGrainFactory grains) : Grain, IWinnerTestGrain
 {
     public Task StartAsync(DataRequest data, float[] weights)
     {

@@ -6,37 +6,39 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
 using Orleans.Storage;
 
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
-/// <summary>Checkpoint storage of a trial grain.</summary>
+/// <summary>Checkpoint storage of a run grain.</summary>
 [GenerateSerializer, Alias("gridsearch.TrialCheckpointState")]
-public sealed class TrialCheckpointState
+public sealed class RunCheckpointState
 {
-    [Id(0)] public TrialCheckpoint? Checkpoint { get; set; }
+    [Id(0)] public RunCheckpoint? Checkpoint { get; set; }
 }
 
-/// <inheritdoc cref="ITrialGrain"/>
+/// <inheritdoc cref="IRunGrain"/>
 /// <remarks>
 /// The checkpoint is read on first use, not during activation: a damaged checkpoint then fails the call that needs it
 /// with a <see cref="DamagedStateException"/> naming the file (the coordinator fails the sweep at once and says how to
 /// go on), instead of failing every activation until the dispatch gives up.
 /// </remarks>
-[TrainerOnly]
-public sealed class TrialGrain(
+// Grain type "run", the name runs had before: checkpoints are stored under it, and those of a sweep that was running
+// when GridSearch was upgraded must still be found.
+[TrainerOnly, GrainType("trial")]
+public sealed class RunGrain(
     [FromKeyedServices(GridSearchStorage.Name)] IGrainStorage storage,
-    TrialExecutor executor,
-    ITrialRunner runner,
+    RunExecutor executor,
+    IRunTrainer runner,
     IGrainFactory grains,
     GridSearchMetrics metrics,
-    ILocalSiloDetails silo) : Grain, ITrialGrain
+    ILocalSiloDetails silo) : Grain, IRunGrain
 {
     // The name the checkpoint has always been stored under, so existing state directories keep working.
     private const string StateName = "checkpoint";
-    private GrainState<TrialCheckpointState>? _state;
+    private GrainState<RunCheckpointState>? _state;
 
     public static string Key(string sweepId, string runId) => $"{sweepId}/{runId}";
 
-    public async Task<TrainerLocation> StartAsync(TrialAssignment assignment)
+    public async Task<TrainerLocation> StartAsync(RunAssignment assignment)
     {
         if (executor.Draining)
         {
@@ -58,7 +60,7 @@ public sealed class TrialGrain(
         }
 
         var checkpoint = (await LoadAsync()).State?.Checkpoint;
-        var job = new TrialJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining);
+        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Location;
     }
@@ -73,10 +75,10 @@ public sealed class TrialGrain(
         return Task.CompletedTask;
     }
 
-    public async Task SaveCheckpointAsync(TrialCheckpoint checkpoint)
+    public async Task SaveCheckpointAsync(RunCheckpoint checkpoint)
     {
         var state = await LoadAsync();
-        state.State = new TrialCheckpointState { Checkpoint = checkpoint };
+        state.State = new RunCheckpointState { Checkpoint = checkpoint };
         await storage.WriteStateAsync(StateName, this.GetGrainId(), state);
     }
 
@@ -87,7 +89,7 @@ public sealed class TrialGrain(
             return false;
         }
 
-        var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+        var state = new GrainState<RunCheckpointState>(new RunCheckpointState());
         try
         {
             await ReadAsync(state);
@@ -98,7 +100,7 @@ public sealed class TrialGrain(
         {
             // The read left an ETag naming the damaged bytes: exactly those are cleared, nothing written since.
             await storage.ClearStateAsync(StateName, this.GetGrainId(), state);
-            _state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+            _state = new GrainState<RunCheckpointState>(new RunCheckpointState());
             return true;
         }
     }
@@ -117,11 +119,11 @@ public sealed class TrialGrain(
     }
 
     /// <exception cref="DamagedStateException">The checkpoint exists but cannot be read.</exception>
-    private async Task<GrainState<TrialCheckpointState>> LoadAsync()
+    private async Task<GrainState<RunCheckpointState>> LoadAsync()
     {
         if (_state is null)
         {
-            var state = new GrainState<TrialCheckpointState>(new TrialCheckpointState());
+            var state = new GrainState<RunCheckpointState>(new RunCheckpointState());
             await ReadAsync(state);
             _state = state;
         }
@@ -133,7 +135,7 @@ public sealed class TrialGrain(
     /// Reads the checkpoint. A failure that is not the storage being unreachable for a moment (a connection or a
     /// timeout) means the stored value itself cannot be read: it is reported as damaged, at once, naming the grain.
     /// </summary>
-    private async Task ReadAsync(GrainState<TrialCheckpointState> state)
+    private async Task ReadAsync(GrainState<RunCheckpointState> state)
     {
         try
         {

@@ -1,4 +1,4 @@
-namespace GridSearch.Grains.Trials;
+namespace GridSearch.Grains.Trainers;
 
 /// <summary>
 /// Makes grain calls from trainer slots. Reports must not be lost to a brief outage (the coordinator's silo

@@ -8,7 +8,7 @@ namespace GridSearch.Abstractions;
 /// the same value (and has the same id) as before those parameters existed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialParameters")]
-public sealed record TrialParameters(
+public sealed record CellParameters(
     [property: Id(0)] double LearningRate,
     [property: Id(1)] int BatchSize,
     [property: Id(2)] int Epochs)
@@ -23,14 +23,14 @@ public sealed record TrialParameters(
     public string Optimizer => Get(ParameterCatalog.Optimizer).Text ?? "sgd";
 
     /// <summary>Builds a cell from a value per name; names left out take their defaults.</summary>
-    public static TrialParameters From(IReadOnlyDictionary<string, ParameterValue> values)
+    public static CellParameters From(IReadOnlyDictionary<string, ParameterValue> values)
     {
         int Whole(string name) => (int)values[name].Number;
         var extra = ParameterCatalog.All
             .Where(p => p.Default is not null && values.TryGetValue(p.Name, out var value) && value != p.Default)
             .Select(p => new ParameterSetting(p.Name, values[p.Name]))
             .ToArray();
-        return new TrialParameters(values[ParameterCatalog.LearningRate].Number, Whole(ParameterCatalog.BatchSize),
+        return new CellParameters(values[ParameterCatalog.LearningRate].Number, Whole(ParameterCatalog.BatchSize),
             Whole(ParameterCatalog.Epochs)) { Extra = extra };
     }
 
@@ -49,7 +49,7 @@ public sealed record TrialParameters(
     public IReadOnlyList<ParameterSetting> Values => ParameterCatalog.All.Select(p => new ParameterSetting(p.Name, Get(p.Name))).ToArray();
 
     /// <summary>The same cell trained for another number of epochs.</summary>
-    public TrialParameters WithEpochs(int epochs) => this with { Epochs = epochs };
+    public CellParameters WithEpochs(int epochs) => this with { Epochs = epochs };
 
     /// <summary>
     /// A stable name built from the parameters only: <c>lr0.01-bs16-ep5</c>, followed by the parameters that differ
@@ -59,7 +59,7 @@ public sealed record TrialParameters(
         $"lr{ParameterValue.Of(LearningRate)}-bs{BatchSize}-ep{Epochs}")
         + string.Concat(Extra.Select(s => $"-{ParameterCatalog.Find(s.Name)?.IdPrefix}{s.Value}"));
 
-    public bool Equals(TrialParameters? other) => other is not null && LearningRate.Equals(other.LearningRate)
+    public bool Equals(CellParameters? other) => other is not null && LearningRate.Equals(other.LearningRate)
         && BatchSize == other.BatchSize && Epochs == other.Epochs && Extra.SequenceEqual(other.Extra);
 
     public override int GetHashCode() => Extra.Aggregate(HashCode.Combine(LearningRate, BatchSize, Epochs),

@@ -6,7 +6,7 @@ namespace GridSearch.Grains.Execution;
 /// What the executor runs on a trainer slot. The real one trains with TorchSharp; tests substitute their own.
 /// Methods block on the slot's dedicated thread; none of them runs inside a grain turn.
 /// </summary>
-public interface ITrialRunner
+public interface IRunTrainer
 {
     /// <summary>Loads (once per silo) and describes the data set of a sweep.</summary>
     Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation);
@@ -32,7 +32,7 @@ public interface ITrialRunner
     /// Trains from <paramref name="start"/> (or from the seed's initial weights) to the assignment's epoch count,
     /// reporting every batch and every epoch (with the weights after it) to <paramref name="progress"/>.
     /// </summary>
-    void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation);
+    void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation);
 
     /// <summary>Accuracy of the given weights on the test split.</summary>
     double Test(DataRequest data, float[] weights, CancellationToken cancellation);

@@ -2,8 +2,8 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Grains.Execution;
 
-/// <summary>Where a running trial reports as it goes (called on the trainer slot's thread).</summary>
-public interface ITrialProgress
+/// <summary>Where a running run reports as it goes (called on the trainer slot's thread).</summary>
+public interface IRunProgress
 {
     /// <summary>A batch finished (1-based epoch and batch numbers).</summary>
     void Batch(int epoch, int batch, int samples);

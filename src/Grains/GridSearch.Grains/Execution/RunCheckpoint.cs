@@ -4,12 +4,12 @@ namespace GridSearch.Grains.Execution;
 
 /// <summary>
 /// A run's progress: the weights (and optimizer state, for momentum and Adam) after its last completed epoch and the
-/// metrics of every epoch so far. The trial's
+/// metrics of every epoch so far. The run's
 /// checkpoint is the source of truth for its run; the coordinator's view may lag behind it (it is written lazily)
 /// and catches up by replaying the history.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialCheckpoint")]
-public sealed record TrialCheckpoint(
+public sealed record RunCheckpoint(
     [property: Id(0)] int Attempt,
     [property: Id(1)] EpochMetrics[] History,
     [property: Id(2)] float[] Weights,

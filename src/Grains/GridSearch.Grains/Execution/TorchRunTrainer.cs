@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace GridSearch.Grains.Execution;
 
-/// <summary>Runs trials with the TorchSharp trainer on this silo's shared data sets.</summary>
-public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSiloOptions> options) : ITrialRunner
+/// <summary>Runs runs with the TorchSharp trainer on this silo's shared data sets.</summary>
+public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloOptions> options) : IRunTrainer
 {
     private TrainerOptions TrainerOptions => new() { Threads = options.Value.EffectiveThreadsPerSlot };
 
@@ -20,7 +20,7 @@ public sealed class TorchTrialRunner(SiloDatasets datasets, IOptions<TrainerSilo
     public Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) =>
         Task.FromResult<DataManifest?>(datasets.Manifest(data));
 
-    public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
+    public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
         var trainer = new LogisticTrainer(lease.Data, TrainerOptions);

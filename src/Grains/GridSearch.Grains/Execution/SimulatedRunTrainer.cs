@@ -4,16 +4,16 @@ using Microsoft.Extensions.Options;
 namespace GridSearch.Grains.Execution;
 
 /// <summary>
-/// A stand-in for training that waits a fixed time per trial and reports synthetic epochs, so the orchestration
+/// A stand-in for training that waits a fixed time per run and reports synthetic epochs, so the orchestration
 /// overhead (dispatch, durable state, reporting) can be measured alone, like Ray Tune's bookkeeping benchmark.
 /// Chosen with GridSearch:Trainer:SimulatedTrialDuration (or <c>gridsearch run --simulate-training MS</c>).
 /// </summary>
-public sealed class SimulatedTrialRunner(IOptions<TrainerSiloOptions> options) : ITrialRunner
+public sealed class SimulatedRunTrainer(IOptions<TrainerSiloOptions> options) : IRunTrainer
 {
     public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
         Task.FromResult(new DatasetSummary(data.Root, ["simulated-a", "simulated-b"], 1000, 800, 100, 100, [], 0, true));
 
-    public void Train(TrialAssignment assignment, TrialCheckpoint? start, ITrialProgress progress, CancellationToken cancellation)
+    public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         var duration = options.Value.SimulatedTrialDuration ?? TimeSpan.Zero;
         cancellation.WaitHandle.WaitOne(duration);
@@ -31,7 +31,7 @@ public sealed class SimulatedTrialRunner(IOptions<TrainerSiloOptions> options) :
     /// A made-up accuracy in [0.5, 0.9) that depends only on the hyperparameters and the epoch: the same in every
     /// process and on every silo (HashCode is seeded per process), so simulated sweeps are reproducible too.
     /// </summary>
-    private static double SimulatedAccuracy(TrialAssignment assignment, int epoch)
+    private static double SimulatedAccuracy(RunAssignment assignment, int epoch)
     {
         ulong mixed = (ulong)BitConverter.DoubleToInt64Bits(assignment.LearningRate);
         mixed = (mixed ^ (ulong)assignment.BatchSize) * 0x9E3779B97F4A7C15UL;
