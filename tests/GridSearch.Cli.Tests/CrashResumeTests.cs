@@ -54,20 +54,7 @@ public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClas
     public async Task Resume_AfterSigkill_EndsExactlyLikeAnUninterruptedRun(string point)
     {
         var cli = new CliRun(_dir.Combine("state"), baseline.Cache);
-        string hold = _dir.Combine("held");
-        cli.Environment["GRIDSEARCH_HOLD_AT"] = point;
-        cli.Environment["GRIDSEARCH_HOLD_FILE"] = hold;
-        using (var process = cli.Start(Arguments(baseline.Data, "crashed", _dir.Combine("out"))))
-        {
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await Eventually.WaitAsync(() => File.Exists(hold) || process.HasExited, TimeSpan.FromMinutes(2), $"the run to reach {point}");
-            Assert.False(process.HasExited, $"the run ended (exit {(process.HasExited ? process.ExitCode : 0)}) before reaching {point}");
-            process.Kill(); // SIGKILL
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
-
-        cli.Environment.Clear();
+        await cli.KillAtAsync(point, _dir.Combine("held"), Arguments(baseline.Data, "crashed", _dir.Combine("out")));
         var again = await cli.RunAsync(Arguments(baseline.Data, "crashed", _dir.Combine("other")));
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("gridsearch resume crashed", again.Stderr);

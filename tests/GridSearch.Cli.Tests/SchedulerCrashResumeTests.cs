@@ -66,20 +66,7 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
     private async Task<JsonObject> CrashAndResumeAsync(string scheduler, string point)
     {
         var cli = new CliRun(_dir.Combine("state"), baselines.Cache);
-        string hold = _dir.Combine("held");
-        cli.Environment["GRIDSEARCH_HOLD_AT"] = point;
-        cli.Environment["GRIDSEARCH_HOLD_FILE"] = hold;
-        using (var process = cli.Start(Arguments(baselines.Data, scheduler, "crashed", _dir.Combine("out"))))
-        {
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await Eventually.WaitAsync(() => File.Exists(hold) || process.HasExited, TimeSpan.FromMinutes(2), $"the run to reach {point}");
-            Assert.False(process.HasExited, $"the run ended (exit {(process.HasExited ? process.ExitCode : 0)}) before reaching {point}");
-            process.Kill(); // SIGKILL
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
-
-        cli.Environment.Clear();
+        await cli.KillAtAsync(point, _dir.Combine("held"), Arguments(baselines.Data, scheduler, "crashed", _dir.Combine("out")));
         var resumed = await cli.RunAsync("resume", "crashed", "--json", "--out", _dir.Combine("out"), "--slots", "1");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         var result = JsonNode.Parse(resumed.Stdout)!.AsObject();

@@ -63,20 +63,7 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
     private async Task<CliRun> CrashedRunAsync(string data, string sweepId, int seed = 5)
     {
         var cli = new CliRun(_dir.Combine("state"), baseline.Cache);
-        string hold = _dir.Combine($"held-{sweepId}");
-        cli.Environment["GRIDSEARCH_HOLD_AT"] = "mid-epoch:3:2";
-        cli.Environment["GRIDSEARCH_HOLD_FILE"] = hold;
-        using (var process = cli.Start(Arguments(data, sweepId, _dir.Combine("crashed-out"), seed)))
-        {
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await Eventually.WaitAsync(() => File.Exists(hold) || process.HasExited, TimeSpan.FromMinutes(2), "the run to reach epoch 3");
-            Assert.False(process.HasExited, "the run ended before it reached epoch 3");
-            process.Kill();
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
-
-        cli.Environment.Clear();
+        await cli.KillAtAsync("mid-epoch:3:2", _dir.Combine($"held-{sweepId}"), Arguments(data, sweepId, _dir.Combine("crashed-out"), seed));
         return cli;
     }
 

@@ -41,6 +41,36 @@ public sealed class CliRun(string stateDirectory, string cacheDirectory)
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start gridsearch.");
     }
 
+    /// <summary>
+    /// Starts the tool, waits until it reaches the hold point <paramref name="point"/> (the process waits there and
+    /// writes <paramref name="holdFile"/>), and kills it with SIGKILL. Throws when the process ends before the point.
+    /// The hold settings are cleared again, so the next command runs through.
+    /// </summary>
+    public async Task KillAtAsync(string point, string holdFile, params string[] args)
+    {
+        Environment["GRIDSEARCH_HOLD_AT"] = point;
+        Environment["GRIDSEARCH_HOLD_FILE"] = holdFile;
+        try
+        {
+            using var process = Start(args);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await Eventually.WaitAsync(() => File.Exists(holdFile) || process.HasExited, TimeSpan.FromMinutes(2), $"the run to reach {point}");
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the run ended (exit {process.ExitCode}) before reaching {point}");
+            }
+
+            process.Kill(); // SIGKILL
+            await process.WaitForExitAsync();
+        }
+        finally
+        {
+            Environment.Remove("GRIDSEARCH_HOLD_AT");
+            Environment.Remove("GRIDSEARCH_HOLD_FILE");
+        }
+    }
+
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), args);
 
     public async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
