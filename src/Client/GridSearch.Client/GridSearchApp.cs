@@ -11,6 +11,16 @@ public static class GridSearchApp
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellation)
     {
+        try
+        {
+            // Before anything touches TorchSharp: a build with an external libtorch loads it from GRIDSEARCH_LIBTORCH.
+            Training.Runtime.ExternalLibTorch.LoadIfConfigured();
+        }
+        catch (Training.Runtime.LibTorchSetupException error)
+        {
+            return Report(error);
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -63,7 +73,8 @@ public static class GridSearchApp
             case OperationCanceledException:
                 output.Error("cancelled.");
                 return ExitCodes.Cancelled;
-            case UserInputException or DataProblemException or TrainingDivergedException or Abstractions.SiloProblemException:
+            case UserInputException or DataProblemException or TrainingDivergedException or Abstractions.SiloProblemException
+                or Training.Runtime.LibTorchSetupException:
                 output.Error(error.Message);
                 return ExitCodes.FailedOrInvalidInput;
             default:

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The GridSearch cluster silo. Configuration: appsettings.json, then environment variables such as
 // GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see README "Deploying to a GPU cluster").
+// A build with an external libtorch (-p:TorchBackend=external) loads it from GRIDSEARCH_LIBTORCH before anything else.
+GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
 var builder = WebApplication.CreateBuilder(args);
 var cluster = builder.Configuration.ReadClusterOptions();
 builder.WebHost.UseUrls($"http://0.0.0.0:{cluster.HttpPort}");
