@@ -1,0 +1,33 @@
+"""PyTorch twins of GridSearch's models, so that a sweep's winner.pt is usable outside GridSearch.
+
+    import torch, gridsearch_models
+    model = gridsearch_models.build("logistic", num_classes=2, image_size=128)
+    model.load_state_dict(torch.load("runs/<sweep>/winner.pt"), strict=True)
+    model.eval()
+    probability_of_class_1 = model(images)   # images: [N, 3, 128, 128], normalised as (x/255 - 0.5) / 0.5
+
+Each module has the parameter names of its TorchSharp original (src/Training/GridSearch.Training/Model), so
+load_state_dict(strict=True) accepts the weights GridSearch writes.
+"""
+from torch import nn
+
+
+class LogisticRegressionModel(nn.Module):
+    """The seed's model: Flatten -> Linear(3*S*S -> 1) -> Sigmoid (the probability of the second class)."""
+
+    def __init__(self, input_features):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear = nn.Linear(input_features, 1)
+        self.sigmoid = nn.Sigmoid()
+
+    def forward(self, x):
+        return self.sigmoid(self.linear(self.flatten(x)))
+
+
+def build(name, num_classes=2, image_size=128, **params):
+    """The PyTorch module for a GridSearch model name, its class count, image size and architecture parameters."""
+    if name == "logistic" and num_classes == 2 and not params:
+        return LogisticRegressionModel(3 * image_size * image_size)
+    raise ValueError(f"no PyTorch twin for model {name!r} with {num_classes} classes and parameters {params}; "
+                     "this GridSearch version trains logistic regression over two classes")

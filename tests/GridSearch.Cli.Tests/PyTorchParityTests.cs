@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using GridSearch.TestSupport;
+using GridSearch.Training.Model;
+using static TorchSharp.torch;
+
+namespace GridSearch.Cli.Tests;
+
+/// <summary>
+/// A sweep's winner.pt is usable outside GridSearch: it loads into the PyTorch twin of its model
+/// (python/gridsearch_models.py) with load_state_dict(strict=True), and the twin computes the same outputs as the
+/// TorchSharp model for the same batch, within 1e-5. Runs Debian's python3-torch (scripts/test.sh installs it).
+/// </summary>
+public sealed class PyTorchParityTests : IDisposable
+{
+    private const int Batch = 4;
+    private const int ImageSize = 128;
+
+    // Debian's python3-torch belongs to the system interpreter, whichever python3 comes first on the PATH.
+    private static string Python => Environment.GetEnvironmentVariable("GRIDSEARCH_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
+
+    private readonly TemporaryDirectory _dir = new("parity");
+
+    [Fact]
+    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
+        var sweep = await cli.RunAsync("run", "--data", data, "--lr", "0.01", "--batch-size", "4", "--epochs", "2", "--out", _dir.Combine("out"));
+        Assert.True(sweep.ExitCode == 0, sweep.ToString());
+        string winner = _dir.Combine("out", "winner.pt");
+
+        // A batch of normalised images (values in [-1, 1], as training sees them) and the TorchSharp model's outputs.
+        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize);
+        using var model = new LogisticRegressionModel(weights.InputFeatures, CPU);
+        model.SetWeights(weights);
+        model.eval();
+        using var generator = new Generator(7);
+        using var images = rand([Batch, 3, ImageSize, ImageSize], generator: generator).mul_(2).sub_(1);
+        using var outputs = model.forward(images);
+        File.WriteAllBytes(_dir.Combine("batch.f32"), Bytes(images));
+        File.WriteAllBytes(_dir.Combine("outputs.f32"), Bytes(outputs));
+
+        var parity = await RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", "logistic",
+            "--weights", winner, "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
+            "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"]);
+
+        Assert.True(parity.ExitCode == 0, parity.Output);
+        Assert.Contains("max |PyTorch - GridSearch|", parity.Output);
+    }
+
+    private static byte[] Bytes(Tensor tensor)
+    {
+        using var cpu = tensor.detach().cpu().contiguous();
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()).ToArray();
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        args.ToList().ForEach(start.ArgumentList.Add);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
