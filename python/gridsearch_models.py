@@ -4,7 +4,8 @@
     model = gridsearch_models.build("logistic", num_classes=2, image_size=128)
     model.load_state_dict(torch.load("runs/<sweep>/winner.pt"), strict=True)
     model.eval()
-    probability_of_class_1 = model(images)   # images: [N, 3, 128, 128], normalised as (x/255 - 0.5) / 0.5
+    outputs = model(images)   # images: [N, 3, 128, 128], normalised as (x/255 - 0.5) / 0.5
+    # two classes: the probability of the second class (folder order); more: one logit per class
 
 Each module has the parameter names of its TorchSharp original (src/Training/GridSearch.Training/Model), so
 load_state_dict(strict=True) accepts the weights GridSearch writes.
@@ -25,9 +26,22 @@ class LogisticRegressionModel(nn.Module):
         return self.sigmoid(self.linear(self.flatten(x)))
 
 
+class SoftmaxRegressionModel(nn.Module):
+    """Logistic regression over C > 2 classes: Flatten -> Linear(3*S*S -> C); returns logits (softmax them for probabilities)."""
+
+    def __init__(self, input_features, classes):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear = nn.Linear(input_features, classes)
+
+    def forward(self, x):
+        return self.linear(self.flatten(x))
+
+
 def build(name, num_classes=2, image_size=128, **params):
     """The PyTorch module for a GridSearch model name, its class count, image size and architecture parameters."""
-    if name == "logistic" and num_classes == 2 and not params:
-        return LogisticRegressionModel(3 * image_size * image_size)
+    features = 3 * image_size * image_size
+    if name == "logistic" and not params:
+        return LogisticRegressionModel(features) if num_classes == 2 else SoftmaxRegressionModel(features, num_classes)
     raise ValueError(f"no PyTorch twin for model {name!r} with {num_classes} classes and parameters {params}; "
-                     "this GridSearch version trains logistic regression over two classes")
+                     "this GridSearch version trains logistic regression")

@@ -20,18 +20,20 @@ public sealed class PyTorchParityTests : IDisposable
 
     private readonly TemporaryDirectory _dir = new("parity");
 
-    [Fact]
-    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch(int classes)
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10);
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10, classes: classes);
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
         var sweep = await cli.RunAsync("run", "--data", data, "--lr", "0.01", "--batch-size", "4", "--epochs", "2", "--out", _dir.Combine("out"));
         Assert.True(sweep.ExitCode == 0, sweep.ToString());
         string winner = _dir.Combine("out", "winner.pt");
 
         // A batch of normalised images (values in [-1, 1], as training sees them) and the TorchSharp model's outputs.
-        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize);
-        using var model = new LogisticRegressionModel(weights.InputFeatures, CPU);
+        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize, classes);
+        using var model = Classifiers.Create(3 * ImageSize * ImageSize, classes, CPU);
         model.SetWeights(weights);
         model.eval();
         using var generator = new Generator(7);
@@ -41,11 +43,12 @@ public sealed class PyTorchParityTests : IDisposable
         File.WriteAllBytes(_dir.Combine("outputs.f32"), Bytes(outputs));
 
         var parity = await RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", "logistic",
-            "--weights", winner, "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
+            "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--weights", winner,
+            "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
             "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"]);
 
         Assert.True(parity.ExitCode == 0, parity.Output);
-        Assert.Contains("max |PyTorch - GridSearch|", parity.Output);
+        Assert.Contains($"{Batch * (classes == 2 ? 1 : classes)} outputs, max |PyTorch - GridSearch|", parity.Output);
     }
 
     private static byte[] Bytes(Tensor tensor)

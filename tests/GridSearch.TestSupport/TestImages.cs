@@ -78,20 +78,48 @@ public static class TestImages
         image.Save(path, new JpegEncoder { Quality = 85 });
     }
 
-    /// <summary>A two-class ImageFolder of noisy JPEGs (classes "a" and "b"), sizes varying per image.</summary>
-    public static string WriteImageFolder(string root, int perClass, int seed = 1)
+    /// <summary>
+    /// An ImageFolder of noisy JPEGs, sizes varying per image: two classes "a" and "b" (brightness tells them apart),
+    /// or with <paramref name="classes"/> above 2, classes "a", "b", "c", … each leaning to one colour channel.
+    /// </summary>
+    public static string WriteImageFolder(string root, int perClass, int seed = 1, int classes = 2)
     {
         var random = new Random(seed);
-        foreach (var (name, label) in new[] { ("a", 0), ("b", 1) })
+        for (int label = 0; label < classes; label++)
         {
+            string name = ((char)('a' + label)).ToString();
             for (int i = 0; i < perClass; i++)
             {
-                NoisyJpeg(System.IO.Path.Combine(root, name, $"{name}{i:D3}.jpg"), random.Next(20, 60), random.Next(20, 60),
-                    label, random);
+                string path = System.IO.Path.Combine(root, name, $"{name}{i:D3}.jpg");
+                if (classes == 2)
+                {
+                    NoisyJpeg(path, random.Next(20, 60), random.Next(20, 60), label, random);
+                }
+                else
+                {
+                    NoisyColourJpeg(path, random.Next(20, 60), random.Next(20, 60), label % 3, random);
+                }
             }
         }
 
         return root;
+    }
+
+    /// <summary>Noisy JPEGs in which one colour channel (0 red, 1 green, 2 blue) is brighter: one class per channel.</summary>
+    public static void NoisyColourJpeg(string path, int width, int height, int channel, Random random)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgb24>(width, height);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                byte Noisy(int c) => (byte)Math.Clamp(110 + (c == channel ? 50 : 0) + random.Next(-60, 61), 0, 255);
+                image[x, y] = new Rgb24(Noisy(0), Noisy(1), Noisy(2));
+            }
+        }
+
+        image.Save(path, new JpegEncoder { Quality = 85 });
     }
 
     /// <summary>A PNG whose header claims the given size but holds no pixel data.</summary>

@@ -43,8 +43,9 @@ public static class ResultsExporter
         if (winner is { Values.Length: > 1 })
         {
             var weights = new ModelWeights(winner.Values);
-            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path));
-            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path));
+            int classes = sweep.Dataset?.Classes.Length ?? 2;
+            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, classes));
+            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, classes));
         }
 
         return written;

@@ -25,15 +25,14 @@ public static class ImageFolderScanner
         if (classes.Length < 2)
         {
             throw new DataProblemException(
-                $"Data root '{fullRoot}' has {classes.Length} class folder(s); a binary classifier needs exactly 2 " +
+                $"Data root '{fullRoot}' has {classes.Length} class folder(s); a classifier needs at least 2 " +
                 "(one sub-folder per class, for example cat/ and dog/).");
         }
 
-        if (classes.Length > 2)
+        if (classes.Length > byte.MaxValue + 1)
         {
             throw new DataProblemException(
-                $"Data root '{fullRoot}' has {classes.Length} class folders ({string.Join(", ", classes)}); the " +
-                "logistic-regression model is binary. Keep exactly two class folders under the root.");
+                $"Data root '{fullRoot}' has {classes.Length} class folders; GridSearch handles at most {byte.MaxValue + 1}.");
         }
 
         var files = new List<ImageFileEntry>();

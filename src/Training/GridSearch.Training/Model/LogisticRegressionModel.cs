@@ -1,3 +1,4 @@
+using GridSearch.Training.Trainer;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,11 +9,12 @@ namespace GridSearch.Training.Model;
 /// The seed's model: Flatten → Linear(3·128·128 → 1) → Sigmoid. Parameter names match the PyTorch original
 /// (<c>linear.weight</c>, <c>linear.bias</c>) so weights move between the two.
 /// </summary>
-public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
+public sealed class LogisticRegressionModel : ClassifierModel
 {
     private readonly Flatten flatten;
     private readonly Linear linear;
     private readonly Sigmoid sigmoid;
+    private readonly BCELoss loss;
 
     public LogisticRegressionModel(int inputFeatures, Device device) : base(nameof(LogisticRegressionModel))
     {
@@ -20,17 +22,28 @@ public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
         flatten = nn.Flatten();
         linear = nn.Linear(inputFeatures, 1);
         sigmoid = nn.Sigmoid();
+        loss = nn.BCELoss();
         RegisterComponents();
         this.to(device);
     }
 
     public int InputFeatures { get; }
 
+    public override int ParameterCount => InputFeatures + 1;
+
+    /// <summary>The second class's label as a float, [B,1], as the seed's BCE loss takes it.</summary>
+    public override Tensor Targets(TrainingData data, Tensor indices) => data.Labels.index_select(0, indices);
+
+    public override Tensor Loss(Tensor output, Tensor targets) => loss.forward(output, targets);
+
+    /// <summary>The second class where its probability is above 0.5 (the seed's threshold).</summary>
+    public override Tensor Predict(Tensor output) => output.gt(0.5).to(ScalarType.Int64).flatten();
+
     // Intermediates belong to the caller's dispose scope (one per batch), like every other tensor of the step.
     public override Tensor forward(Tensor input) => sigmoid.forward(linear.forward(flatten.forward(input)));
 
     /// <summary>Copies the current parameters out (a snapshot, not a view of the live tensors).</summary>
-    public ModelWeights GetWeights()
+    public override ModelWeights GetWeights()
     {
         using var weight = linear.weight!.detach().cpu();
         using var bias = linear.bias!.detach().cpu();
@@ -40,7 +53,7 @@ public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
         return new ModelWeights(values);
     }
 
-    public void SetWeights(ModelWeights weights)
+    public override void SetWeights(ModelWeights weights)
     {
         if (weights.Values.Length != InputFeatures + 1)
         {
@@ -59,7 +72,7 @@ public sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
     /// PyTorch's default Linear initialisation (uniform in ±1/√fan_in for weight and bias) drawn from the given
     /// generator rather than the global one, so concurrent cells stay reproducible.
     /// </summary>
-    public void Initialise(Generator generator)
+    public override void Initialise(Generator generator)
     {
         using var _ = no_grad();
         double bound = 1.0 / Math.Sqrt(InputFeatures);

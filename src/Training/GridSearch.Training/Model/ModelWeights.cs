@@ -1,13 +1,13 @@
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// The logistic model's parameters as one float32 array: the linear weights in input order, then the bias.
+/// A classifier's parameters as one float32 array, in the model's own order (for the seed's model: the linear
+/// weights in input order, then the bias). Everything above the model treats it as opaque.
 /// </summary>
 public sealed record ModelWeights(float[] Values)
 {
+    /// <summary>The input size of the seed's binary model these weights would fit (one output: F weights and a bias).</summary>
     public int InputFeatures => Values.Length - 1;
-
-    public float Bias => Values[^1];
 
     public bool ContentEquals(ModelWeights other) => Values.AsSpan().SequenceEqual(other.Values);
 }

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// Trains the seed's logistic model on shared <see cref="TrainingData"/>: plain SGD on shuffled mini-batches,
-/// mean batch loss per epoch, validation accuracy at threshold 0.5. It is synchronous and thread-affine (dispose
+/// Trains the data set's classifier (<see cref="Classifiers"/>: the seed's logistic model for two classes) on shared
+/// <see cref="TrainingData"/>: the plan's optimizer on shuffled mini-batches, mean batch loss per epoch, validation
+/// accuracy of the model's predictions. It is synchronous and thread-affine (dispose
 /// scopes and thread settings are per thread): callers run it on a dedicated thread, receive each epoch through a
 /// callback and stop it with a cancellation token, which is checked between batches.
 /// </summary>
@@ -31,12 +32,11 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             OptimizerFactory.Restore(optimizer, state);
         }
 
-        using var loss = nn.BCELoss();
         var results = new List<EpochResult>();
         for (int epoch = (resumeFrom?.CompletedEpochs ?? 0) + 1; epoch <= plan.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, loss, plan, epoch, cancellation, onBatch);
+            double trainLoss = TrainEpoch(model, optimizer, plan, epoch, cancellation, onBatch);
             double accuracy = Accuracy(model, SplitPart.Validation);
             double seconds = clock.Elapsed.TotalSeconds;
             var weights = model.GetWeights();
@@ -69,14 +69,14 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
     public double Evaluate(ModelWeights weights, SplitPart part)
     {
         ApplyThreadSettings();
-        using var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
+        using var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device);
         model.SetWeights(weights);
         return Accuracy(model, part);
     }
 
-    private LogisticRegressionModel CreateModel(long seed, ModelWeights? start)
+    private ClassifierModel CreateModel(long seed, ModelWeights? start)
     {
-        var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
+        var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device);
         if (start is not null)
         {
             model.SetWeights(start);
@@ -90,8 +90,8 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         return model;
     }
 
-    private double TrainEpoch(LogisticRegressionModel model, optim.Optimizer optimizer, nn.Module<Tensor, Tensor, Tensor> loss,
-        TrainingPlan plan, int epoch, CancellationToken cancellation, Action<int, int, int>? onBatch)
+    private double TrainEpoch(ClassifierModel model, optim.Optimizer optimizer, TrainingPlan plan, int epoch,
+        CancellationToken cancellation, Action<int, int, int>? onBatch)
     {
         model.train();
         using var order = ShuffledTrainIndices(plan.Seed, epoch);
@@ -104,8 +104,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(plan.BatchSize, count - start));
             var images = data.NormalisedImages(indices);
-            var labels = data.Labels.index_select(0, indices);
-            var batchLoss = loss.forward(model.forward(images), labels);
+            var batchLoss = model.Loss(model.forward(images), model.Targets(data, indices));
             optimizer.zero_grad();
             batchLoss.backward();
             optimizer.step();
@@ -131,7 +130,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         return data.TrainIndex.index_select(0, permutation);
     }
 
-    private double Accuracy(LogisticRegressionModel model, SplitPart part)
+    private double Accuracy(ClassifierModel model, SplitPart part)
     {
         model.eval();
         using var _ = no_grad();
@@ -150,8 +149,8 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             long length = Math.Min(options.EvaluationBatchSize, count - start);
             var indices = index.narrow(0, start, length);
             var batch = images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length);
-            var predictions = model.forward(batch).gt(0.5).to(ScalarType.Float32);
-            correct += predictions.eq(data.Labels.index_select(0, indices)).sum().item<long>();
+            var predictions = model.Predict(model.forward(batch));
+            correct += predictions.eq(data.ClassIndices.index_select(0, indices)).sum().item<long>();
         }
 
         return (double)correct / count;

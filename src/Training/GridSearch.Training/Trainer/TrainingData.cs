@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// The decoded data set and its split as tensors on one device: uint8 images [N,3,S,S], float labels [N,1] and
-/// index tensors for each split. Built once per silo and device; cells only read it, so they share it.
+/// The decoded data set and its split as tensors on one device: uint8 images [N,3,S,S], labels (float [N,1] and
+/// class indices [N]) and index tensors for each split. Built once per silo and device; cells only read it, so they share it.
 /// </summary>
 public sealed class TrainingData : IDisposable
 {
@@ -18,6 +18,7 @@ public sealed class TrainingData : IDisposable
         // they are copied to the device once.
         Images = device.type == TorchSharp.DeviceType.CPU ? dataset.Pixels.alias() : dataset.Pixels.to(device);
         Labels = tensor(dataset.Labels.Select(label => (float)label).ToArray(), [dataset.Count, 1]).to(device);
+        ClassIndices = tensor(dataset.Labels.Select(label => (long)label).ToArray(), [dataset.Count]).to(device);
         TrainIndex = IndexTensor(split.Train, device);
         ValidationIndex = IndexTensor(split.Validation, device);
         TestIndex = IndexTensor(split.Test, device);
@@ -31,7 +32,13 @@ public sealed class TrainingData : IDisposable
 
     internal Tensor Images { get; }
 
+    /// <summary>Each image's class as a float, [N,1]: the binary model's BCE targets.</summary>
     internal Tensor Labels { get; }
+
+    /// <summary>Each image's class index (folder order), int64 [N]: cross-entropy targets and what predictions are checked against.</summary>
+    internal Tensor ClassIndices { get; }
+
+    public int ClassCount => Dataset.Classes.Count;
 
     internal Tensor TrainIndex { get; }
 
@@ -100,6 +107,7 @@ public sealed class TrainingData : IDisposable
 
         Images.Dispose();
         Labels.Dispose();
+        ClassIndices.Dispose();
         TrainIndex.Dispose();
         ValidationIndex.Dispose();
         TestIndex.Dispose();

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Cli.Tests;
+
+/// <summary>More than two classes: an ImageFolder of three classes trains with softmax regression, clearly above chance.</summary>
+public sealed class MultiClassTests : IDisposable
+{
+    private readonly TemporaryDirectory _dir = new("multi-class");
+
+    [Fact]
+    public async Task Run_ThreeClassImageFolder_TrainsWellAboveChance()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 30, classes: 3);
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
+
+        var result = await cli.RunAsync("run", "--data", data, "--lr", "0.01,0.001", "--batch-size", "8", "--epochs", "4",
+            "--seed", "2", "--out", _dir.Combine("out"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var document = JsonNode.Parse(result.Stdout)!;
+        Assert.Equal(["a", "b", "c"], document["dataset"]!["classes"]!.AsArray().Select(c => (string)c!));
+        // Chance is 1/3: the winner must be far above it on validation and on the test split.
+        Assert.True((double)document["best"]!["valAccuracy"]! >= 0.7, document["best"]!.ToJsonString());
+        Assert.True((double)document["testAccuracy"]! >= 0.6, $"test accuracy {document["testAccuracy"]}");
+        Assert.True(File.Exists(_dir.Combine("out", "winner.pt")));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
