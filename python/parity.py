@@ -27,9 +27,12 @@ def main():
     parser.add_argument("--expected", required=True)
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--tolerance", type=float, default=1e-5)
+    parser.add_argument("--hidden", type=int)
+    parser.add_argument("--layers", type=int)
     args = parser.parse_args()
 
-    model = gridsearch_models.build(args.model, num_classes=args.classes, image_size=args.image_size)
+    params = {k: v for k, v in {"hidden": args.hidden, "layers": args.layers}.items() if v is not None}
+    model = gridsearch_models.build(args.model, num_classes=args.classes, image_size=args.image_size, **params)
     model.load_state_dict(torch.load(args.weights), strict=True)
     model.eval()
     size = args.image_size

@@ -3,19 +3,24 @@ using GridSearch.TestSupport;
 
 namespace GridSearch.Cli.Tests;
 
-/// <summary>More than two classes: an ImageFolder of three classes trains with softmax regression, clearly above chance.</summary>
+/// <summary>
+/// More than two classes: an ImageFolder of three classes trains with softmax regression and with an MLP, each clearly
+/// above chance.
+/// </summary>
 public sealed class MultiClassTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("multi-class");
 
-    [Fact]
-    public async Task Run_ThreeClassImageFolder_TrainsWellAboveChance()
+    [Theory]
+    [InlineData("logistic")]
+    [InlineData("mlp")]
+    public async Task Run_ThreeClassImageFolder_TrainsWellAboveChance(string model)
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 30, classes: 3);
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
 
-        var result = await cli.RunAsync("run", "--data", data, "--lr", "0.01,0.001", "--batch-size", "8", "--epochs", "4",
-            "--seed", "2", "--out", _dir.Combine("out"), "--json");
+        var result = await cli.RunAsync("run", "--data", data, "--model", model, "--hidden", "32", "--lr", "0.01,0.001",
+            "--batch-size", "8", "--epochs", "4", "--seed", "2", "--out", _dir.Combine("out"), "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var document = JsonNode.Parse(result.Stdout)!;

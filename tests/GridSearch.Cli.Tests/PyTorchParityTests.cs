@@ -21,19 +21,23 @@ public sealed class PyTorchParityTests : IDisposable
     private readonly TemporaryDirectory _dir = new("parity");
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch(int classes)
+    [InlineData(2, "logistic")]
+    [InlineData(3, "logistic")]
+    [InlineData(2, "mlp")]
+    [InlineData(3, "mlp")]
+    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch(int classes, string modelName)
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10, classes: classes);
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
-        var sweep = await cli.RunAsync("run", "--data", data, "--lr", "0.01", "--batch-size", "4", "--epochs", "2", "--out", _dir.Combine("out"));
+        var spec = modelName == "mlp" ? new ModelSpec("mlp", Hidden: 16, HiddenLayers: 2, Dropout: 0.25) : ModelSpec.Default;
+        var sweep = await cli.RunAsync("run", "--data", data, "--lr", "0.01", "--batch-size", "4", "--epochs", "2", "--model", modelName,
+            "--hidden", "16", "--layers", "2", "--dropout", "0.25", "--out", _dir.Combine("out"));
         Assert.True(sweep.ExitCode == 0, sweep.ToString());
         string winner = _dir.Combine("out", "winner.pt");
 
         // A batch of normalised images (values in [-1, 1], as training sees them) and the TorchSharp model's outputs.
-        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize, classes);
-        using var model = Classifiers.Create(3 * ImageSize * ImageSize, classes, CPU);
+        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize, classes, spec);
+        using var model = Classifiers.Create(3 * ImageSize * ImageSize, classes, CPU, spec);
         model.SetWeights(weights);
         model.eval();
         using var generator = new Generator(7);
@@ -42,7 +46,8 @@ public sealed class PyTorchParityTests : IDisposable
         File.WriteAllBytes(_dir.Combine("batch.f32"), Bytes(images));
         File.WriteAllBytes(_dir.Combine("outputs.f32"), Bytes(outputs));
 
-        var parity = await RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", "logistic",
+        string[] architecture = modelName == "mlp" ? ["--hidden", "16", "--layers", "2"] : [];
+        var parity = await RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", modelName, .. architecture,
             "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--weights", winner,
             "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
             "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"]);

@@ -58,7 +58,7 @@ public sealed class MetricsInstrumentTests(ClusterFixture fixture)
         Expect(GridSearchInstruments.TrialValidationAccuracy, "1", "sweep_id", "trial_id");
         Expect(GridSearchInstruments.TrialTrainLoss, "1", "sweep_id", "trial_id");
         Expect(GridSearchInstruments.TrialEpoch, null, "sweep_id", "trial_id");
-        Expect(GridSearchInstruments.TrialInfo, null, "batch_size", "epochs", "lr", "momentum", "optimizer", "state", "sweep_id", "trial_id", "weight_decay");
+        Expect(GridSearchInstruments.TrialInfo, null, "batch_size", "epochs", "lr", "model", "momentum", "optimizer", "state", "sweep_id", "trial_id", "weight_decay");
         Expect(GridSearchInstruments.SweepBestValidationAccuracy, "1", "sweep_id");
         Expect(GridSearchInstruments.SweepTestAccuracy, "1", "sweep_id");
         Expect(GridSearchInstruments.TrainerSlots, null, "silo");

@@ -65,7 +65,7 @@ public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
     /// <summary>Winner tests still to fail, per data root (a flaky test evaluation, say an out-of-memory on the GPU).</summary>
     public ConcurrentDictionary<string, int> TestFailures { get; } = new();
 
-    public double Test(DataRequest data, float[] weights, CancellationToken cancellation)
+    public double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
     {
         if (TestFailures.TryGetValue(data.Root, out int left) && left > 0 && TestFailures.TryUpdate(data.Root, left - 1, left))
         {

@@ -39,6 +39,22 @@ public sealed class SweepSettings : DataSettings
     [Description("Optimizers, comma-separated: sgd, adam. Default: sgd.")]
     public string? Optimizer { get; init; }
 
+    [CommandOption("--model <LIST>")]
+    [Description("Models, comma-separated: logistic (the seed's; softmax regression above two classes), mlp. Default: logistic.")]
+    public string? Model { get; init; }
+
+    [CommandOption("--hidden <LIST>")]
+    [Description("mlp: units per hidden layer, comma-separated. Default: 128.")]
+    public string? Hidden { get; init; }
+
+    [CommandOption("--layers <LIST>")]
+    [Description("mlp: hidden layers, comma-separated. Default: 1.")]
+    public string? Layers { get; init; }
+
+    [CommandOption("--dropout <LIST>")]
+    [Description("mlp: dropout after each hidden layer, comma-separated. Default: 0.")]
+    public string? Dropout { get; init; }
+
     [CommandOption("--search <NAME>")]
     [Description("How cells are chosen: grid (every combination) or random (--samples draws). Default: grid.")]
     public string? Search { get; init; }
@@ -132,6 +148,8 @@ public sealed class SweepSettings : DataSettings
             (ParameterCatalog.LearningRate, LearningRates), (ParameterCatalog.BatchSize, BatchSizes),
             (ParameterCatalog.Epochs, Epochs), (ParameterCatalog.Momentum, Momentum),
             (ParameterCatalog.WeightDecay, WeightDecay), (ParameterCatalog.Optimizer, Optimizer),
+            (ParameterCatalog.Model, Model), (ParameterCatalog.Hidden, Hidden), (ParameterCatalog.Layers, Layers),
+            (ParameterCatalog.Dropout, Dropout),
         };
         return given.Where(g => g.Text is not null)
             .Select(g => new SearchDimension(g.Name, ListParsing.Values(ParameterCatalog.Find(g.Name)!, g.Text!)));

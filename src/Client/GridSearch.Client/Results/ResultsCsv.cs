@@ -20,7 +20,10 @@ public static class ResultsCsv
         var csv = new StringBuilder().AppendLine(Header);
         foreach (var trial in sweep.Trials)
         {
-            string parameters = string.Join(',', ParameterColumns.Select(name => trial.Parameters.Get(name) is var v && v.IsText ? v.Text : Number(v.Number)));
+            // Architecture parameters of another model than the cell's stay empty.
+            var applies = trial.Parameters.Values.Select(s => s.Name).ToHashSet();
+            string parameters = string.Join(',', ParameterColumns.Select(name => !applies.Contains(name) ? ""
+                : trial.Parameters.Get(name) is var v && v.IsText ? v.Text : Number(v.Number)));
             foreach (var epoch in trial.Epochs)
             {
                 csv.AppendLine(string.Join(',',

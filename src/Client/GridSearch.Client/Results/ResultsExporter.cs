@@ -44,8 +44,9 @@ public static class ResultsExporter
         {
             var weights = new ModelWeights(winner.Values);
             int classes = sweep.Dataset?.Classes.Length ?? 2;
-            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, classes));
-            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, classes));
+            var model = GridSearch.Grains.Execution.CellModels.SpecOf(winner.Best.Parameters);
+            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, classes, model));
+            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, classes, model));
         }
 
         return written;

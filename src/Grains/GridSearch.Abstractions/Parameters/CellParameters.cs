@@ -22,12 +22,25 @@ public sealed record CellParameters(
 
     public string Optimizer => Get(ParameterCatalog.Optimizer).Text ?? "sgd";
 
-    /// <summary>Builds a cell from a value per name; names left out take their defaults.</summary>
+    public string Model => Get(ParameterCatalog.Model).Text ?? "logistic";
+
+    public int Hidden => (int)Number(ParameterCatalog.Hidden);
+
+    public int Layers => (int)Number(ParameterCatalog.Layers);
+
+    public double Dropout => Number(ParameterCatalog.Dropout);
+
+    /// <summary>
+    /// Builds a cell from a value per name; names left out take their defaults, and architecture parameters of another
+    /// model than the cell's are dropped (a logistic cell has no hidden layers), so such cells are one cell.
+    /// </summary>
     public static CellParameters From(IReadOnlyDictionary<string, ParameterValue> values)
     {
         int Whole(string name) => (int)values[name].Number;
+        string model = values.TryGetValue(ParameterCatalog.Model, out var chosen) && chosen.Text is { } name ? name : "logistic";
         var extra = ParameterCatalog.All
             .Where(p => p.Default is not null && values.TryGetValue(p.Name, out var value) && value != p.Default)
+            .Where(p => p.OnlyForModel is null || p.OnlyForModel == model)
             .Select(p => new ParameterSetting(p.Name, values[p.Name]))
             .ToArray();
         return new CellParameters(values[ParameterCatalog.LearningRate].Number, Whole(ParameterCatalog.BatchSize),
@@ -45,8 +58,13 @@ public sealed record CellParameters(
              ?? throw new ArgumentException($"unknown parameter '{name}'", nameof(name)),
     };
 
-    /// <summary>Every parameter's value in catalog order, defaults included: results.json's <c>params</c>.</summary>
-    public IReadOnlyList<ParameterSetting> Values => ParameterCatalog.All.Select(p => new ParameterSetting(p.Name, Get(p.Name))).ToArray();
+    /// <summary>
+    /// Every parameter's value in catalog order, defaults included, less the architecture parameters of other models:
+    /// results.json's <c>params</c>.
+    /// </summary>
+    public IReadOnlyList<ParameterSetting> Values => ParameterCatalog.All
+        .Where(p => p.OnlyForModel is null || p.OnlyForModel == Model)
+        .Select(p => new ParameterSetting(p.Name, Get(p.Name))).ToArray();
 
     /// <summary>The same cell trained for another number of epochs.</summary>
     public CellParameters WithEpochs(int epochs) => this with { Epochs = epochs };

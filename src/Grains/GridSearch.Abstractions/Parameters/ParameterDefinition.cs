@@ -15,7 +15,8 @@ public enum ParameterKind
 
 /// <summary>
 /// A hyperparameter the trainer understands: its name in sweep files and results, what people call it, its command
-/// line option, its kind and rule, its default (none for the three every sweep must give), and how it appears in ids.
+/// line option, its kind and rule, its default (none for the three every sweep must give), how it appears in ids, and
+/// the model it belongs to when it is an architecture parameter (a cell of another model ignores it).
 /// </summary>
 public sealed record ParameterDefinition(
     string Name,
@@ -26,7 +27,8 @@ public sealed record ParameterDefinition(
     string IdPrefix,
     Func<double, bool>? IsValidNumber = null,
     string Rule = "",
-    string[]? Choices = null)
+    string[]? Choices = null,
+    string? OnlyForModel = null)
 {
     /// <summary>Why a value is not allowed (naming the value and what would be), or null when it is.</summary>
     public string? Problem(ParameterValue value)

@@ -14,9 +14,16 @@ public sealed class GridSearcher : ISearcher
         .Select(d => $"{d.Name} is a range without a count: grid search needs one (for example count: 8 for 8 evenly " +
                      "spread values), or use random search (--search random --samples N)");
 
-    public long Count(SweepSpec spec) => spec.Space.Aggregate(1L, (product, d) => product * Values(d).Length);
+    // Architecture parameters of a model not chosen collapse cells together: count them when there are few enough to list.
+    public long Count(SweepSpec spec)
+    {
+        long product = spec.Space.Aggregate(1L, (product, d) => product * Values(d).Length);
+        return product <= 1_000_000 ? Propose(spec).LongCount() : product;
+    }
 
-    public IEnumerable<CellParameters> Propose(SweepSpec spec)
+    public IEnumerable<CellParameters> Propose(SweepSpec spec) => Combinations(spec).Distinct();
+
+    private static IEnumerable<CellParameters> Combinations(SweepSpec spec)
     {
         var dimensions = spec.Space.Select(d => (d.Name, Values: Values(d))).ToArray();
         if (dimensions.Any(d => d.Values.Length == 0))

@@ -189,7 +189,7 @@ public sealed partial class SweepCoordinatorGrain
         book.BeginTesting();
         try
         {
-            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(book.Data, winner.State.Weights);
+            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(book.Data, winner.State.Weights, winner.State.Best?.Parameters);
         }
         catch (Exception error) when (IsNoTrainer(error))
         {

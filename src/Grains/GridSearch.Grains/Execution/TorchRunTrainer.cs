@@ -27,7 +27,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
         var cell = assignment.Parameters;
         var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
         {
-            Momentum = cell.Momentum, WeightDecay = cell.WeightDecay, Optimizer = cell.Optimizer,
+            Momentum = cell.Momentum, WeightDecay = cell.WeightDecay, Optimizer = cell.Optimizer, Model = CellModels.SpecOf(cell),
         };
         var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
         trainer.Train(plan, epoch => progress.Epoch(
@@ -36,10 +36,10 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
             cancellation, from, progress.Batch);
     }
 
-    public double Test(DataRequest data, float[] weights, CancellationToken cancellation)
+    public double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
     {
         using var lease = datasets.PrepareAsync(data).GetAwaiter().GetResult();
         cancellation.ThrowIfCancellationRequested();
-        return new LogisticTrainer(lease.Data, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test);
+        return new LogisticTrainer(lease.Data, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test, CellModels.SpecOf(cell));
     }
 }

@@ -63,9 +63,9 @@ public interface IDatasetInspectorGrain : IGrainWithStringKey
 [Alias("gridsearch.IWinnerTestGrain"), SiloOnly]
 public interface IWinnerTestGrain : IGrainWithStringKey
 {
-    /// <summary>Queues the test evaluation; the result goes to the sweep's coordinator.</summary>
+    /// <summary>Queues the test evaluation of the winner (its weights, and its cell for the model); the result goes to the sweep's coordinator.</summary>
     [Alias("Start")]
-    Task StartAsync(DataRequest data, float[] weights);
+    Task StartAsync(DataRequest data, float[] weights, GridSearch.Abstractions.CellParameters? cell = null);
 
     /// <summary>Whether the evaluation is still queued or running on this silo.</summary>
     [Alias("IsRunning")]

@@ -7,7 +7,7 @@ namespace GridSearch.Grains.Trainers;
 [TrainerOnly]
 public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IGrainFactory grains) : Grain, IWinnerTestGrain
 {
-    public Task StartAsync(DataRequest data, float[] weights)
+    public Task StartAsync(DataRequest data, float[] weights, GridSearch.Abstractions.CellParameters? cell = null)
     {
         string sweepId = this.GetPrimaryKeyString();
         executor.Submit(TestKey, attempt: 1, cancellation =>
@@ -18,7 +18,7 @@ public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IG
             try
             {
                 HoldPoints.Reach("testing");
-                accuracy = runner.Test(data, weights, cancellation);
+                accuracy = runner.Test(data, weights, cell, cancellation);
             }
             catch (Exception failure)
             {

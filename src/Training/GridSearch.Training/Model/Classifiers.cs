@@ -2,13 +2,27 @@ using static TorchSharp.torch;
 
 namespace GridSearch.Training.Model;
 
-/// <summary>The model for a data set: the seed's binary logistic regression for two classes, softmax regression for more.</summary>
+/// <summary>
+/// The model for a cell: <c>logistic</c> (the seed's binary logistic regression for two classes, softmax regression for
+/// more) or <c>mlp</c>. A new model is one <see cref="ClassifierModel"/> class here, its name in this switch and in the
+/// catalog's <c>model</c> choices, and its PyTorch twin in python/gridsearch_models.py.
+/// </summary>
 public static class Classifiers
 {
-    public static ClassifierModel Create(int inputFeatures, int classes, Device device) => classes switch
+    public static ClassifierModel Create(int inputFeatures, int classes, Device device, ModelSpec? spec = null)
     {
-        2 => new LogisticRegressionModel(inputFeatures, device),
-        > 2 => new SoftmaxRegressionModel(inputFeatures, classes, device),
-        _ => throw new ArgumentException($"A classifier needs at least 2 classes, not {classes}.", nameof(classes)),
-    };
+        if (classes < 2)
+        {
+            throw new ArgumentException($"A classifier needs at least 2 classes, not {classes}.", nameof(classes));
+        }
+
+        spec ??= ModelSpec.Default;
+        return spec.Name switch
+        {
+            ModelSpec.Logistic when classes == 2 => new LogisticRegressionModel(inputFeatures, device),
+            ModelSpec.Logistic => new SoftmaxRegressionModel(inputFeatures, classes, device),
+            ModelSpec.Mlp => new MlpModel(inputFeatures, classes, spec, device),
+            _ => throw new ArgumentException($"Unknown model '{spec.Name}'; use {ModelSpec.Logistic} or {ModelSpec.Mlp}.", nameof(spec)),
+        };
+    }
 }

@@ -25,7 +25,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         }
 
         ApplyThreadSettings();
-        using var model = CreateModel(plan.Seed, resumeFrom?.Weights);
+        using var model = CreateModel(plan, resumeFrom?.Weights);
         using var optimizer = OptimizerFactory.Create(model.parameters(), plan);
         if (resumeFrom?.OptimizerState is { } state)
         {
@@ -65,18 +65,19 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         }
     }
 
-    /// <summary>Accuracy (threshold 0.5) of the given weights on one split, e.g. the winner's test accuracy.</summary>
-    public double Evaluate(ModelWeights weights, SplitPart part)
+    /// <summary>Accuracy of the given weights (of a model of the given spec) on one split, e.g. the winner's test accuracy.</summary>
+    public double Evaluate(ModelWeights weights, SplitPart part, ModelSpec? spec = null)
     {
         ApplyThreadSettings();
-        using var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device);
+        using var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device, spec);
         model.SetWeights(weights);
         return Accuracy(model, part);
     }
 
-    private ClassifierModel CreateModel(long seed, ModelWeights? start)
+    private ClassifierModel CreateModel(TrainingPlan plan, ModelWeights? start)
     {
-        var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device);
+        long seed = plan.Seed;
+        var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device, plan.Model);
         if (start is not null)
         {
             model.SetWeights(start);
@@ -94,6 +95,12 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         CancellationToken cancellation, Action<int, int, int>? onBatch)
     {
         model.train();
+        using var dropout = new Generator(SeedStreams.Dropout(plan.Seed, epoch));
+        if (model is MlpModel mlp)
+        {
+            mlp.DropoutGenerator = dropout;
+        }
+
         using var order = ShuffledTrainIndices(plan.Seed, epoch);
         int count = data.Split.Train.Length;
         int batches = 0;

@@ -9,11 +9,16 @@ public static class SeedStreams
 {
     private const ulong InitialWeightsStream = 0x1A17_0000_0000_0001;
     private const ulong ShuffleStream = 0x5AFF_1E00_0000_0002;
+    private const ulong DropoutStream = 0xD209_0000_0000_0003;
 
     public static ulong InitialWeights(long searchSeed) => Mix(unchecked((ulong)searchSeed) ^ InitialWeightsStream);
 
     public static ulong Shuffle(long searchSeed, int epoch) =>
         Mix(Mix(unchecked((ulong)searchSeed) ^ ShuffleStream) + (ulong)epoch);
+
+    /// <summary>The dropout masks of epoch e: from (search seed, e) only, so a resumed run draws the same ones.</summary>
+    public static ulong Dropout(long searchSeed, int epoch) =>
+        Mix(Mix(unchecked((ulong)searchSeed) ^ DropoutStream) + (ulong)epoch);
 
     // SplitMix64 finaliser: a fixed, well-distributed 64-bit mix that is the same on every machine.
     private static ulong Mix(ulong value)

@@ -12,6 +12,9 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
     /// <summary><c>sgd</c> or <c>adam</c> (PyTorch's defaults: betas 0.9 and 0.999, eps 1e-8).</summary>
     public string Optimizer { get; init; } = "sgd";
 
+    /// <summary>The model and its architecture (the seed's logistic regression by default).</summary>
+    public Model.ModelSpec Model { get; init; } = GridSearch.Training.Model.ModelSpec.Default;
+
     /// <summary>Whether the optimizer keeps state between steps, which a checkpoint must then carry.</summary>
     public bool OptimizerHasState => Optimizer != "sgd" || Momentum != 0;
 
@@ -19,7 +22,8 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
     public string Describe() => $"lr={LearningRate}, batch size={BatchSize}"
                                 + (Momentum != 0 ? $", momentum={Momentum}" : "")
                                 + (WeightDecay != 0 ? $", weight decay={WeightDecay}" : "")
-                                + (Optimizer != "sgd" ? $", optimizer={Optimizer}" : "");
+                                + (Optimizer != "sgd" ? $", optimizer={Optimizer}" : "")
+                                + (Model != GridSearch.Training.Model.ModelSpec.Default ? $", model={Model}" : "");
 
     /// <summary>Every problem with the plan at once, each naming the value and the fix; empty when valid.</summary>
     public IReadOnlyList<string> Problems(int trainCount)
@@ -53,6 +57,16 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
         if (!(WeightDecay >= 0 && float.IsFinite((float)WeightDecay)))
         {
             problems.Add($"weight decay {WeightDecay} must be 0 or a positive 32-bit float");
+        }
+
+        if (Model.Name is not (GridSearch.Training.Model.ModelSpec.Logistic or GridSearch.Training.Model.ModelSpec.Mlp))
+        {
+            problems.Add($"model '{Model.Name}' must be logistic or mlp");
+        }
+        else if (Model.Name == GridSearch.Training.Model.ModelSpec.Mlp
+                 && (Model.Hidden < 1 || Model.HiddenLayers < 1 || !(Model.Dropout >= 0 && Model.Dropout < 1)))
+        {
+            problems.Add($"mlp needs hidden ≥ 1 (not {Model.Hidden}), layers ≥ 1 (not {Model.HiddenLayers}) and dropout in [0, 1) (not {Model.Dropout})");
         }
 
         if (Optimizer is not ("sgd" or "adam"))
