@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GridSearch.TestSupport;
 using GridSearch.Training.Model;
 using static TorchSharp.torch;
@@ -47,10 +46,11 @@ public sealed class PyTorchParityTests : IDisposable
         File.WriteAllBytes(_dir.Combine("outputs.f32"), Bytes(outputs));
 
         string[] architecture = modelName == "mlp" ? ["--hidden", "16", "--layers", "2"] : [];
-        var parity = await RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", modelName, .. architecture,
+        var parity = await ProcessRun.RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", modelName, .. architecture,
             "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--weights", winner,
             "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
-            "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"]);
+            "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"],
+            TestContext.Current.CancellationToken);
 
         Assert.True(parity.ExitCode == 0, parity.Output);
         Assert.Contains($"{Batch * (classes == 2 ? 1 : classes)} outputs, max |PyTorch - GridSearch|", parity.Output);
@@ -60,17 +60,6 @@ public sealed class PyTorchParityTests : IDisposable
     {
         using var cpu = tensor.detach().cpu().contiguous();
         return System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()).ToArray();
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     public void Dispose() => _dir.Dispose();

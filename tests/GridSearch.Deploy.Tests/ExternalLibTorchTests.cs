@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using GridSearch.TestSupport;
 
@@ -18,9 +17,9 @@ public sealed class ExternalLibTorchTests : IDisposable
     {
         string artifacts = _dir.Combine("artifacts");
         // Its own artifacts folder: its own restore and outputs, so the repository's standard build is untouched.
-        var build = await RunAsync("dotnet", ["build", Path.Combine(RepositoryPaths.Root, "src", "Client", "GridSearch.Client"),
+        var build = await ProcessRun.RunAsync("dotnet", ["build", Path.Combine(RepositoryPaths.Root, "src", "Client", "GridSearch.Client"),
             "-c", "Release", "-p:TorchBackend=external", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}",
-            "-nologo", "-v", "quiet", "-clp:ErrorsOnly"]);
+            "-nologo", "-v", "quiet", "-clp:ErrorsOnly"], TestContext.Current.CancellationToken);
         Assert.True(build.ExitCode == 0, build.Output);
         string app = Path.Combine(artifacts, "bin", "GridSearch.Client", "release");
         var natives = Directory.EnumerateFiles(app, "*.so*", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray();
@@ -71,17 +70,6 @@ public sealed class ExternalLibTorchTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("ships its own libtorch", result.Stderr);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     public void Dispose() => _dir.Dispose();

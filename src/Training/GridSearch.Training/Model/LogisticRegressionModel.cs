@@ -72,11 +72,5 @@ public sealed class LogisticRegressionModel : ClassifierModel
     /// PyTorch's default Linear initialisation (uniform in ±1/√fan_in for weight and bias) drawn from the given
     /// generator rather than the global one, so concurrent cells stay reproducible.
     /// </summary>
-    public override void Initialise(Generator generator)
-    {
-        using var _ = no_grad();
-        double bound = 1.0 / Math.Sqrt(InputFeatures);
-        linear.weight!.uniform_(-bound, bound, generator);
-        linear.bias!.uniform_(-bound, bound, generator);
-    }
+    public override void Initialise(Generator generator) => LinearInit.Uniform(linear, generator);
 }

@@ -110,12 +110,9 @@ public sealed class MlpModel : ClassifierModel
     /// <summary>PyTorch's default Linear initialisation (uniform in ±1/√fan_in) for every layer, from the given generator.</summary>
     public override void Initialise(Generator generator)
     {
-        using var _ = no_grad();
         foreach (var layer in hidden.Append(output))
         {
-            double bound = 1.0 / Math.Sqrt(layer.in_features);
-            layer.weight!.uniform_(-bound, bound, generator);
-            layer.bias!.uniform_(-bound, bound, generator);
+            LinearInit.Uniform(layer, generator);
         }
     }
 }

@@ -68,11 +68,5 @@ public sealed class SoftmaxRegressionModel : ClassifierModel
     }
 
     /// <summary>PyTorch's default Linear initialisation (uniform in ±1/√fan_in), from the given generator.</summary>
-    public override void Initialise(Generator generator)
-    {
-        using var _ = no_grad();
-        double bound = 1.0 / Math.Sqrt(InputFeatures);
-        linear.weight!.uniform_(-bound, bound, generator);
-        linear.bias!.uniform_(-bound, bound, generator);
-    }
+    public override void Initialise(Generator generator) => LinearInit.Uniform(linear, generator);
 }
