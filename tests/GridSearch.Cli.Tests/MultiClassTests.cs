@@ -29,6 +29,16 @@ public sealed class MultiClassTests : IDisposable
         Assert.True((double)document["best"]!["valAccuracy"]! >= 0.7, document["best"]!.ToJsonString());
         Assert.True((double)document["testAccuracy"]! >= 0.6, $"test accuracy {document["testAccuracy"]}");
         Assert.True(File.Exists(_dir.Combine("out", "winner.pt")));
+
+        // The winner's confusion matrix on the test split: every test image counted once, the diagonal its accuracy.
+        var test = document["test"]!;
+        var rows = test["confusion"]!.AsArray().Select(r => r!.AsArray().Select(v => (long)v!).ToArray()).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, r => Assert.Equal(3, r.Length));
+        long total = rows.Sum(r => r.Sum());
+        Assert.Equal((long)document["dataset"]!["test"]!, total);
+        Assert.Equal((double)document["testAccuracy"]!, (double)Enumerable.Range(0, 3).Sum(i => rows[i][i]) / total, precision: 12);
+        Assert.Equal((double)rows[1][1] / rows[1].Sum(), (double)test["perClassAccuracy"]!["b"]!, precision: 12);
     }
 
     public void Dispose() => _dir.Dispose();

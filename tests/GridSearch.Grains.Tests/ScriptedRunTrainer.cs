@@ -65,14 +65,14 @@ public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
     /// <summary>Winner tests still to fail, per data root (a flaky test evaluation, say an out-of-memory on the GPU).</summary>
     public ConcurrentDictionary<string, int> TestFailures { get; } = new();
 
-    public double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
+    public GridSearch.Abstractions.TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
     {
         if (TestFailures.TryGetValue(data.Root, out int left) && left > 0 && TestFailures.TryUpdate(data.Root, left - 1, left))
         {
             throw new InvalidOperationException("the scripted test evaluation failed");
         }
 
-        return TestAccuracy;
+        return new GridSearch.Abstractions.TestResult(TestAccuracy);
     }
 }
 

@@ -52,7 +52,8 @@ public sealed record SweepSnapshot(
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] DateTimeOffset? FinishedAt,
     [property: Id(11)] DateTimeOffset? WaitingForTrainersSince = null,
-    [property: Id(12)] DecodeProgress? Decoding = null);
+    [property: Id(12)] DecodeProgress? Decoding = null,
+    [property: Id(13)] long[]? TestConfusion = null);
 
 /// <summary>One line of <c>gridsearch list</c>.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepSummary")]

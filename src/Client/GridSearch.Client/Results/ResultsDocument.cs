@@ -16,6 +16,7 @@ public sealed record ResultsDocument(
     TrialDocument[] Trials,
     BestDocument? Best,
     double? TestAccuracy,
+    TestDocument? Test,
     TimingsDocument Timings,
     string? Message)
 {
@@ -41,6 +42,7 @@ public sealed record ResultsDocument(
             }
             : null,
         sweep.TestAccuracy,
+        TestDocument.From(sweep),
         new TimingsDocument(sweep.Timings.TotalSeconds, sweep.Timings.DecodeSeconds, sweep.Timings.TrainSeconds, sweep.Timings.EpochsTrained),
         sweep.Message);
 
@@ -69,6 +71,23 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
         spec.Space.ToDictionary(d => d.Name, d => d.Range is { } r
             ? new { min = r.Min, max = r.Max, scale = r.Scale.ToString().ToLowerInvariant(), count = r.Count }
             : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()));
+}
+
+/// <summary>The winner on the test split: the confusion matrix (rows: true class, columns: predicted) and each class's accuracy.</summary>
+public sealed record TestDocument(string[] Classes, long[][] Confusion, Dictionary<string, double?> PerClassAccuracy)
+{
+    public static TestDocument? From(SweepSnapshot sweep)
+    {
+        if (sweep.TestConfusion is not { } counts || sweep.Dataset is not { } dataset || counts.Length != dataset.Classes.Length * dataset.Classes.Length)
+        {
+            return null;
+        }
+
+        int classes = dataset.Classes.Length;
+        var rows = Enumerable.Range(0, classes).Select(r => counts.Skip(r * classes).Take(classes).ToArray()).ToArray();
+        return new TestDocument(dataset.Classes.ToArray(), rows, Enumerable.Range(0, classes).ToDictionary(
+            c => dataset.Classes[c], c => rows[c].Sum() == 0 ? (double?)null : (double)rows[c][c] / rows[c].Sum()));
+    }
 }
 
 public sealed record SchedulerDocument(string Name, int Eta, int MinEpochs, int MinSamples);

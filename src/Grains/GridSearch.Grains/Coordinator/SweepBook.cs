@@ -354,6 +354,7 @@ public sealed class SweepBook(SweepState state)
         state.Message = null;
         state.FinishedAt = null;
         state.TestAccuracy = null;
+        state.TestConfusion = null;
         state.TestFailures = 0;
         state.TestRetryAfter = null;
         foreach (var run in state.Runs.Where(r => r.Status is CellStatus.Failed or CellStatus.Cancelled))
@@ -422,9 +423,10 @@ public sealed class SweepBook(SweepState state)
 
     public void BeginTesting() => state.MoveTo(SweepStatus.Testing);
 
-    public void Complete(DateTimeOffset now, double testAccuracy)
+    public void Complete(DateTimeOffset now, double testAccuracy, long[]? confusion = null)
     {
         state.TestAccuracy = testAccuracy;
+        state.TestConfusion = confusion;
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
         int failed = state.Trials.Count(t => t.Status == CellStatus.Failed);
@@ -464,7 +466,8 @@ public sealed class SweepBook(SweepState state)
         state.WaitingForTrainersSince is not null && !state.Status.IsFinal() ? WaitingMessage : state.Message,
         state.CreatedAt,
         state.FinishedAt,
-        state.Status.IsFinal() ? null : state.WaitingForTrainersSince);
+        state.Status.IsFinal() ? null : state.WaitingForTrainersSince,
+        TestConfusion: state.TestConfusion);
     }
 }
 

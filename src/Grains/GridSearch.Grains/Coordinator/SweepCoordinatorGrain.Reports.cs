@@ -104,7 +104,7 @@ public sealed partial class SweepCoordinatorGrain
         return ended.Count > 0;
     }
 
-    public async Task RecordTestResultAsync(double? accuracy, string? error)
+    public async Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null)
     {
         if (!Exists || sweep.State.Status != SweepStatus.Testing)
         {
@@ -124,7 +124,7 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         CloseActivePeriod();
-        Book.Complete(clock.GetUtcNow(), value);
+        Book.Complete(clock.GetUtcNow(), value, confusion);
         await SaveAsync();
         await FinishedAsync();
         await ClearCheckpointsAsync();

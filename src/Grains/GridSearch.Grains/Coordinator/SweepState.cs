@@ -53,6 +53,9 @@ public sealed class SweepState
     /// <summary>The rungs (epochs) at which synchronous successive halving has made its decision.</summary>
     [Id(18)] public List<int> DecidedRungs { get; set; } = [];
 
+    /// <summary>The winner's confusion matrix on the test split (true × predicted class, row by row).</summary>
+    [Id(19)] public long[]? TestConfusion { get; set; }
+
     /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
     /// no trainer is on them any more (a trainer that still is finds its reports ignored).

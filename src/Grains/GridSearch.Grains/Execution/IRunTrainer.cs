@@ -34,6 +34,6 @@ public interface IRunTrainer
     /// </summary>
     void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation);
 
-    /// <summary>Accuracy on the test split of the given weights, of the model the given cell trains.</summary>
-    double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation);
+    /// <summary>Accuracy (and confusion matrix) on the test split of the given weights, of the model the given cell trains.</summary>
+    TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation);
 }

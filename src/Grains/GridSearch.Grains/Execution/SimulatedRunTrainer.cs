@@ -46,5 +46,6 @@ public sealed class SimulatedRunTrainer(IOptions<TrainerSiloOptions> options) : 
         return 0.5 + mixed % 400 / 1000.0;
     }
 
-    public double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation) => weights.Length > 0 ? weights[0] : 0.5;
+    public TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation) =>
+        new(weights.Length > 0 ? weights[0] : 0.5);
 }

@@ -36,10 +36,13 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
             cancellation, from, progress.Batch);
     }
 
-    public double Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
+    public TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)
     {
         using var lease = datasets.PrepareAsync(data).GetAwaiter().GetResult();
         cancellation.ThrowIfCancellationRequested();
-        return new LogisticTrainer(lease.Data, TrainerOptions).Evaluate(new ModelWeights(weights), SplitPart.Test, CellModels.SpecOf(cell));
+        var trainer = new LogisticTrainer(lease.Data, TrainerOptions);
+        var model = CellModels.SpecOf(cell);
+        return new TestResult(trainer.Evaluate(new ModelWeights(weights), SplitPart.Test, model),
+            trainer.Confusion(new ModelWeights(weights), SplitPart.Test, model));
     }
 }

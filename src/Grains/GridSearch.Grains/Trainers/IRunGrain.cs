@@ -97,5 +97,5 @@ public interface ITrainerReports : IGrainWithStringKey
 
     /// <summary>The winner's test accuracy, or the error that prevented it.</summary>
     [Alias("RecordTestResult")]
-    Task RecordTestResultAsync(double? accuracy, string? error);
+    Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null);
 }

@@ -13,19 +13,19 @@ public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IG
         executor.Submit(TestKey, attempt: 1, cancellation =>
         {
             var reports = grains.GetGrain<ITrainerReports>(sweepId);
-            double? accuracy = null;
+            GridSearch.Abstractions.TestResult? result = null;
             string? error = null;
             try
             {
                 HoldPoints.Reach("testing");
-                accuracy = runner.Test(data, weights, cell, cancellation);
+                result = runner.Test(data, weights, cell, cancellation);
             }
             catch (Exception failure)
             {
                 error = failure.Message;
             }
 
-            return TrainerReportsCaller.CallAsync(() => reports.RecordTestResultAsync(accuracy, error));
+            return TrainerReportsCaller.CallAsync(() => reports.RecordTestResultAsync(result?.Accuracy, error, result?.Confusion));
         });
         return Task.CompletedTask;
     }

@@ -74,6 +74,38 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         return Accuracy(model, part);
     }
 
+    /// <summary>
+    /// The confusion matrix of the given weights on one split: counts[true class × C + predicted class], row by row
+    /// (the winner's on the test split goes to results.json).
+    /// </summary>
+    public long[] Confusion(ModelWeights weights, SplitPart part, ModelSpec? spec = null)
+    {
+        ApplyThreadSettings();
+        using var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device, spec);
+        model.SetWeights(weights);
+        model.eval();
+        using var _ = no_grad();
+        int classes = data.ClassCount;
+        var counts = new long[classes * classes];
+        Tensor index = data.IndexOf(part);
+        long count = index.shape[0];
+        for (long start = 0; start < count; start += options.EvaluationBatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var indices = index.narrow(0, start, Math.Min(options.EvaluationBatchSize, count - start));
+            var predicted = model.Predict(model.forward(data.NormalisedImages(indices)));
+            var cells = data.ClassIndices.index_select(0, indices).mul(classes).add(predicted);
+            var tally = cells.bincount(null, classes * classes).cpu();
+            var values = tally.data<long>().ToArray();
+            for (int i = 0; i < counts.Length; i++)
+            {
+                counts[i] += values[i];
+            }
+        }
+
+        return counts;
+    }
+
     private ClassifierModel CreateModel(TrainingPlan plan, ModelWeights? start)
     {
         long seed = plan.Seed;
