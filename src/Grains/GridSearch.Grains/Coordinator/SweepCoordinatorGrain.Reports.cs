@@ -13,6 +13,7 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
+        int decided = sweep.State.DecidedRungs.Count;
         var outcome = Book.RecordEpoch(runId, attempt, metrics);
         bool slotsFreed = StopEndedRuns();
         // A trained epoch counts once. Not here when this coordinator's state lags behind a failover (an attempt it
@@ -49,12 +50,19 @@ public sealed partial class SweepCoordinatorGrain
             }
         }
 
-        await SaveSoonAsync();
+        await SaveAfterDecisionsAsync(decided);
         if (slotsFreed)
         {
             await DispatchAsync(); // the scheduler's stops freed slots: fill them now, not when the next run ends
         }
     }
+
+    /// <summary>
+    /// Saves at once when the scheduler has just decided a rung (before any run is sent past it), else soon. A
+    /// restarted coordinator then never holds a run at a rung its checkpoint has already trained past.
+    /// </summary>
+    private Task SaveAfterDecisionsAsync(int decidedBefore) =>
+        sweep.State.DecidedRungs.Count > decidedBefore ? SaveAsync() : SaveSoonAsync();
 
     public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds)
     {
@@ -64,6 +72,7 @@ public sealed partial class SweepCoordinatorGrain
 
     public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds)
     {
+        int decided = sweep.State.DecidedRungs.Count;
         if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow(), queuedSeconds))
         {
             return;
@@ -82,7 +91,7 @@ public sealed partial class SweepCoordinatorGrain
 
         StopEndedRuns();
 
-        await SaveSoonAsync();
+        await SaveAfterDecisionsAsync(decided);
         HoldPoints.Reach("run-finished");
         await DispatchAsync();
     }
