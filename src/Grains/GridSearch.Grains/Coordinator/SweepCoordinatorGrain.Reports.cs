@@ -132,6 +132,9 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
+        // A short run can end (and the winner be tested) before its trainer's answer to the start arrives: wait for those
+        // answers, so the finished sweep says which silo trained every cell.
+        await StartsAnswered();
         CloseActivePeriod();
         Book.Complete(clock.GetUtcNow(), value, confusion);
         await SaveAsync();
