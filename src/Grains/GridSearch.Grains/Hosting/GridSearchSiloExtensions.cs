@@ -49,6 +49,7 @@ public static class GridSearchSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerVisibility>();
         services.AddSingleton<SiloDatasets>();
         if (trainer.SimulatedTrialDuration is not null)
         {
