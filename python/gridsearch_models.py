@@ -1,7 +1,7 @@
 """PyTorch twins of GridSearch's models, so that a sweep's winner.pt is usable outside GridSearch.
 
     import torch, gridsearch_models
-    model = gridsearch_models.build("logistic", num_classes=2, image_size=128)
+    model = gridsearch_models.build("logistic", num_classes=2, image_size=128)   # or "mlp", hidden=..., or "cnn", width=...
     model.load_state_dict(torch.load("runs/<sweep>/winner.pt"), strict=True)
     model.eval()
     outputs = model(images)   # images: [N, 3, 128, 128], normalised as (x/255 - 0.5) / 0.5
@@ -58,6 +58,28 @@ class MlpModel(nn.Module):
         return torch.sigmoid(x) if self.binary else x
 
 
+class CnnModel(nn.Module):
+    """Three blocks of Conv 3x3 (no bias) -> BatchNorm -> ReLU -> MaxPool 2x2 with width, 2*width and 4*width
+    channels, then Flatten -> Linear; Sigmoid on one output for two classes, C logits for more. Batch norm's running
+    statistics are in winner.pt, so eval() gives GridSearch's predictions."""
+
+    def __init__(self, image_size, classes, width=16):
+        super().__init__()
+        channels = [width << i for i in range(3)]
+        self.conv = nn.ModuleList([nn.Conv2d(3 if i == 0 else channels[i - 1], c, 3, padding=1, bias=False)
+                                   for i, c in enumerate(channels)])
+        self.norm = nn.ModuleList([nn.BatchNorm2d(c) for c in channels])
+        side = image_size >> 3
+        self.output = nn.Linear(channels[-1] * side * side, 1 if classes == 2 else classes)
+        self.binary = classes == 2
+
+    def forward(self, x):
+        for conv, norm in zip(self.conv, self.norm):
+            x = torch.max_pool2d(torch.relu(norm(conv(x))), 2)
+        x = self.output(torch.flatten(x, 1))
+        return torch.sigmoid(x) if self.binary else x
+
+
 def build(name, num_classes=2, image_size=128, **params):
     """The PyTorch module for a GridSearch model name, its class count, image size and architecture parameters."""
     features = 3 * image_size * image_size
@@ -65,5 +87,7 @@ def build(name, num_classes=2, image_size=128, **params):
         return LogisticRegressionModel(features) if num_classes == 2 else SoftmaxRegressionModel(features, num_classes)
     if name == "mlp":
         return MlpModel(features, num_classes, **params)
+    if name == "cnn":
+        return CnnModel(image_size, num_classes, **params)
     raise ValueError(f"no PyTorch twin for model {name!r} with {num_classes} classes and parameters {params}; "
-                     "the models are logistic and mlp (hidden, layers, dropout)")
+                     "the models are logistic, mlp (hidden, layers, dropout) and cnn (width)")

@@ -29,9 +29,10 @@ def main():
     parser.add_argument("--tolerance", type=float, default=1e-5)
     parser.add_argument("--hidden", type=int)
     parser.add_argument("--layers", type=int)
+    parser.add_argument("--width", type=int)
     args = parser.parse_args()
 
-    params = {k: v for k, v in {"hidden": args.hidden, "layers": args.layers}.items() if v is not None}
+    params = {k: v for k, v in {"hidden": args.hidden, "layers": args.layers, "width": args.width}.items() if v is not None}
     model = gridsearch_models.build(args.model, num_classes=args.classes, image_size=args.image_size, **params)
     model.load_state_dict(torch.load(args.weights), strict=True)
     model.eval()

@@ -12,7 +12,6 @@ namespace GridSearch.Cli.Tests;
 public sealed class PyTorchParityTests : IDisposable
 {
     private const int Batch = 4;
-    private const int ImageSize = 128;
 
     // Debian's python3-torch belongs to the system interpreter, whichever python3 comes first on the PATH.
     private static string Python => Environment.GetEnvironmentVariable("GRIDSEARCH_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
@@ -20,34 +19,49 @@ public sealed class PyTorchParityTests : IDisposable
     private readonly TemporaryDirectory _dir = new("parity");
 
     [Theory]
-    [InlineData(2, "logistic")]
-    [InlineData(3, "logistic")]
-    [InlineData(2, "mlp")]
-    [InlineData(3, "mlp")]
-    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch(int classes, string modelName)
+    [InlineData(2, "logistic", 128)]
+    [InlineData(3, "logistic", 128)]
+    [InlineData(2, "mlp", 128)]
+    [InlineData(3, "mlp", 128)]
+    [InlineData(2, "cnn", 32)]
+    [InlineData(3, "cnn", 32)]
+    public async Task WinnerWeights_InThePyTorchTwin_GiveTheSameOutputsAsGridSearch(int classes, string modelName, int imageSize)
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 10, classes: classes);
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
-        var spec = modelName == "mlp" ? new ModelSpec("mlp", Hidden: 16, HiddenLayers: 2, Dropout: 0.25) : ModelSpec.Default;
+        var spec = modelName switch
+        {
+            "mlp" => new ModelSpec("mlp", Hidden: 16, HiddenLayers: 2, Dropout: 0.25),
+            "cnn" => new ModelSpec("cnn") { Width = 4 },
+            _ => ModelSpec.Default,
+        };
+        string size = imageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sweep = await cli.RunAsync("run", "--data", data, "--lr", "0.01", "--batch-size", "4", "--epochs", "2", "--model", modelName,
-            "--hidden", "16", "--layers", "2", "--dropout", "0.25", "--out", _dir.Combine("out"));
+            "--hidden", "16", "--layers", "2", "--dropout", "0.25", "--width", "4", "--image-size", size, "--out", _dir.Combine("out"));
         Assert.True(sweep.ExitCode == 0, sweep.ToString());
         string winner = _dir.Combine("out", "winner.pt");
 
-        // A batch of normalised images (values in [-1, 1], as training sees them) and the TorchSharp model's outputs.
-        var weights = WeightFiles.LoadPyTorch(winner, 3 * ImageSize * ImageSize, classes, spec);
-        using var model = Classifiers.Create(3 * ImageSize * ImageSize, classes, CPU, spec);
+        // A batch of normalised images (values in [-1, 1], as training sees them) and the TorchSharp model's outputs;
+        // cnn weights hold batch norm's running statistics, which eval mode uses.
+        int features = 3 * imageSize * imageSize;
+        var weights = WeightFiles.LoadPyTorch(winner, features, classes, spec);
+        using var model = Classifiers.Create(features, classes, CPU, spec);
         model.SetWeights(weights);
         model.eval();
         using var generator = new Generator(7);
-        using var images = rand([Batch, 3, ImageSize, ImageSize], generator: generator).mul_(2).sub_(1);
+        using var images = rand([Batch, 3, imageSize, imageSize], generator: generator).mul_(2).sub_(1);
         using var outputs = model.forward(images);
         File.WriteAllBytes(_dir.Combine("batch.f32"), Bytes(images));
         File.WriteAllBytes(_dir.Combine("outputs.f32"), Bytes(outputs));
 
-        string[] architecture = modelName == "mlp" ? ["--hidden", "16", "--layers", "2"] : [];
+        string[] architecture = modelName switch
+        {
+            "mlp" => ["--hidden", "16", "--layers", "2"],
+            "cnn" => ["--width", "4"],
+            _ => [],
+        };
         var parity = await ProcessRun.RunAsync(Python, [Path.Combine(RepositoryPaths.Root, "python", "parity.py"), "--model", modelName, .. architecture,
-            "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--weights", winner,
+            "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--image-size", size, "--weights", winner,
             "--input", _dir.Combine("batch.f32"), "--expected", _dir.Combine("outputs.f32"),
             "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tolerance", "1e-5"],
             TestContext.Current.CancellationToken);

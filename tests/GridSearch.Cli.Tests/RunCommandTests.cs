@@ -55,7 +55,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.InRange(document.GetProperty("testAccuracy").GetDouble(), 0, 1);
 
         string csv = File.ReadAllText(Path.Combine(outDir, "results.csv"));
-        Assert.StartsWith("trial_id,lr,batch_size,epochs,momentum,weight_decay,optimizer,model,hidden,layers,dropout,epoch,train_loss,val_accuracy", csv);
+        Assert.StartsWith("trial_id,lr,batch_size,epochs,momentum,weight_decay,optimizer,model,hidden,layers,dropout,width,epoch,train_loss,val_accuracy", csv);
         Assert.Equal(1 + 4 * (1 + 3), csv.TrimEnd().Split('\n').Length);
         byte[] png = File.ReadAllBytes(Path.Combine(outDir, "curves.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);

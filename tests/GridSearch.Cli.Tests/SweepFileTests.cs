@@ -48,7 +48,7 @@ public sealed class SweepFileTests : IDisposable
         Assert.Equal(Path.Combine(_dir.Path, "data"), (string)document["dataset"]!["root"]!);
         Assert.Equal("log", (string)document["search"]!["space"]!["lr"]!["scale"]!);
         string csv = File.ReadAllText(_dir.Combine("out", "results.csv"));
-        Assert.Contains(csv.Split('\n'), line => line.StartsWith("lr0.01-bs16-ep1-mom0.9-adam,0.01,16,1,0.9,0,adam,logistic,,,,1,", StringComparison.Ordinal));
+        Assert.Contains(csv.Split('\n'), line => line.StartsWith("lr0.01-bs16-ep1-mom0.9-adam,0.01,16,1,0.9,0,adam,logistic,,,,,1,", StringComparison.Ordinal));
     }
 
     [Fact]

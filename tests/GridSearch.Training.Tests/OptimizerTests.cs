@@ -6,7 +6,7 @@ namespace GridSearch.Training.Tests;
 public sealed class OptimizerTests
 {
     private static IReadOnlyList<EpochResult> Train(TrainingData data, TrainingPlan plan, TrainingCheckpoint? from = null) =>
-        new LogisticTrainer(data, new TrainerOptions { Threads = 1 }).Train(plan, null, CancellationToken.None, from);
+        new ClassifierTrainer(data, new TrainerOptions { Threads = 1 }).Train(plan, null, CancellationToken.None, from);
 
     public static TheoryData<string, double, double> Optimizers => new()
     {

@@ -19,7 +19,7 @@ public sealed class SgdStepTests
         const double lr = 0.1;
         var plan = new TrainingPlan(lr, BatchSize: split.Train.Length, Epochs: 1, Seed: 0);
 
-        var epoch = Assert.Single(new LogisticTrainer(data, new TrainerOptions())
+        var epoch = Assert.Single(new ClassifierTrainer(data, new TrainerOptions())
             .Train(plan, null, CancellationToken.None, new TrainingCheckpoint(0, start)));
 
         // Reference: BCE over the whole training split, gradient and update in float64.

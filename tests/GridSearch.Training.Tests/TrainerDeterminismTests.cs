@@ -6,7 +6,7 @@ public sealed class TrainerDeterminismTests
 {
     private static IReadOnlyList<EpochResult> Train(TrainingData data, double lr, int batch, int epochs, long seed,
         TrainingCheckpoint? from = null) =>
-        new LogisticTrainer(data, new TrainerOptions { Threads = 1 })
+        new ClassifierTrainer(data, new TrainerOptions { Threads = 1 })
             .Train(new TrainingPlan(lr, batch, epochs, seed), null, CancellationToken.None, from);
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class TrainerDeterminismTests
     {
         using var data = TinyData.Training(count: 200);
         var reported = new List<int>();
-        var epochs = new LogisticTrainer(data, new TrainerOptions())
+        var epochs = new ClassifierTrainer(data, new TrainerOptions())
             .Train(new TrainingPlan(0.01, 8, 4, 0), e => reported.Add(e.Epoch), CancellationToken.None);
 
         Assert.Equal([1, 2, 3, 4], reported);
@@ -78,7 +78,7 @@ public sealed class TrainerDeterminismTests
         using var data = TinyData.Training();
         using var cancellation = new CancellationTokenSource();
         var seen = new List<int>();
-        var trainer = new LogisticTrainer(data, new TrainerOptions());
+        var trainer = new ClassifierTrainer(data, new TrainerOptions());
 
         Assert.Throws<OperationCanceledException>(() => trainer.Train(new TrainingPlan(0.01, 4, 10, 0), e =>
         {
@@ -92,7 +92,7 @@ public sealed class TrainerDeterminismTests
     public void Evaluate_FinalWeights_MatchesReportedValidationAccuracy()
     {
         using var data = TinyData.Training();
-        var trainer = new LogisticTrainer(data, new TrainerOptions());
+        var trainer = new ClassifierTrainer(data, new TrainerOptions());
         var epochs = trainer.Train(new TrainingPlan(0.05, 4, 2, 0), null, CancellationToken.None);
 
         Assert.Equal(epochs[^1].ValidationAccuracy, trainer.Evaluate(epochs[^1].Weights, SplitPart.Validation));

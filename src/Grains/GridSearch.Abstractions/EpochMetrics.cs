@@ -7,4 +7,11 @@ public sealed record EpochMetrics(
     [property: Id(1)] double TrainLoss,
     [property: Id(2)] double ValidationAccuracy,
     [property: Id(3)] double Seconds,
-    [property: Id(4)] double SamplesPerSecond);
+    [property: Id(4)] double SamplesPerSecond)
+{
+    /// <summary>
+    /// Validation accuracy of each class in the data set's class order (NaN for a class with no validation image);
+    /// empty for metrics recorded before GridSearch measured it and for simulated training.
+    /// </summary>
+    [Id(5)] public double[] ValidationClassAccuracy { get; init; } = [];
+}

@@ -60,6 +60,11 @@ public sealed record SweepSpec
 
     [Id(11)] public long MaxImagePixels { get; init; } = 40_000_000;
 
+    /// <summary>Side of the square every image is resized to before training (the seed's 128).</summary>
+    [Id(17)] public int ImageSize { get; init; } = DefaultImageSize;
+
+    public const int DefaultImageSize = 128;
+
     /// <summary>
     /// Cells that differ only in their epoch count train as one run, to the largest count, and read the smaller ones
     /// off along the way. Results are identical either way; this only saves time.

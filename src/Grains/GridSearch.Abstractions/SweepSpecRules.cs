@@ -10,6 +10,11 @@ public static partial class SweepSpecRules
     /// <summary>The highest --max-image-pixels: the decoder's memory ceiling (4 GiB) holds a frame of about this size.</summary>
     public const long MaxImagePixelsLimit = 500_000_000;
 
+    /// <summary>Image sides a sweep may ask for: the cnn's three poolings need 8; above 1024 a data set rarely fits memory.</summary>
+    public const int MinImageSize = 8;
+
+    public const int MaxImageSize = 1024;
+
     // \z, not $: '$' also matches before a final newline, which would let "abc\n" through as an id.
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex SweepIdPattern();
@@ -62,6 +67,11 @@ public static partial class SweepSpecRules
         if (spec.MaxImagePixels is < 1 or > MaxImagePixelsLimit)
         {
             problems.Add($"max image pixels {spec.MaxImagePixels} must be between 1 and {MaxImagePixelsLimit:N0}");
+        }
+
+        if (spec.ImageSize is < MinImageSize or > MaxImageSize)
+        {
+            problems.Add($"image size {spec.ImageSize} must be between {MinImageSize} and {MaxImageSize} pixels (the seed's is {SweepSpec.DefaultImageSize})");
         }
 
         return problems;

@@ -30,8 +30,16 @@ public class DataSettings : SiloSettings
     [DefaultValue(40_000_000L)]
     public long MaxImagePixels { get; init; }
 
+    [CommandOption("--image-size <N>")]
+    [Description("Side in pixels of the square every image is resized to (8 to 1024). Smaller trains faster, above all the cnn. Default: 128, the seed's.")]
+    public int? ImageSizeOption { get; init; }
+
+    /// <summary>The image side in effect (a sweep file may give one).</summary>
+    public virtual int ImageSize => ImageSizeOption ?? GridSearch.Abstractions.SweepSpec.DefaultImageSize;
+
     public PreprocessingOptions Preprocessing() => new()
     {
+        ImageSize = ImageSize,
         MaxImagePixels = MaxImagePixels,
         SkipBadImages = SkipBadImages,
         CacheDirectory = CacheDirectory,
@@ -40,5 +48,8 @@ public class DataSettings : SiloSettings
     public override Spectre.Console.ValidationResult Validate() => MaxImagePixels is < 1 or > PreprocessingOptions.MaxImagePixelsLimit
         ? Spectre.Console.ValidationResult.Error(
             $"--max-image-pixels {MaxImagePixels} must be between 1 and {PreprocessingOptions.MaxImagePixelsLimit} (the decoder's 4 GiB memory ceiling).")
-        : base.Validate();
+        : ImageSizeOption is < GridSearch.Abstractions.SweepSpecRules.MinImageSize or > GridSearch.Abstractions.SweepSpecRules.MaxImageSize
+            ? Spectre.Console.ValidationResult.Error(
+                $"--image-size {ImageSizeOption} must be between {GridSearch.Abstractions.SweepSpecRules.MinImageSize} and {GridSearch.Abstractions.SweepSpecRules.MaxImageSize} pixels, for example 64.")
+            : base.Validate();
 }

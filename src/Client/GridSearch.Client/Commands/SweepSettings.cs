@@ -40,7 +40,7 @@ public sealed class SweepSettings : DataSettings
     public string? Optimizer { get; init; }
 
     [CommandOption("--model <LIST>")]
-    [Description("Models, comma-separated: logistic (the seed's; softmax regression above two classes), mlp. Default: logistic.")]
+    [Description("Models, comma-separated: logistic (the seed's; softmax regression above two classes), mlp, cnn. Default: logistic.")]
     public string? Model { get; init; }
 
     [CommandOption("--hidden <LIST>")]
@@ -54,6 +54,10 @@ public sealed class SweepSettings : DataSettings
     [CommandOption("--dropout <LIST>")]
     [Description("mlp: dropout after each hidden layer, comma-separated. Default: 0.")]
     public string? Dropout { get; init; }
+
+    [CommandOption("--width <LIST>")]
+    [Description("cnn: channels of the first of its three blocks (then 2× and 4×), comma-separated. Default: 16.")]
+    public string? Width { get; init; }
 
     [CommandOption("--search <NAME>")]
     [Description("How cells are chosen: grid (every combination) or random (--samples draws). Default: grid.")]
@@ -108,6 +112,8 @@ public sealed class SweepSettings : DataSettings
 
     public override string? DataRoot => Data ?? File?.Data;
 
+    public override int ImageSize => ImageSizeOption ?? File?.ImageSize ?? GridSearch.Abstractions.SweepSpec.DefaultImageSize;
+
     public SweepSpec ToSpec(string dataRoot)
     {
         var file = File;
@@ -137,6 +143,7 @@ public sealed class SweepSettings : DataSettings
             AllowLargeGrid = AllowLargeGrid,
             SkipBadImages = SkipBadImages,
             MaxImagePixels = MaxImagePixels,
+            ImageSize = ImageSize,
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
         };
     }
@@ -149,7 +156,7 @@ public sealed class SweepSettings : DataSettings
             (ParameterCatalog.Epochs, Epochs), (ParameterCatalog.Momentum, Momentum),
             (ParameterCatalog.WeightDecay, WeightDecay), (ParameterCatalog.Optimizer, Optimizer),
             (ParameterCatalog.Model, Model), (ParameterCatalog.Hidden, Hidden), (ParameterCatalog.Layers, Layers),
-            (ParameterCatalog.Dropout, Dropout),
+            (ParameterCatalog.Dropout, Dropout), (ParameterCatalog.Width, Width),
         };
         return given.Where(g => g.Text is not null)
             .Select(g => new SearchDimension(g.Name, ListParsing.Values(ParameterCatalog.Find(g.Name)!, g.Text!)));

@@ -42,7 +42,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
 
         var device = TorchDevices.Resolve(settings.Device);
         using var data = TrainingData.Create(loaded.Dataset, split, device);
-        var trainer = new LogisticTrainer(data, new TrainerOptions { Threads = settings.Threads });
+        var trainer = new ClassifierTrainer(data, new TrainerOptions { Threads = settings.Threads });
         output.Human.WriteLine(
             $"Training {plan.Describe()} epochs={plan.Epochs} seed={plan.Seed} on {device.type} " +
             $"(train {split.Train.Length}, val {split.Validation.Length}, test {split.Test.Length})");

@@ -10,6 +10,7 @@ public sealed record ResultsDocument(
     string SweepId,
     string Status,
     long Seed,
+    int ImageSize,
     GridDocument Grid,
     SearchDocument Search,
     DatasetDocument? Dataset,
@@ -24,6 +25,7 @@ public sealed record ResultsDocument(
         sweep.SweepId,
         sweep.Status.ToString(),
         sweep.Spec.Seed,
+        sweep.Spec.ImageSize,
         GridDocument.From(sweep),
         SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
@@ -34,6 +36,9 @@ public sealed record ResultsDocument(
         {
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
+            ValAccuracyPerClass = t.Epochs.Any(e => e.ValidationClassAccuracy.Length > 0)
+                ? t.Epochs.Select(e => e.ValidationClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a).ToArray()).ToArray()
+                : null,
         }).ToArray(),
         sweep.Best is { } b
             ? new BestDocument(b.TrialId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
@@ -114,6 +119,12 @@ public sealed record TrialDocument(
 
     /// <summary>The epoch at which the scheduler stopped the cell; null when it was not stopped.</summary>
     public int? StoppedAtEpoch { get; init; }
+
+    /// <summary>
+    /// Per epoch, each class's validation accuracy in <c>dataset.classes</c> order (null for a class without
+    /// validation images); omitted when not measured (simulated training).
+    /// </summary>
+    public double?[][]? ValAccuracyPerClass { get; init; }
 }
 
 public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy)

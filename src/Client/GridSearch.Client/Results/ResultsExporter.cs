@@ -45,8 +45,9 @@ public static class ResultsExporter
             var weights = new ModelWeights(winner.Values);
             int classes = sweep.Dataset?.Classes.Length ?? 2;
             var model = GridSearch.Grains.Execution.CellModels.SpecOf(winner.Best.Parameters);
-            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, classes, model));
-            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, classes, model));
+            int features = 3 * sweep.Spec.ImageSize * sweep.Spec.ImageSize;
+            Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, features, classes, model));
+            Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, features, classes, model));
         }
 
         return written;

@@ -32,4 +32,6 @@ public sealed record SweepFile
     public double? ValidationFraction { get; init; }
 
     public bool? SharedPrefix { get; init; }
+
+    public int? ImageSize { get; init; }
 }

@@ -17,7 +17,7 @@ public static class SweepFileReader
     private static readonly string[] TopKeys =
     [
         "data", "seed", "search", "samples", "scheduler", "parameters", "max_concurrent", "retries", "train_fraction",
-        "validation_fraction", "shared_prefix",
+        "validation_fraction", "shared_prefix", "image_size",
     ];
 
     public static SweepFile Read(string path)
@@ -86,6 +86,7 @@ public static class SweepFileReader
                 "train_fraction" => file with { TrainFraction = context.Double(value, key) },
                 "validation_fraction" => file with { ValidationFraction = context.Double(value, key) },
                 "shared_prefix" => file with { SharedPrefix = context.Bool(value, key) },
+                "image_size" => file with { ImageSize = context.Int(value, key) },
                 _ => context.Unknown(keyNode, key, "", TopKeys, file),
             };
         }

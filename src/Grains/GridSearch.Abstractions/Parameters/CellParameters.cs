@@ -30,6 +30,8 @@ public sealed record CellParameters(
 
     public double Dropout => Number(ParameterCatalog.Dropout);
 
+    public int Width => (int)Number(ParameterCatalog.Width);
+
     /// <summary>
     /// Builds a cell from a value per name; names left out take their defaults, and architecture parameters of another
     /// model than the cell's are dropped (a logistic cell has no hidden layers), so such cells are one cell.

@@ -16,6 +16,7 @@ public static class ParameterCatalog
     public const string Hidden = "hidden";
     public const string Layers = "layers";
     public const string Dropout = "dropout";
+    public const string Width = "width";
 
     public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam"];
 
@@ -32,13 +33,15 @@ public static class ParameterCatalog
             IsValidNumber: w => w == 0 || SweepSpecRules.IsPositiveFloat32(w), Rule: "must be 0 or a positive 32-bit float, for example 0.0001"),
         new(Optimizer, ParameterKind.Choice, "optimizer", "--optimizer", ParameterValue.Of("sgd"), IdPrefix: "", Choices: ["sgd", "adam"]),
         new(Model, ParameterKind.Choice, "model", "--model", ParameterValue.Of("logistic"), IdPrefix: "",
-            Choices: ["logistic", "mlp"]),
+            Choices: ["logistic", "mlp", "cnn"]),
         new(Hidden, ParameterKind.Integer, "hidden units", "--hidden", ParameterValue.Of(128), IdPrefix: "h",
             IsValidNumber: h => h >= 1 && h <= 65_536, Rule: "must be between 1 and 65,536", OnlyForModel: "mlp"),
         new(Layers, ParameterKind.Integer, "hidden layers", "--layers", ParameterValue.Of(1), IdPrefix: "l",
             IsValidNumber: l => l >= 1 && l <= 16, Rule: "must be between 1 and 16", OnlyForModel: "mlp"),
         new(Dropout, ParameterKind.Float, "dropout", "--dropout", ParameterValue.Of(0), IdPrefix: "do",
             IsValidNumber: d => d >= 0 && d < 1, Rule: "must be at least 0 and below 1", OnlyForModel: "mlp"),
+        new(Width, ParameterKind.Integer, "cnn width", "--width", ParameterValue.Of(16), IdPrefix: "w",
+            IsValidNumber: w => w >= 1 && w <= 1024, Rule: "must be between 1 and 1,024 (channels of the first block)", OnlyForModel: "cnn"),
         new(Epochs, ParameterKind.Integer, "epochs", "--epochs", Default: null, IdPrefix: "ep",
             IsValidNumber: e => e >= 1, Rule: "must be at least 1"),
     ];

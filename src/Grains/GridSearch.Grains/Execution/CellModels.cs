@@ -8,5 +8,5 @@ public static class CellModels
 {
     public static ModelSpec SpecOf(CellParameters? cell) => cell is null
         ? ModelSpec.Default
-        : new ModelSpec(cell.Model, cell.Hidden, cell.Layers, cell.Dropout);
+        : new ModelSpec(cell.Model, cell.Hidden, cell.Layers, cell.Dropout) { Width = cell.Width };
 }

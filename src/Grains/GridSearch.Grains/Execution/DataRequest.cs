@@ -14,8 +14,12 @@ public sealed record DataRequest(
     [property: Id(3)] double ValidationFraction,
     [property: Id(4)] bool SkipBadImages,
     [property: Id(5)] long MaxImagePixels,
-    [property: Id(6)] string? Fingerprint = null)
+    [property: Id(6)] string? Fingerprint = null,
+    [property: Id(7)] int ImageSize = SweepSpec.DefaultImageSize)
 {
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
-        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels);
+        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize);
+
+    /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the seed's 128.</summary>
+    public int EffectiveImageSize => ImageSize > 0 ? ImageSize : SweepSpec.DefaultImageSize;
 }

@@ -260,6 +260,7 @@ public sealed partial class SiloDatasets(IOptions<TrainerSiloOptions> options, G
 
     private PreprocessingOptions Preprocessing(DataRequest request) => new()
     {
+        ImageSize = request.EffectiveImageSize,
         SkipBadImages = request.SkipBadImages,
         MaxImagePixels = request.MaxImagePixels,
         CacheDirectory = string.IsNullOrWhiteSpace(options.Value.CacheDirectory) ? null : options.Value.CacheDirectory,

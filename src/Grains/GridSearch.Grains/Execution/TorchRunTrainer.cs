@@ -23,7 +23,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
     public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
-        var trainer = new LogisticTrainer(lease.Data, TrainerOptions);
+        var trainer = new ClassifierTrainer(lease.Data, TrainerOptions);
         var cell = assignment.Parameters;
         var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
         {
@@ -31,7 +31,10 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
         };
         var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
         trainer.Train(plan, epoch => progress.Epoch(
-                new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond),
+                new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond)
+                {
+                    ValidationClassAccuracy = epoch.ValidationClassAccuracy,
+                },
                 epoch.Weights.Values, epoch.OptimizerState),
             cancellation, from, progress.Batch);
     }
@@ -40,7 +43,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
     {
         using var lease = datasets.PrepareAsync(data).GetAwaiter().GetResult();
         cancellation.ThrowIfCancellationRequested();
-        var trainer = new LogisticTrainer(lease.Data, TrainerOptions);
+        var trainer = new ClassifierTrainer(lease.Data, TrainerOptions);
         var model = CellModels.SpecOf(cell);
         return new TestResult(trainer.Evaluate(new ModelWeights(weights), SplitPart.Test, model),
             trainer.Confusion(new ModelWeights(weights), SplitPart.Test, model));

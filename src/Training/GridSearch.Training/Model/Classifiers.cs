@@ -4,7 +4,7 @@ namespace GridSearch.Training.Model;
 
 /// <summary>
 /// The model for a cell: <c>logistic</c> (the seed's binary logistic regression for two classes, softmax regression for
-/// more) or <c>mlp</c>. A new model is one <see cref="ClassifierModel"/> class here, its name in this switch and in the
+/// more), <c>mlp</c> or <c>cnn</c>. A new model is one <see cref="ClassifierModel"/> class here, its name in this switch and in the
 /// catalog's <c>model</c> choices, and its PyTorch twin in python/gridsearch_models.py.
 /// </summary>
 public static class Classifiers
@@ -22,7 +22,8 @@ public static class Classifiers
             ModelSpec.Logistic when classes == 2 => new LogisticRegressionModel(inputFeatures, device),
             ModelSpec.Logistic => new SoftmaxRegressionModel(inputFeatures, classes, device),
             ModelSpec.Mlp => new MlpModel(inputFeatures, classes, spec, device),
-            _ => throw new ArgumentException($"Unknown model '{spec.Name}'; use {ModelSpec.Logistic} or {ModelSpec.Mlp}.", nameof(spec)),
+            ModelSpec.Cnn => new CnnModel(inputFeatures, classes, spec, device),
+            _ => throw new ArgumentException($"Unknown model '{spec.Name}'; use one of {string.Join(", ", ModelSpec.Names)}.", nameof(spec)),
         };
     }
 }

@@ -5,15 +5,15 @@ using TorchSharp.PyBridge;
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// Saves and loads a classifier's weights (images of 3 × 128 × 128) as TorchSharp files and as PyTorch state_dict files. Two classes: the seed
-/// program's model (<c>linear.weight</c> [1, F], <c>linear.bias</c> [1]); more: softmax regression
-/// (<c>linear.weight</c> [C, F], <c>linear.bias</c> [C]). python/gridsearch_models.py builds the matching modules.
+/// Saves and loads a classifier's state (see <see cref="ClassifierModel.GetWeights"/>) as TorchSharp files and as
+/// PyTorch <c>state_dict</c> files, whose tensor names match the modules python/gridsearch_models.py builds. Two
+/// classes with the seed's model: <c>linear.weight</c> [1, F], <c>linear.bias</c> [1], exactly the seed program's.
 /// </summary>
 public static class WeightFiles
 {
-    public static void SaveTorchSharp(ModelWeights weights, string path, int classes = 2, ModelSpec? spec = null)
+    public static void SaveTorchSharp(ModelWeights weights, string path, int inputFeatures, int classes = 2, ModelSpec? spec = null)
     {
-        using var model = ModelWith(weights, classes, spec);
+        using var model = ModelWith(weights, inputFeatures, classes, spec);
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
@@ -21,9 +21,9 @@ public static class WeightFiles
         });
     }
 
-    public static void SavePyTorch(ModelWeights weights, string path, int classes = 2, ModelSpec? spec = null)
+    public static void SavePyTorch(ModelWeights weights, string path, int inputFeatures, int classes = 2, ModelSpec? spec = null)
     {
-        using var model = ModelWith(weights, classes, spec);
+        using var model = ModelWith(weights, inputFeatures, classes, spec);
         AtomicFile.Write(path, stream => model.save_py(stream, skip: null, leaveOpen: true));
     }
 
@@ -41,25 +41,10 @@ public static class WeightFiles
         return model.GetWeights();
     }
 
-    private static ClassifierModel ModelWith(ModelWeights weights, int classes, ModelSpec? spec)
+    private static ClassifierModel ModelWith(ModelWeights weights, int inputFeatures, int classes, ModelSpec? spec)
     {
-        var model = Classifiers.Create(InputFeatures(weights.Values.Length, classes, spec ?? ModelSpec.Default), classes, torch.CPU, spec);
+        var model = Classifiers.Create(inputFeatures, classes, torch.CPU, spec);
         model.SetWeights(weights);
         return model;
-    }
-
-    // The input size a model of this spec and class count has when it holds this many values: every layer but the first
-    // is known, and the first holds (inputs + 1) values per unit.
-    private static int InputFeatures(int values, int classes, ModelSpec spec)
-    {
-        int outputs = classes == 2 ? 1 : classes;
-        if (spec.Name != ModelSpec.Mlp)
-        {
-            return values / outputs - 1;
-        }
-
-        int h = spec.Hidden;
-        int rest = (spec.HiddenLayers - 1) * (h * h + h) + outputs * h + outputs + h;
-        return (values - rest) / h;
     }
 }

@@ -13,4 +13,8 @@ public sealed record EpochResult(
     double Seconds,
     double SamplesPerSecond,
     ModelWeights Weights,
-    byte[]? OptimizerState = null);
+    byte[]? OptimizerState = null)
+{
+    /// <summary>Validation accuracy of each class (folder order); NaN for a class without validation images.</summary>
+    public double[] ValidationClassAccuracy { get; init; } = [];
+}

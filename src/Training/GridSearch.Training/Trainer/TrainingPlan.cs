@@ -59,14 +59,18 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
             problems.Add($"weight decay {WeightDecay} must be 0 or a positive 32-bit float");
         }
 
-        if (Model.Name is not (GridSearch.Training.Model.ModelSpec.Logistic or GridSearch.Training.Model.ModelSpec.Mlp))
+        if (!GridSearch.Training.Model.ModelSpec.Names.Contains(Model.Name))
         {
-            problems.Add($"model '{Model.Name}' must be logistic or mlp");
+            problems.Add($"model '{Model.Name}' must be one of {string.Join(", ", GridSearch.Training.Model.ModelSpec.Names)}");
         }
         else if (Model.Name == GridSearch.Training.Model.ModelSpec.Mlp
                  && (Model.Hidden < 1 || Model.HiddenLayers < 1 || !(Model.Dropout >= 0 && Model.Dropout < 1)))
         {
             problems.Add($"mlp needs hidden ≥ 1 (not {Model.Hidden}), layers ≥ 1 (not {Model.HiddenLayers}) and dropout in [0, 1) (not {Model.Dropout})");
+        }
+        else if (Model.Name == GridSearch.Training.Model.ModelSpec.Cnn && Model.Width < 1)
+        {
+            problems.Add($"cnn needs width ≥ 1 (not {Model.Width})");
         }
 
         if (Optimizer is not ("sgd" or "adam"))

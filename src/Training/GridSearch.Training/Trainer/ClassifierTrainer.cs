@@ -12,7 +12,7 @@ namespace GridSearch.Training.Trainer;
 /// scopes and thread settings are per thread): callers run it on a dedicated thread, receive each epoch through a
 /// callback and stop it with a cancellation token, which is checked between batches.
 /// </summary>
-public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
+public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
 {
     /// <param name="onBatch">Called after each batch with (epoch, batch number, samples in the batch).</param>
     public IReadOnlyList<EpochResult> Train(TrainingPlan plan, Action<EpochResult>? onEpoch,
@@ -37,13 +37,16 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         {
             var clock = Stopwatch.StartNew();
             double trainLoss = TrainEpoch(model, optimizer, plan, epoch, cancellation, onBatch);
-            double accuracy = Accuracy(model, SplitPart.Validation);
+            var validation = Score(model, SplitPart.Validation);
             double seconds = clock.Elapsed.TotalSeconds;
             var weights = model.GetWeights();
             ThrowIfDiverged(weights, plan, epoch);
-            var result = new EpochResult(epoch, trainLoss, accuracy, seconds,
+            var result = new EpochResult(epoch, trainLoss, validation.Accuracy, seconds,
                 data.Split.Train.Length / Math.Max(seconds, 1e-9), weights,
-                plan.OptimizerHasState ? OptimizerFactory.Save(optimizer) : null);
+                plan.OptimizerHasState ? OptimizerFactory.Save(optimizer) : null)
+            {
+                ValidationClassAccuracy = validation.PerClass,
+            };
             results.Add(result);
             onEpoch?.Invoke(result);
         }
@@ -71,7 +74,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         ApplyThreadSettings();
         using var model = Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device, spec);
         model.SetWeights(weights);
-        return Accuracy(model, part);
+        return Score(model, part).Accuracy;
     }
 
     /// <summary>
@@ -95,12 +98,7 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
             var indices = index.narrow(0, start, Math.Min(options.EvaluationBatchSize, count - start));
             var predicted = model.Predict(model.forward(data.NormalisedImages(indices)));
             var cells = data.ClassIndices.index_select(0, indices).mul(classes).add(predicted);
-            var tally = cells.bincount(null, classes * classes).cpu();
-            var values = tally.data<long>().ToArray();
-            for (int i = 0; i < counts.Length; i++)
-            {
-                counts[i] += values[i];
-            }
+            Add(counts, cells.bincount(null, classes * classes));
         }
 
         return counts;
@@ -128,9 +126,9 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
     {
         model.train();
         using var dropout = new Generator(SeedStreams.Dropout(plan.Seed, epoch));
-        if (model is MlpModel mlp)
+        if (model is IDropoutModel withDropout)
         {
-            mlp.DropoutGenerator = dropout;
+            withDropout.DropoutGenerator = dropout;
         }
 
         using var order = ShuffledTrainIndices(plan.Seed, epoch);
@@ -169,30 +167,49 @@ public sealed class LogisticTrainer(TrainingData data, TrainerOptions options)
         return data.TrainIndex.index_select(0, permutation);
     }
 
-    private double Accuracy(ClassifierModel model, SplitPart part)
+    /// <summary>
+    /// The share of one split the model classifies correctly, overall and per class (NaN for a class with no image in
+    /// the split; NaN overall for an empty split).
+    /// </summary>
+    private (double Accuracy, double[] PerClass) Score(ClassifierModel model, SplitPart part)
     {
         model.eval();
         using var _ = no_grad();
         Tensor index = data.IndexOf(part);
         long count = index.shape[0];
+        int classes = data.ClassCount;
         if (count == 0)
         {
-            return double.NaN;
+            return (double.NaN, Enumerable.Repeat(double.NaN, classes).ToArray());
         }
 
         Tensor? images = data.EvaluationImages(part);
-        long correct = 0;
+        var correct = new long[classes];
+        var seen = new long[classes];
         for (long start = 0; start < count; start += options.EvaluationBatchSize)
         {
             using var scope = NewDisposeScope();
             long length = Math.Min(options.EvaluationBatchSize, count - start);
             var indices = index.narrow(0, start, length);
             var batch = images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length);
-            var predictions = model.Predict(model.forward(batch));
-            correct += predictions.eq(data.ClassIndices.index_select(0, indices)).sum().item<long>();
+            var truth = data.ClassIndices.index_select(0, indices);
+            var hits = model.Predict(model.forward(batch)).eq(truth);
+            // Per class: how many of its images the batch holds, and how many of those were right.
+            Add(correct, truth.masked_select(hits).bincount(null, classes));
+            Add(seen, truth.bincount(null, classes));
         }
 
-        return (double)correct / count;
+        double[] perClass = Enumerable.Range(0, classes).Select(c => seen[c] == 0 ? double.NaN : (double)correct[c] / seen[c]).ToArray();
+        return ((double)correct.Sum() / count, perClass);
+    }
+
+    private static void Add(long[] totals, Tensor counts)
+    {
+        var values = counts.cpu().data<long>().ToArray();
+        for (int i = 0; i < totals.Length; i++)
+        {
+            totals[i] += values[i];
+        }
     }
 
     private void ApplyThreadSettings()
