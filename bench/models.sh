@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The seed's grid (lr 0.01,0.001 x batch 16,32 x epochs 5,10) on cat_dog with each model, warm decode cache:
-# best validation accuracy, the winner's test accuracy and wall time. Writes bench/results/models.json.
+# best validation accuracy, the winner's test accuracy, wall time and peak memory. Writes bench/results/models.json.
+# The cnn runs at 64x64 and at the seed's 128x128, to show what the image size trades.
 # Usage: bench/models.sh [DATA_DIR]   (default: ../shared/datasets/cat_dog)
+#        ROWS="logistic cnn-64" bench/models.sh   runs only those rows
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -11,27 +13,40 @@ trap 'rm -rf "$work"' EXIT
 dotnet build "$repo/src/Client/GridSearch.Client" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 cli="$repo/src/Client/GridSearch.Client/bin/Release/net10.0/gridsearch.dll"
 cache="${GRIDSEARCH_CACHE_DIR:-$work/cache}"
-dotnet "$cli" run --data "$data" --state "$work/warm" --cache-dir "$cache" --lr 0.01 --batch-size 16 --epochs 1 --json >/dev/null 2>&1
-for model in logistic mlp; do
-  start=$(date +%s.%N)
-  dotnet "$cli" run --data "$data" --model "$model" --sweep-id "$model" --state "$work/$model" --cache-dir "$cache" \
-    --out "$work/out-$model" --json > "$work/$model.json" 2>/dev/null
-  end=$(date +%s.%N)
-  echo "$model $(echo "$end - $start" | bc)" >> "$work/walls"
+
+# Each row: a name, then its options.
+declare -A options=(
+  [logistic]="--model logistic"
+  [mlp]="--model mlp"
+  [logistic-64]="--model logistic --image-size 64"
+  [cnn-64]="--model cnn --image-size 64"
+  [cnn-128]="--model cnn"
+)
+rows="${ROWS:-logistic mlp logistic-64 cnn-64 cnn-128}"
+
+for size in 128 64; do  # decode each image size once, outside the timings
+  dotnet "$cli" run --data "$data" --state "$work/warm-$size" --cache-dir "$cache" --image-size "$size" \
+    --lr 0.01 --batch-size 16 --epochs 1 --json >/dev/null 2>&1
 done
-python3 - "$work" "$here/results/models.json" <<'PY'
+for row in $rows; do
+  echo "running $row (${options[$row]})" >&2
+  # shellcheck disable=SC2086
+  /usr/bin/time -f "%e %M" -o "$work/$row.time" dotnet "$cli" run --data "$data" ${options[$row]} --sweep-id "$row" \
+    --state "$work/$row" --cache-dir "$cache" --out "$work/out-$row" --json > "$work/$row.json" 2>/dev/null
+done
+python3 - "$work" "$here/results/models.json" $rows <<'PY'
 import json, sys, os, platform
-work, out = sys.argv[1], sys.argv[2]
-walls = dict(line.split() for line in open(os.path.join(work, "walls")))
+work, out, names = sys.argv[1], sys.argv[2], sys.argv[3:]
 rows = {}
-for name in walls:
+for name in names:
     d = json.load(open(os.path.join(work, name + ".json")))
+    wall, peak_kb = open(os.path.join(work, name + ".time")).read().split()[-2:]
     rows[name] = {"winner": d["best"]["trialId"], "epoch": d["best"]["epoch"], "valAccuracy": d["best"]["valAccuracy"],
-                  "testAccuracy": d["testAccuracy"], "wallSeconds": round(float(walls[name]), 1),
-                  "epochsTrained": d["timings"]["epochsTrained"]}
+                  "testAccuracy": d["testAccuracy"], "imageSize": d["imageSize"], "wallSeconds": round(float(wall), 1),
+                  "peakMemoryMB": round(int(peak_kb) / 1024), "epochsTrained": d["timings"]["epochsTrained"]}
     r = rows[name]
-    print(f"{name:9} best {r['winner']} epoch {r['epoch']}: val {r['valAccuracy']:.4f}, test {r['testAccuracy']:.4f}, "
-          f"{r['wallSeconds']} s wall, {r['epochsTrained']} epochs")
+    print(f"{name:12} best {r['winner']} epoch {r['epoch']}: val {r['valAccuracy']:.4f}, test {r['testAccuracy']:.4f}, "
+          f"{r['wallSeconds']} s wall, {r['peakMemoryMB']} MB peak, {r['epochsTrained']} epochs")
 json.dump({"machine": f"{platform.node()} {os.cpu_count()} cores", "grid": "lr 0.01,0.001 x batch 16,32 x epochs 5,10",
            "results": rows}, open(out, "w"), indent=2)
 PY

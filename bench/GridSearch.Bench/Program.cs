@@ -41,8 +41,11 @@ foreach (string suite in suites)
         case "memory":
             MemoryBench.Run(data).Report(results);
             break;
+        case "fused":
+            FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture)).Report(results);
+            break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused or all.");
             return 2;
     }
 }

@@ -138,4 +138,18 @@ public sealed class TrainerDeterminismTests
         Assert.Contains("The weights became", error.Message);
         Assert.Contains("after epoch 2", error.Message);
     }
+
+    [Fact]
+    public void Train_WeightsBecomeNaNWithinAnEpoch_FailsAsDivergedWithTheFix()
+    {
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        // Weight decay 10 at rate 100 multiplies the weights by about −999 a step: within two epochs they overflow,
+        // the outputs become NaN, and the loss refuses them; the user must learn that the run diverged, not see
+        // PyTorch's "all elements of input should be between 0 and 1".
+        var error = Assert.Throws<TrainingDivergedException>(() => new ClassifierTrainer(data, new TrainerOptions { Threads = 1 })
+            .Train(new TrainingPlan(100, 8, 3, 2) { WeightDecay = 10 }, null, CancellationToken.None));
+
+        Assert.Contains("outputs became NaN in epoch 2", error.Message);
+        Assert.Contains("try a smaller learning rate", error.Message);
+    }
 }

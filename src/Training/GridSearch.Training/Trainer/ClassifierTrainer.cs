@@ -141,7 +141,19 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(plan.BatchSize, count - start));
             var images = data.NormalisedImages(indices);
-            var batchLoss = model.Loss(model.forward(images), model.Targets(data, indices));
+            var output = model.forward(images);
+            Tensor batchLoss;
+            try
+            {
+                batchLoss = model.Loss(output, model.Targets(data, indices));
+            }
+            catch (System.Runtime.InteropServices.ExternalException) when (output.isnan().any().item<bool>())
+            {
+                // BCE refuses NaN probabilities outright (weights that overflowed): that is divergence, said as such.
+                throw new TrainingDivergedException(
+                    $"The model's outputs became NaN in epoch {epoch}, batch {batches + 1} ({plan.Describe()}); try a smaller learning rate.");
+            }
+
             optimizer.zero_grad();
             batchLoss.backward();
             optimizer.step();
