@@ -8,7 +8,7 @@ namespace GridSearch.Bench;
 /// <summary>
 /// The wide grid's cells of one batch size (16 learning rates log-spaced from 1e-4 to 1e-1), trained one after another
 /// by the trainer a sweep uses today and as one fused group: wall time of each, and how far their results differ.
-/// Trainer level only (warm decoded data in memory, every core for each): what fusion saves per pass over the data.
+/// Trainer level only (decoded data in memory, one thread each): what fusion saves per pass over the data.
 /// </summary>
 public static class FusedBench
 {
@@ -17,7 +17,8 @@ public static class FusedBench
         var loaded = new DatasetLoader(new PreprocessingOptions()).Load(dataRoot);
         var split = DataSplit.Create(loaded.Dataset.Count, 0);
         using var data = TrainingData.Create(loaded.Dataset, split, CPU);
-        var options = new TrainerOptions { Threads = Environment.ProcessorCount };
+        // One thread, as each slot of a sweep trains: with more, reductions may split differently from run to run.
+        var options = new TrainerOptions { Threads = 1 };
         var rates = Enumerable.Range(0, 16).Select(i => Math.Pow(10, -4 + 3.0 * i / 15)).ToArray();
         var rows = new List<BenchRow>();
         foreach (int batch in new[] { 16, 32 })
