@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GridSearch.Training.Data;
 using GridSearch.Training.Trainer;
-using static TorchSharp.torch;
+using TorchSharp;
 
 namespace GridSearch.Bench;
 
@@ -12,11 +12,11 @@ namespace GridSearch.Bench;
 /// </summary>
 public static class FusedBench
 {
-    public static BenchResult Run(string dataRoot, int epochs)
+    public static BenchResult Run(string dataRoot, int epochs, string device)
     {
         var loaded = new DatasetLoader(new PreprocessingOptions()).Load(dataRoot);
         var split = DataSplit.Create(loaded.Dataset.Count, 0);
-        using var data = TrainingData.Create(loaded.Dataset, split, CPU);
+        using var data = TrainingData.Create(loaded.Dataset, split, torch.device(device));
         // One thread, as each slot of a sweep trains: with more, reductions may split differently from run to run.
         var options = new TrainerOptions { Threads = 1 };
         var rates = Enumerable.Range(0, 16).Select(i => Math.Pow(10, -4 + 3.0 * i / 15)).ToArray();
@@ -57,7 +57,7 @@ public static class FusedBench
                 a.Weights.Values.Zip(b.Weights.Values, (x, y) => Math.Abs(x - y)).Max()).Max()).Max();
 
             string cells = $"16 cells × {epochs} epochs, batch {batch}";
-            rows.Add(new BenchRow($"batch {batch}: one cell at a time", unfused, "s", cells));
+            rows.Add(new BenchRow($"batch {batch}: one cell at a time", unfused, "s", $"{cells}, {device}"));
             rows.Add(new BenchRow($"batch {batch}: fused group of 16", together, "s", cells));
             rows.Add(new BenchRow($"batch {batch}: fused / one at a time", together / unfused, "ratio", "goal for whole sweeps: at most 0.35"));
             rows.Add(new BenchRow($"batch {batch}: largest weight difference", weights, "abs", "fused vs one at a time, any cell, any epoch"));

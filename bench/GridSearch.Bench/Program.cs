@@ -1,10 +1,11 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|all] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|all] [--data DIR] [--repeats N]
+//        [--results DIR] (default bench/results) [--device cpu|cuda] and [--epochs N] (fused)
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
 int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
-string results = Path.Combine(RepoRoot(), "bench", "results");
+string results = Path.GetFullPath(Arg("--results") ?? Path.Combine(RepoRoot(), "bench", "results"));
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(a)).DefaultIfEmpty("all").ToArray();
 if (suites.Contains("all"))
 {
@@ -42,7 +43,8 @@ foreach (string suite in suites)
             MemoryBench.Run(data).Report(results);
             break;
         case "fused":
-            FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture)).Report(results);
+            FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture),
+                device: Arg("--device") ?? "cpu").Report(results);
             break;
         default:
             AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused or all.");

@@ -156,6 +156,21 @@ public sealed class SweepBookTests
     }
 
     [Fact]
+    public void RunFinished_NamesTheTrainerThatRanIt_EvenWhenTheStartAnswerNeverArrived_ButNotFromAStaleAttempt()
+    {
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 });
+        var run = Assert.Single(book.ClaimRuns(1));
+        Assert.Null(run.Silo); // dispatched; the answer saying where it went is not in yet
+
+        Assert.False(book.RunFinished(run.Id, 0, RunOutcome.Completed, null, trainer: "stale-trainer"));
+        Assert.Null(run.Silo);
+        book.RecordEpoch(run.Id, 1, Epoch(1, 0.9));
+        Assert.True(book.RunFinished(run.Id, 1, RunOutcome.Completed, null, trainer: "trainer-b"));
+
+        Assert.Equal("trainer-b", Assert.Single(book.Snapshot("s", 1).Trials).Silo);
+    }
+
+    [Fact]
     public void Snapshot_WallSeconds_IsDispatchToEndLessTheWaitForAFreeSlot()
     {
         var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1] });

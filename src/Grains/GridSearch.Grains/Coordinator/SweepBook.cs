@@ -233,9 +233,11 @@ public sealed class SweepBook(SweepState state)
 
     /// <summary>
     /// Applies the end of a run; stale reports (an older attempt) change nothing. <paramref name="queuedSeconds"/> is
-    /// how long the run waited in its trainer's queue, which is not part of its wall time.
+    /// how long the run waited in its trainer's queue, which is not part of its wall time; <paramref name="trainer"/>
+    /// names the silo that ran it.
     /// </summary>
-    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0)
+    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0,
+        string? trainer = null)
     {
         var run = state.Runs.FirstOrDefault(r => r.Id == runId);
         if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt)
@@ -243,6 +245,9 @@ public sealed class SweepBook(SweepState state)
             return false;
         }
 
+        // The trainer says where the attempt ran: results name the silo even when the start request's answer, which
+        // also says so, was lost or came too late (seen after a trainer was killed mid-sweep).
+        run.Silo = trainer ?? run.Silo;
         run.FinishedAt = now;
         run.QueuedSeconds = queuedSeconds;
         switch (outcome)

@@ -1,5 +1,6 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Trainers;
 
 namespace GridSearch.Grains.Coordinator;
 
@@ -64,16 +65,18 @@ public sealed partial class SweepCoordinatorGrain
     private Task SaveAfterDecisionsAsync(int decidedBefore) =>
         sweep.State.DecidedRungs.Count > decidedBefore ? SaveAsync() : SaveSoonAsync();
 
-    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds)
+    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds,
+        TrainerLocation? trainer = null)
     {
         await RecordEpochAsync(runId, attempt, metrics, weights, replayed: false);
-        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null, queuedSeconds);
+        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null, queuedSeconds, trainer);
     }
 
-    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds)
+    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds,
+        TrainerLocation? trainer = null)
     {
         int decided = sweep.State.DecidedRungs.Count;
-        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow(), queuedSeconds))
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow(), queuedSeconds, trainer?.Name))
         {
             return;
         }

@@ -86,14 +86,19 @@ public interface ITrainerReports : IGrainWithStringKey
 
     /// <summary>
     /// A run trained its last epoch: the epoch's report and the run's completion in one message, which halves the
-    /// messages of short runs. <paramref name="queuedSeconds"/>: how long the run waited for a free slot.
+    /// messages of short runs. <paramref name="queuedSeconds"/>: how long the run waited for a free slot;
+    /// <paramref name="trainer"/>: the silo that ran it.
     /// </summary>
     [Alias("RecordFinalEpoch")]
-    Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, double queuedSeconds);
+    Task RecordFinalEpochAsync(string runId, int attempt, GridSearch.Abstractions.EpochMetrics metrics, float[] weights, double queuedSeconds,
+        TrainerLocation? trainer = null);
 
-    /// <summary>A run ended: completed, failed (with the error) or cancelled; it had waited <paramref name="queuedSeconds"/> for a slot.</summary>
+    /// <summary>
+    /// A run ended: completed, failed (with the error) or cancelled; it had waited <paramref name="queuedSeconds"/> for
+    /// a slot on <paramref name="trainer"/>.
+    /// </summary>
     [Alias("RunFinished")]
-    Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds);
+    Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds, TrainerLocation? trainer = null);
 
     /// <summary>The winner's test accuracy, or the error that prevented it.</summary>
     [Alias("RecordTestResult")]

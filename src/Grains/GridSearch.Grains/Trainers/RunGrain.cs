@@ -60,7 +60,7 @@ public sealed class RunGrain(
         }
 
         var checkpoint = (await LoadAsync()).State?.Checkpoint;
-        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining);
+        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining, Location);
         executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Location;
     }

@@ -13,7 +13,7 @@ namespace GridSearch.Grains.Trainers;
 /// one epoch's reports in flight, and the slot moves to its next run while the final report is delivered.
 /// </summary>
 internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint, IRunTrainer runner, IGrainFactory grains,
-    GridSearchMetrics instruments, Func<bool> draining) : IRunProgress
+    GridSearchMetrics instruments, Func<bool> draining, TrainerLocation trainer) : IRunProgress
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly IRunGrain _trial = grains.GetGrain<IRunGrain>(RunGrain.Key(assignment.SweepId, assignment.RunId));
@@ -92,7 +92,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
             return; // the last epoch's report said so already
         }
 
-        await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error, _queuedSeconds));
+        await TrainerReportsCaller.CallAsync(() => _reports.RunFinishedAsync(assignment.RunId, assignment.Attempt, outcome, error, _queuedSeconds, trainer));
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
             HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
             if (metrics.Epoch == assignment.Epochs && !draining())
             {
-                await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, _queuedSeconds));
+                await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, _queuedSeconds, trainer));
                 _completionReported = true;
             }
             else

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# GridSearch on a real GPU. Run on a machine with an NVIDIA GPU and PyTorch, from the folder bench/gpu-pack.sh made
+# (it carries the .NET runtime, GridSearch built with -p:TorchBackend=external, the cat_dog photos and, optionally,
+# TorchSharp's native sources): it points GridSearch at PyTorch's libtorch (rebuilding TorchSharp's bridge against it
+# when the packaged one does not bind), runs the seed grid and the wide grid (16 learning rates x batch 16,32 x epochs
+# 5,10) on the GPU and on the CPU, checks that each grid has the same winner on both and every cell's validation
+# accuracy within one validation image, and reports throughput (cell-epochs per second; trainer-level fused and
+# unfused), device memory, device, driver and libtorch version. Figures go to $OUT (or ./results) as gpu-check.json.
+#
+# Usage: bash gpu/gpu-check.sh            DEVICE=cpu TORCH_LIB=DIR bash gpu/gpu-check.sh   (a dry run without a GPU)
+#   DEVICE     the device to check (default cuda)
+#   TORCH_LIB  libtorch's folder (default: the torch/lib of the python3 on PATH)
+#   PYTHON     the interpreter whose torch to use (default python3)
+set -euo pipefail
+pack="$(cd "$(dirname "$0")" && pwd)"
+out="${OUT:-$pack/results}"
+device="${DEVICE:-cuda}"
+python="${PYTHON:-python3}"
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "gpu-check: $*" >&2; exit 1; }
+for part in dotnet.tar.xz GridSearch.Client GridSearch.Bench data; do
+  [ -e "$pack/$part" ] || fail "$pack/$part is missing; make the folder with bench/gpu-pack.sh on a development machine"
+done
+
+# .NET, unpacked from the pack (the GPU machines have none).
+mkdir -p "$work/dotnet" && tar -C "$work/dotnet" -xJf "$pack/dotnet.tar.xz"
+export DOTNET_ROOT="$work/dotnet" DOTNET_CLI_TELEMETRY_OPTOUT=1
+dotnet="$work/dotnet/dotnet"
+
+# PyTorch's libtorch, for GridSearch's external backend.
+torch_dir=""
+if [ -z "${TORCH_LIB:-}" ]; then
+  torch_dir="$("$python" -c 'import torch, os; print(os.path.dirname(torch.__file__))')" \
+    || fail "no torch in $python; set PYTHON to an interpreter with PyTorch, or TORCH_LIB to a libtorch folder"
+  TORCH_LIB="$torch_dir/lib"
+fi
+export GRIDSEARCH_LIBTORCH="$TORCH_LIB"
+torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)"
+cp -r "$pack/GridSearch.Client" "$work/app"
+cp -r "$pack/GridSearch.Bench" "$work/bench"
+cli=("$dotnet" "$work/app/gridsearch.dll")
+
+probe() {
+  "${cli[@]}" train --device "$device" --lr 0.01 --batch-size 8 --epochs 1 --state "$work/probe" --no-cache --json \
+    > "$work/probe.json" 2> "$work/probe.err"
+}
+bridge="packaged (built against libtorch 2.10.0)"
+if ! probe; then
+  if grep -qiE "undefined symbol|unresolved|LibTorchSharp" "$work/probe.err" && [ -d "$pack/torchsharp-native" ] && [ -n "$torch_dir" ]; then
+    echo "TorchSharp's bridge does not bind to libtorch $torch_version; rebuilding it against that libtorch" >&2
+    bash "$pack/build-torchsharp-bridge.sh" --source "$pack/torchsharp-native" --torch "$torch_dir" --out "$work/bridge"
+    find "$work/app" "$work/bench" -name libLibTorchSharp.so -exec cp "$work/bridge/libLibTorchSharp.so" {} \;
+    bridge="rebuilt against libtorch $torch_version"
+    probe || fail "training on $device still fails with the rebuilt bridge: $(tail -5 "$work/probe.err")"
+  else
+    fail "training on $device fails: $(tail -5 "$work/probe.err")"
+  fi
+fi
+echo "GridSearch trains on $device through $TORCH_LIB (libtorch $torch_version, bridge $bridge)" >&2
+
+# Device memory: the most any sample saw while the grids ran (nvidia-smi, when there is one).
+gpu_name="none" driver="none" memory_total=0
+if command -v nvidia-smi >/dev/null; then
+  IFS=',' read -r gpu_name driver memory_total < <(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader,nounits | head -1)
+  ( while true; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1; sleep 0.5; done ) > "$work/memory" &
+  sampler=$!
+  trap 'kill $sampler 2>/dev/null; rm -rf "$work"' EXIT
+fi
+
+lrs="$("$python" -c 'print(",".join(f"{10 ** (-4 + 3 * i / 15):.6g}" for i in range(16)))')"
+sweep() {  # name, device, extra options...
+  local name="$1" on="$2"; shift 2
+  local start end
+  start=$(date +%s.%N)
+  "${cli[@]}" run --data "$pack/data" --device "$on" --sweep-id "$name" --state "$work/state-$name" \
+    --cache-dir "$work/cache" --out "$work/out-$name" --json "$@" > "$work/$name.json"
+  end=$(date +%s.%N)
+  echo "$name $(echo "$end - $start" | bc)" >> "$work/walls"
+}
+sweep warm-cache cpu --lr 0.01 --batch-size 16 --epochs 1          # decodes once, outside the timings
+sweep seed-"$device" "$device"
+sweep seed-cpu cpu
+sweep wide-"$device" "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10
+sweep wide-cpu cpu --lr "$lrs" --batch-size 16,32 --epochs 5,10
+"$dotnet" "$work/bench/GridSearch.Bench.dll" fused --data "$pack/data" --device "$device" --epochs 3 --results "$out" > "$work/fused.txt"
+[ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null || true
+
+"$python" - "$work" "$out/gpu-check.json" "$device" "$gpu_name" "$driver" "$memory_total" "$torch_version" "$bridge" <<'PY'
+import json, os, sys
+work, out, device, name, driver, total, torch_version, bridge = sys.argv[1:]
+walls = dict(line.split() for line in open(os.path.join(work, "walls")))
+def load(n): return json.load(open(os.path.join(work, n + ".json")))
+report = {"device": device, "gpu": name.strip(), "driver": driver.strip(), "libtorch": torch_version, "bridge": bridge,
+          "memoryTotalMiB": int(float(total or 0)), "grids": {}}
+ok = True
+for grid in ("seed", "wide"):
+    gpu, cpu = load(f"{grid}-{device}"), load(f"{grid}-cpu")
+    image = 1 / gpu["dataset"]["val"]
+    cpu_cells = {t["id"]: t for t in cpu["trials"]}
+    worst = max(abs(t["bestValAccuracy"] - cpu_cells[t["id"]]["bestValAccuracy"]) for t in gpu["trials"])
+    same_winner = (gpu["best"]["trialId"], gpu["best"]["epoch"]) == (cpu["best"]["trialId"], cpu["best"]["epoch"])
+    ok &= same_winner and worst <= image + 1e-12
+    row = {"cells": len(gpu["trials"]), "winner": gpu["best"]["trialId"], "epoch": gpu["best"]["epoch"],
+           "winnerOnCpu": cpu["best"]["trialId"], "sameWinner": same_winner, "largestValAccuracyDifference": worst,
+           "oneValidationImage": image}
+    for label, doc in ((device, gpu), ("cpu", cpu)):
+        wall = float(walls[f"{grid}-{label}"])
+        row[label] = {"wallSeconds": round(wall, 2), "epochsTrained": doc["timings"]["epochsTrained"],
+                      "cellEpochsPerSecond": round(sum(len(t["valAccuracy"]) for t in doc["trials"]) / wall, 2),
+                      "testAccuracy": doc["testAccuracy"]}
+    report["grids"][grid] = row
+memory = [int(float(v)) for v in open(os.path.join(work, "memory")).read().split()] if os.path.exists(os.path.join(work, "memory")) else []
+report["memoryUsedPeakMiB"] = max(memory) if memory else None
+report["fusedTrainerBench"] = open(os.path.join(work, "fused.txt")).read()
+json.dump(report, open(out, "w"), indent=2)
+for grid, row in report["grids"].items():
+    print(f"{grid}: {row['cells']} cells, winner {row['winner']} epoch {row['epoch']} (cpu: {row['winnerOnCpu']}), "
+          f"largest validation difference {row['largestValAccuracyDifference']:.4f} (one image {row['oneValidationImage']:.4f}); "
+          f"{device} {row[device]['wallSeconds']} s = {row[device]['cellEpochsPerSecond']} cell-epochs/s, "
+          f"cpu {row['cpu']['wallSeconds']} s = {row['cpu']['cellEpochsPerSecond']} cell-epochs/s")
+print(f"device {name.strip()} (driver {driver.strip()}), libtorch {torch_version}, bridge {bridge}, "
+      f"memory used at most {report['memoryUsedPeakMiB']} of {report['memoryTotalMiB']} MiB")
+print(f"written {out}")
+sys.exit(0 if ok else 1)
+PY
