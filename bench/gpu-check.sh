@@ -20,7 +20,7 @@ mkdir -p "$out"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "gpu-check: $*" >&2; exit 1; }
-for part in dotnet.tar.xz GridSearch.Client GridSearch.Bench data; do
+for part in dotnet.tar.xz app.tar.xz data; do
   [ -e "$pack/$part" ] || fail "$pack/$part is missing; make the folder with bench/gpu-pack.sh on a development machine"
 done
 
@@ -38,8 +38,7 @@ if [ -z "${TORCH_LIB:-}" ]; then
 fi
 export GRIDSEARCH_LIBTORCH="$TORCH_LIB"
 torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)"
-cp -r "$pack/GridSearch.Client" "$work/app"
-cp -r "$pack/GridSearch.Bench" "$work/bench"
+tar -C "$work" -xJf "$pack/app.tar.xz"
 cli=("$dotnet" "$work/app/gridsearch.dll")
 
 probe() {
@@ -51,7 +50,7 @@ if ! probe; then
   if grep -qiE "undefined symbol|unresolved|LibTorchSharp" "$work/probe.err" && [ -d "$pack/torchsharp-native" ] && [ -n "$torch_dir" ]; then
     echo "TorchSharp's bridge does not bind to libtorch $torch_version; rebuilding it against that libtorch" >&2
     bash "$pack/build-torchsharp-bridge.sh" --source "$pack/torchsharp-native" --torch "$torch_dir" --out "$work/bridge"
-    find "$work/app" "$work/bench" -name libLibTorchSharp.so -exec cp "$work/bridge/libLibTorchSharp.so" {} \;
+    find "$work/app" -name libLibTorchSharp.so -exec cp "$work/bridge/libLibTorchSharp.so" {} \;
     bridge="rebuilt against libtorch $torch_version"
     probe || fail "training on $device still fails with the rebuilt bridge: $(tail -5 "$work/probe.err")"
   else
@@ -80,11 +79,11 @@ sweep() {  # name, device, extra options...
   echo "$name $(echo "$end - $start" | bc)" >> "$work/walls"
 }
 sweep warm-cache cpu --lr 0.01 --batch-size 16 --epochs 1          # decodes once, outside the timings
-sweep seed-"$device" "$device"
+sweep seed-check "$device"
 sweep seed-cpu cpu
-sweep wide-"$device" "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10
+sweep wide-check "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10
 sweep wide-cpu cpu --lr "$lrs" --batch-size 16,32 --epochs 5,10
-"$dotnet" "$work/bench/GridSearch.Bench.dll" fused --data "$pack/data" --device "$device" --epochs 3 --results "$out" > "$work/fused.txt"
+"$dotnet" "$work/app/GridSearch.Bench.dll" fused --data "$pack/data" --device "$device" --epochs 3 --results "$out" > "$work/fused.txt"
 [ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null || true
 
 "$python" - "$work" "$out/gpu-check.json" "$device" "$gpu_name" "$driver" "$memory_total" "$torch_version" "$bridge" <<'PY'
@@ -96,7 +95,7 @@ report = {"device": device, "gpu": name.strip(), "driver": driver.strip(), "libt
           "memoryTotalMiB": int(float(total or 0)), "grids": {}}
 ok = True
 for grid in ("seed", "wide"):
-    gpu, cpu = load(f"{grid}-{device}"), load(f"{grid}-cpu")
+    gpu, cpu = load(f"{grid}-check"), load(f"{grid}-cpu")
     image = 1 / gpu["dataset"]["val"]
     cpu_cells = {t["id"]: t for t in cpu["trials"]}
     worst = max(abs(t["bestValAccuracy"] - cpu_cells[t["id"]]["bestValAccuracy"]) for t in gpu["trials"])
@@ -105,9 +104,9 @@ for grid in ("seed", "wide"):
     row = {"cells": len(gpu["trials"]), "winner": gpu["best"]["trialId"], "epoch": gpu["best"]["epoch"],
            "winnerOnCpu": cpu["best"]["trialId"], "sameWinner": same_winner, "largestValAccuracyDifference": worst,
            "oneValidationImage": image}
-    for label, doc in ((device, gpu), ("cpu", cpu)):
-        wall = float(walls[f"{grid}-{label}"])
-        row[label] = {"wallSeconds": round(wall, 2), "epochsTrained": doc["timings"]["epochsTrained"],
+    for label, run, doc in ((device, "check", gpu), ("cpu", "cpu", cpu)):
+        wall = float(walls[f"{grid}-{run}"])
+        row[label if label != "cpu" or device != "cpu" else "cpu (reference)"] = {"wallSeconds": round(wall, 2), "epochsTrained": doc["timings"]["epochsTrained"],
                       "cellEpochsPerSecond": round(sum(len(t["valAccuracy"]) for t in doc["trials"]) / wall, 2),
                       "testAccuracy": doc["testAccuracy"]}
     report["grids"][grid] = row
@@ -118,8 +117,7 @@ json.dump(report, open(out, "w"), indent=2)
 for grid, row in report["grids"].items():
     print(f"{grid}: {row['cells']} cells, winner {row['winner']} epoch {row['epoch']} (cpu: {row['winnerOnCpu']}), "
           f"largest validation difference {row['largestValAccuracyDifference']:.4f} (one image {row['oneValidationImage']:.4f}); "
-          f"{device} {row[device]['wallSeconds']} s = {row[device]['cellEpochsPerSecond']} cell-epochs/s, "
-          f"cpu {row['cpu']['wallSeconds']} s = {row['cpu']['cellEpochsPerSecond']} cell-epochs/s")
+          + ", ".join(f"{k} {v['wallSeconds']} s = {v['cellEpochsPerSecond']} cell-epochs/s" for k, v in row.items() if isinstance(v, dict)))
 print(f"device {name.strip()} (driver {driver.strip()}), libtorch {torch_version}, bridge {bridge}, "
       f"memory used at most {report['memoryUsedPeakMiB']} of {report['memoryTotalMiB']} MiB")
 print(f"written {out}")

@@ -3,6 +3,8 @@ using Spectre.Console;
 
 // Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|all] [--data DIR] [--repeats N]
 //        [--results DIR] (default bench/results) [--device cpu|cuda] and [--epochs N] (fused)
+// A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
+GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
 int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 string results = Path.GetFullPath(Arg("--results") ?? Path.Combine(RepoRoot(), "bench", "results"));

@@ -24,5 +24,5 @@ public abstract class BinaryOrMultiClassModel(string name, int classes) : Classi
         Classes == 2 ? nn.functional.binary_cross_entropy(output, targets) : nn.functional.cross_entropy(output, targets);
 
     public override Tensor Predict(Tensor output) =>
-        Classes == 2 ? output.gt(0.5).to(ScalarType.Int64).flatten() : output.argmax(1);
+        Classes == 2 ? output.gt(Scalars.Threshold).to(ScalarType.Int64).flatten() : output.argmax(1);
 }

@@ -37,7 +37,7 @@ public sealed class LogisticRegressionModel : ClassifierModel
     public override Tensor Loss(Tensor output, Tensor targets) => loss.forward(output, targets);
 
     /// <summary>The second class where its probability is above 0.5 (the seed's threshold).</summary>
-    public override Tensor Predict(Tensor output) => output.gt(0.5).to(ScalarType.Int64).flatten();
+    public override Tensor Predict(Tensor output) => output.gt(Scalars.Threshold).to(ScalarType.Int64).flatten();
 
     // Intermediates belong to the caller's dispose scope (one per batch), like every other tensor of the step.
     public override Tensor forward(Tensor input) => sigmoid.forward(linear.forward(flatten.forward(input)));

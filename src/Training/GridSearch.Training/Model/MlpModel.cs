@@ -42,8 +42,10 @@ public sealed class MlpModel : BinaryOrMultiClassModel, IDropoutModel
             if (training && _spec.Dropout > 0)
             {
                 // Inverted dropout, as nn.Dropout does: keep with probability 1 − p and scale by 1/(1 − p).
-                using var keep = full_like(x, 1 - _spec.Dropout);
-                x = x.mul(bernoulli(keep, DropoutGenerator).div_(1 - _spec.Dropout));
+                // Scalars disposed after use, not left to the finaliser (see Scalars).
+                using var keepProbability = (1 - _spec.Dropout).ToScalar();
+                using var keep = full_like(x, keepProbability);
+                x = x.mul(bernoulli(keep, DropoutGenerator).div_(keepProbability));
             }
         }
 

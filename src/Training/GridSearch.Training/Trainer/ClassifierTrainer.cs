@@ -97,7 +97,8 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
             using var scope = NewDisposeScope();
             var indices = index.narrow(0, start, Math.Min(options.EvaluationBatchSize, count - start));
             var predicted = model.Predict(model.forward(data.NormalisedImages(indices)));
-            var cells = data.ClassIndices.index_select(0, indices).mul(classes).add(predicted);
+            using var rowLength = classes.ToScalar(); // disposed after use, not left to the finaliser (see Scalars)
+            var cells = data.ClassIndices.index_select(0, indices).mul(rowLength).add(predicted);
             Add(counts, cells.bincount(null, classes * classes));
         }
 

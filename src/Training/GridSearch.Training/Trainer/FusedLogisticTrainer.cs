@@ -169,7 +169,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             long length = Math.Min(options.EvaluationBatchSize, count - start);
             var indices = index.narrow(0, start, length);
             var batch = (images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length)).flatten(1);
-            var predicted = nn.functional.sigmoid(nn.functional.linear(batch, group.Weight, group.Bias)).gt(0.5).to(ScalarType.Int64);
+            var predicted = nn.functional.sigmoid(nn.functional.linear(batch, group.Weight, group.Bias)).gt(Scalars.Threshold).to(ScalarType.Int64);
             var hits = predicted.eq(data.ClassIndices.index_select(0, indices).unsqueeze(1)).sum([0]).cpu().data<long>().ToArray();
             for (int row = 0; row < hits.Length; row++)
             {

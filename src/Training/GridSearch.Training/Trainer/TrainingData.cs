@@ -92,7 +92,7 @@ public sealed class TrainingData : IDisposable
     public Tensor NormalisedImages(Tensor indices)
     {
         using var raw = Images.index_select(0, indices);
-        return raw.to(ScalarType.Float32).div_(255f).sub_(0.5f).div_(0.5f);
+        return raw.to(ScalarType.Float32).div_(Scalars.PixelMax).sub_(Scalars.HalfFloat).div_(Scalars.HalfFloat);
     }
 
     private static Tensor IndexTensor(int[] indices, Device device) =>
