@@ -104,9 +104,9 @@ for grid in ("seed", "wide"):
     row = {"cells": len(gpu["trials"]), "winner": gpu["best"]["trialId"], "epoch": gpu["best"]["epoch"],
            "winnerOnCpu": cpu["best"]["trialId"], "sameWinner": same_winner, "largestValAccuracyDifference": worst,
            "oneValidationImage": image}
-    for label, run, doc in ((device, "check", gpu), ("cpu", "cpu", cpu)):
+    for label, run, doc in ((f"checked ({device})", "check", gpu), ("reference (cpu)", "cpu", cpu)):
         wall = float(walls[f"{grid}-{run}"])
-        row[label if label != "cpu" or device != "cpu" else "cpu (reference)"] = {"wallSeconds": round(wall, 2), "epochsTrained": doc["timings"]["epochsTrained"],
+        row[label] = {"wallSeconds": round(wall, 2), "epochsTrained": doc["timings"]["epochsTrained"],
                       "cellEpochsPerSecond": round(sum(len(t["valAccuracy"]) for t in doc["trials"]) / wall, 2),
                       "testAccuracy": doc["testAccuracy"]}
     report["grids"][grid] = row
