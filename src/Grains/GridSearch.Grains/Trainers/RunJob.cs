@@ -17,7 +17,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly IRunGrain _trial = grains.GetGrain<IRunGrain>(RunGrain.Key(assignment.SweepId, assignment.RunId));
-    private readonly List<EpochMetrics> _history = [];
+    private RunCheckpoint? _checkpoint;
     private readonly long _queuedSince = Stopwatch.GetTimestamp();
     private double _queuedSeconds;
     private Task _reporting = Task.CompletedTask;
@@ -35,13 +35,14 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
             RunCheckpoint? start = Usable(checkpoint);
             foreach (var epoch in start?.History.Where(e => e.Epoch > assignment.RecordedEpochs) ?? [])
             {
-                // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again.
-                float[] weights = epoch.Epoch == start!.Epoch ? start.Weights : [];
+                // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again. The
+                // last and the best epoch carry their weights, so whichever becomes the winner has them.
+                float[] weights = start!.WeightsAfter(epoch.Epoch);
                 Report(() => TrainerReportsCaller.CallAsync(() =>
                     _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true)));
             }
 
-            _history.AddRange(start?.History ?? []);
+            _checkpoint = start;
 
             if (start is null || start.Epoch < assignment.Epochs)
             {
@@ -127,8 +128,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
     public void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null)
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
-        _history.Add(metrics);
-        var next = new RunCheckpoint(assignment.Attempt, _history.ToArray(), weights, assignment.Incarnation, optimizerState);
+        var next = _checkpoint = RunCheckpoint.After(_checkpoint, assignment.Attempt, metrics, weights, assignment.Incarnation, optimizerState);
         Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {
