@@ -83,6 +83,7 @@ public sealed class SweepFileTests : IDisposable
               optimizer: [sgd, rmsprop]
             scheduler: hyperband
             colour: blue
+            image_size: 4
             """);
 
         var result = await _cli.RunAsync("run", "--config", config, "--sweep-id", "bad");
@@ -96,6 +97,7 @@ public sealed class SweepFileTests : IDisposable
         Assert.Contains("bad.yaml:7:20: parameters.optimizer[1]: optimizer 'rmsprop' is not one of sgd, adam", result.Stderr);
         Assert.Contains("bad.yaml:8:12: scheduler: 'hyperband' is not a scheduler", result.Stderr);
         Assert.Contains("bad.yaml:9:1: colour: unknown key", result.Stderr);
+        Assert.Contains("bad.yaml:10:13: image_size: 4 pixels is not an image size GridSearch trains on; use 8 to 1024", result.Stderr);
         Assert.False(Directory.Exists(_dir.Combine("state", "demo-data")), "nothing is prepared for a sweep file that is wrong");
     }
 

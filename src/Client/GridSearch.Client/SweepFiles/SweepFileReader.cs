@@ -86,12 +86,24 @@ public static class SweepFileReader
                 "train_fraction" => file with { TrainFraction = context.Double(value, key) },
                 "validation_fraction" => file with { ValidationFraction = context.Double(value, key) },
                 "shared_prefix" => file with { SharedPrefix = context.Bool(value, key) },
-                "image_size" => file with { ImageSize = context.Int(value, key) },
+                "image_size" => file with { ImageSize = ReadImageSize(value, context) },
                 _ => context.Unknown(keyNode, key, "", TopKeys, file),
             };
         }
 
         return file;
+    }
+
+    private static int? ReadImageSize(YamlNode node, Context context)
+    {
+        int? size = context.Int(node, "image_size");
+        if (size is < SweepSpecRules.MinImageSize or > SweepSpecRules.MaxImageSize)
+        {
+            context.Add(node, "image_size", $"{size} pixels is not an image size GridSearch trains on; use {SweepSpecRules.MinImageSize} to {SweepSpecRules.MaxImageSize}, for example 64");
+            return null;
+        }
+
+        return size;
     }
 
     private static SchedulerSpec? ReadScheduler(YamlNode node, Context context)
