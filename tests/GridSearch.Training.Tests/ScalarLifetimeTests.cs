@@ -15,8 +15,31 @@ public sealed class ScalarLifetimeTests
     {
         using var data = TinyData.Training(count: 16, size: 4);
         using var indices = arange(0, 16, dtype: ScalarType.Int64);
+        await UnderConstantGarbageCollection(() =>
+        {
+            using var images = data.NormalisedImages(indices);
+        });
+    }
+
+    [Fact]
+    public async Task PlainSgdStep_UnderConstantGarbageCollection_NeverReadsAFinalisedScalar()
+    {
+        using var model = nn.Linear(4, 1);
+        using var optimizer = OptimizerFactory.Create(model.parameters(), new TrainingPlan(0.001, 1, 1, 0));
+        using var input = ones(2, 4);
+        await UnderConstantGarbageCollection(() =>
+        {
+            using var scope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            model.forward(input).sum().backward();
+            optimizer.Step();
+        });
+    }
+
+    /// <summary>Runs the action 200,000 times while another thread collects and runs finalisers all the time.</summary>
+    private static async Task UnderConstantGarbageCollection(Action action)
+    {
         using var collecting = new CancellationTokenSource();
-        // Another thread collects and runs finalisers all the time, as a busy process does now and then.
         var collector = Task.Run(() =>
         {
             while (!collecting.IsCancellationRequested)
@@ -30,7 +53,7 @@ public sealed class ScalarLifetimeTests
         {
             for (int i = 0; i < 200_000; i++)
             {
-                using var images = data.NormalisedImages(indices);
+                action();
             }
         }
         finally

@@ -29,7 +29,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
         using var optimizer = OptimizerFactory.Create(model.parameters(), plan);
         if (resumeFrom?.OptimizerState is { } state)
         {
-            OptimizerFactory.Restore(optimizer, state);
+            optimizer.Restore(state);
         }
 
         var results = new List<EpochResult>();
@@ -43,7 +43,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
             ThrowIfDiverged(weights, plan, epoch);
             var result = new EpochResult(epoch, trainLoss, validation.Accuracy, seconds,
                 data.Split.Train.Length / Math.Max(seconds, 1e-9), weights,
-                plan.OptimizerHasState ? OptimizerFactory.Save(optimizer) : null)
+                plan.OptimizerHasState ? optimizer.Save() : null)
             {
                 ValidationClassAccuracy = validation.PerClass,
             };
@@ -122,7 +122,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
         return model;
     }
 
-    private double TrainEpoch(ClassifierModel model, optim.Optimizer optimizer, TrainingPlan plan, int epoch,
+    private double TrainEpoch(ClassifierModel model, TrainingOptimizer optimizer, TrainingPlan plan, int epoch,
         CancellationToken cancellation, Action<int, int, int>? onBatch)
     {
         model.train();
@@ -155,9 +155,9 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
                     $"The model's outputs became NaN in epoch {epoch}, batch {batches + 1} ({plan.Describe()}); try a smaller learning rate.");
             }
 
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             batchLoss.backward();
-            optimizer.step();
+            optimizer.Step();
             float value = batchLoss.item<float>();
             if (!float.IsFinite(value))
             {
