@@ -76,6 +76,36 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FusedGroup_ResumedFromItsCellsCheckpoints_EqualsTheUninterruptedGroupBitForBit()
+    {
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        TrainingPlan[] plans =
+        [
+            new(0.1, 8, 4, 6),
+            new(0.05, 8, 4, 6) { Momentum = 0.9 },
+            new(0.01, 8, 2, 6),
+            new(0.05, 8, 4, 6) { WeightDecay = 0.01 },
+        ];
+        var whole = TrainFused(data, plans);
+
+        // Stopped after epoch 1: each cell's checkpoint is its weights and, with momentum, its buffer.
+        var first = TrainFused(data, plans.Select(p => p with { Epochs = 1 }).ToArray());
+        var from = new FusedStart(1, plans.Select((_, cell) => new FusedCellState(first[cell][0].Weights, first[cell][0].FusedMomentum)).ToArray());
+        Assert.NotNull(from.Cells[1].Momentum);
+        Assert.Null(from.Cells[0].Momentum);
+        var resumed = Enumerable.Range(0, plans.Length).ToDictionary(i => i, _ => new List<EpochResult>());
+        new FusedLogisticTrainer(data, Options).Train(plans, (cell, epoch) => resumed[cell].Add(epoch),
+            (cell, error) => throw error, CancellationToken.None, from);
+
+        for (int cell = 0; cell < plans.Length; cell++)
+        {
+            Assert.Equal(whole[cell].Skip(1).Select(e => e.Epoch), resumed[cell].Select(e => e.Epoch));
+            Assert.Equal(whole[cell].Skip(1).Select(e => e.TrainLoss), resumed[cell].Select(e => e.TrainLoss));
+            Assert.True(whole[cell][^1].Weights.ContentEquals(resumed[cell][^1].Weights), $"cell {cell}: weights differ after resuming");
+        }
+    }
+
+    [Fact]
     public void WhyNotFusable_NamesWhatTheCellsDoNotShare()
     {
         Assert.Null(FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.2, 8, 5, 1) { Momentum = 0.9 }], 2));

@@ -17,4 +17,7 @@ public sealed record EpochResult(
 {
     /// <summary>Validation accuracy of each class (folder order); NaN for a class without validation images.</summary>
     public double[] ValidationClassAccuracy { get; init; } = [];
+
+    /// <summary>A fused cell's momentum buffer after the epoch, in the layout of its weights; null unfused or without momentum.</summary>
+    public float[]? FusedMomentum { get; init; }
 }

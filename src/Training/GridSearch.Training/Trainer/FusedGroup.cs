@@ -42,9 +42,17 @@ internal sealed class FusedGroup : IDisposable
 
     public int Count => Cells.Length;
 
-    /// <summary>Every cell starts from the weights an unfused run of the same seed starts from.</summary>
-    public static FusedGroup Start(TrainingData data, IReadOnlyList<TrainingPlan> plans)
+    /// <summary>
+    /// Every cell starts from the weights an unfused run of the same seed starts from, or, resumed, from its own
+    /// checkpointed weights and momentum.
+    /// </summary>
+    public static FusedGroup Start(TrainingData data, IReadOnlyList<TrainingPlan> plans, FusedStart? from = null)
     {
+        if (from is not null)
+        {
+            return Resume(data, plans, from);
+        }
+
         using var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
         using (var generator = new Generator(SeedStreams.InitialWeights(plans[0].Seed)))
         {
@@ -59,6 +67,57 @@ internal sealed class FusedGroup : IDisposable
             weight.repeat(rows, 1).to(data.Device).requires_grad_(true),
             bias.repeat(rows).to(data.Device).requires_grad_(true),
             plans, Enumerable.Range(0, rows).ToArray(), data.Device);
+    }
+
+    private static FusedGroup Resume(TrainingData data, IReadOnlyList<TrainingPlan> plans, FusedStart from)
+    {
+        int features = data.InputFeatures;
+        if (from.Cells.Count != plans.Count || from.Cells.Any(c => c.Weights.Values.Length != features + 1))
+        {
+            throw new ArgumentException($"A fused resume needs every cell's weights ({features} + 1 values each) for its {plans.Count} cells.");
+        }
+
+        Tensor Stack(Func<int, float[]> rowOf)
+        {
+            var values = new float[plans.Count * (features + 1)];
+            for (int row = 0; row < plans.Count; row++)
+            {
+                rowOf(row).CopyTo(values, row * (features + 1));
+            }
+
+            return tensor(values, [plans.Count, features + 1]).to(data.Device);
+        }
+
+        using var weights = Stack(row => from.Cells[row].Weights.Values);
+        var group = new FusedGroup(
+            weights.narrow(1, 0, features).contiguous().requires_grad_(true),
+            weights.narrow(1, features, 1).flatten().contiguous().requires_grad_(true),
+            plans, Enumerable.Range(0, plans.Count).ToArray(), data.Device);
+        if (from.Cells.Any(c => c.Momentum is not null))
+        {
+            // Cells without momentum carry none: a zero buffer times their momentum of 0 leaves their steps as they were.
+            using var momentum = Stack(row => from.Cells[row].Momentum ?? new float[features + 1]);
+            group._weightMomentum = momentum.narrow(1, 0, features).contiguous();
+            group._biasMomentum = momentum.narrow(1, features, 1).flatten().contiguous();
+        }
+
+        return group;
+    }
+
+    /// <summary>Cell k's momentum buffer in the layout of its weights, for its checkpoint; null without momentum.</summary>
+    public float[]? MomentumOf(int row)
+    {
+        if (_weightMomentum is null || _biasMomentum is null || Plans[row].Momentum == 0)
+        {
+            return null;
+        }
+
+        using var weight = _weightMomentum[row].cpu();
+        using var bias = _biasMomentum[row].cpu();
+        var values = new float[weight.shape[0] + 1];
+        weight.data<float>().CopyTo(values, 0);
+        values[^1] = bias.item<float>();
+        return values;
     }
 
     public void ZeroGrad()
@@ -183,3 +242,9 @@ internal sealed class FusedGroup : IDisposable
         _weightDecays.Dispose();
     }
 }
+
+/// <summary>Where a fused group resumes: the epochs every cell has completed, and each cell's weights and momentum.</summary>
+public sealed record FusedStart(int CompletedEpochs, IReadOnlyList<FusedCellState> Cells);
+
+/// <summary>A fused cell's checkpoint: its weights (the unfused model's layout) and, with momentum, its buffer in the same layout.</summary>
+public sealed record FusedCellState(ModelWeights Weights, float[]? Momentum = null);

@@ -40,8 +40,9 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
 
     /// <param name="onEpoch">Called with (cell index in <paramref name="plans"/>, its epoch) after each epoch of each cell still in the group.</param>
     /// <param name="onFailed">Called once for a cell that left the group because it diverged.</param>
+    /// <param name="from">Where the group resumes (every cell after the same epoch); null to start from the seed's weights.</param>
     public void Train(IReadOnlyList<TrainingPlan> plans, Action<int, EpochResult> onEpoch, Action<int, TrainingDivergedException> onFailed,
-        CancellationToken cancellation)
+        CancellationToken cancellation, FusedStart? from = null)
     {
         if (WhyNotFusable(plans, data.ClassCount) is { } reason)
         {
@@ -59,9 +60,12 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             set_num_threads(options.Threads);
         }
 
-        using var group = FusedGroup.Start(data, plans);
+        using var group = FusedGroup.Start(data, plans, from);
+        int first = (from?.CompletedEpochs ?? 0) + 1;
+        // Cells already past their last epoch have nothing left to train.
+        group.Keep(row => plans[group.Cells[row]].Epochs >= first);
         int lastEpoch = plans.Max(p => p.Epochs);
-        for (int epoch = 1; epoch <= lastEpoch && group.Count > 0; epoch++)
+        for (int epoch = first; epoch <= lastEpoch && group.Count > 0; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var losses = TrainEpoch(group, plans[0], epoch, cancellation, onFailed);
@@ -85,7 +89,10 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
                 }
 
                 onEpoch(cell, new EpochResult(epoch, losses[row], accuracy[row], seconds,
-                    group.Count * data.Split.Train.Length / Math.Max(seconds, 1e-9), weights));
+                    group.Count * data.Split.Train.Length / Math.Max(seconds, 1e-9), weights)
+                {
+                    FusedMomentum = group.MomentumOf(row),
+                });
             }
 
             // Cells whose last epoch this was, and diverged ones, leave; the rest go on as a smaller group.
