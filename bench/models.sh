@@ -5,14 +5,7 @@
 # Usage: bench/models.sh [DATA_DIR]   (default: ../shared/datasets/cat_dog)
 #        ROWS="logistic cnn-64" bench/models.sh   runs only those rows
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(dirname "$here")"
-data="${1:-$repo/../shared/datasets/cat_dog}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-dotnet build "$repo/src/Client/GridSearch.Client" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-cli="$repo/src/Client/GridSearch.Client/bin/Release/net10.0/gridsearch.dll"
-cache="${GRIDSEARCH_CACHE_DIR:-$work/cache}"
+source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 # Each row: a name, then its options.
 declare -A options=(

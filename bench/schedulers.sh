@@ -4,14 +4,7 @@
 # fifo's epochs the others trained. Writes bench/results/schedulers.json.
 # Usage: bench/schedulers.sh [DATA_DIR]   (default: ../shared/datasets/cat_dog)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(dirname "$here")"
-data="${1:-$repo/../shared/datasets/cat_dog}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-dotnet build "$repo/src/Client/GridSearch.Client" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-cli="$repo/src/Client/GridSearch.Client/bin/Release/net10.0/gridsearch.dll"
-cache="${GRIDSEARCH_CACHE_DIR:-$work/cache}"
+source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 # One short sweep first so every timed one reads the decode cache.
 dotnet "$cli" run --data "$data" --state "$work/warm" --cache-dir "$cache" --lr 0.01 --batch-size 16 --epochs 1 --json >/dev/null 2>&1
 for scheduler in fifo halving asha median; do

@@ -132,7 +132,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
             withDropout.DropoutGenerator = dropout;
         }
 
-        using var order = ShuffledTrainIndices(plan.Seed, epoch);
+        using var order = data.ShuffledTrainIndices(plan.Seed, epoch);
         int count = data.Split.Train.Length;
         int batches = 0;
         double total = 0;
@@ -171,13 +171,6 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
         }
 
         return total / batches;
-    }
-
-    private Tensor ShuffledTrainIndices(long seed, int epoch)
-    {
-        using var generator = new Generator(SeedStreams.Shuffle(seed, epoch));
-        using var permutation = randperm(data.Split.Train.Length, generator: generator).to(data.Device);
-        return data.TrainIndex.index_select(0, permutation);
     }
 
     /// <summary>

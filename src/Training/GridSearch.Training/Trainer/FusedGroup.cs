@@ -107,17 +107,9 @@ internal sealed class FusedGroup : IDisposable
     /// <summary>Cell k's momentum buffer in the layout of its weights, for its checkpoint; null without momentum.</summary>
     public float[]? MomentumOf(int row)
     {
-        if (_weightMomentum is null || _biasMomentum is null || Plans[row].Momentum == 0)
-        {
-            return null;
-        }
-
-        using var weight = _weightMomentum[row].cpu();
-        using var bias = _biasMomentum[row].cpu();
-        var values = new float[weight.shape[0] + 1];
-        weight.data<float>().CopyTo(values, 0);
-        values[^1] = bias.item<float>();
-        return values;
+        return _weightMomentum is null || _biasMomentum is null || Plans[row].Momentum == 0
+            ? null
+            : Row(_weightMomentum, _biasMomentum, row);
     }
 
     public void ZeroGrad()
@@ -173,14 +165,17 @@ internal sealed class FusedGroup : IDisposable
     public void MarkDiverged(int row) => _diverged[row] = true;
 
     /// <summary>Cell k's weights in the unfused model's layout: its F weights, then its bias.</summary>
-    public ModelWeights WeightsOf(int row)
+    public ModelWeights WeightsOf(int row) => new(Row(Weight, Bias, row));
+
+    /// <summary>Row k of a [K, F] matrix and element k of a [K] vector, as the F + 1 values of one cell's layout.</summary>
+    private static float[] Row(Tensor matrix, Tensor vector, int row)
     {
-        using var weight = Weight[row].detach().cpu();
-        using var bias = Bias[row].detach().cpu();
-        var values = new float[weight.shape[0] + 1];
-        weight.data<float>().CopyTo(values, 0);
-        values[^1] = bias.item<float>();
-        return new ModelWeights(values);
+        using var values = matrix[row].detach().cpu();
+        using var last = vector[row].detach().cpu();
+        var result = new float[values.shape[0] + 1];
+        values.data<float>().CopyTo(result, 0);
+        result[^1] = last.item<float>();
+        return result;
     }
 
     /// <summary>Keeps the rows the predicate accepts, with their parameters, optimizer state and hyperparameters.</summary>

@@ -103,7 +103,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
     private double[] TrainEpoch(FusedGroup group, TrainingPlan shared, int epoch, CancellationToken cancellation,
         Action<int, TrainingDivergedException> onFailed)
     {
-        using var order = ShuffledTrainIndices(shared.Seed, epoch);
+        using var order = data.ShuffledTrainIndices(shared.Seed, epoch);
         int count = data.Split.Train.Length;
         var totals = new double[group.Count];
         int batches = 0;
@@ -185,12 +185,5 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
         }
 
         return correct.Select(c => (double)c / count).ToArray();
-    }
-
-    private Tensor ShuffledTrainIndices(long seed, int epoch)
-    {
-        using var generator = new Generator(SeedStreams.Shuffle(seed, epoch));
-        using var permutation = randperm(data.Split.Train.Length, generator: generator).to(data.Device);
-        return data.TrainIndex.index_select(0, permutation);
     }
 }

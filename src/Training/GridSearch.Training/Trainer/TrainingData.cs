@@ -88,6 +88,17 @@ public sealed class TrainingData : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(part)),
     };
 
+    /// <summary>
+    /// The training split in epoch <paramref name="epoch"/>'s order, which depends on (seed, epoch) only: every run and
+    /// every fused group of the same seed sees the same batches.
+    /// </summary>
+    internal Tensor ShuffledTrainIndices(long seed, int epoch)
+    {
+        using var generator = new Generator(SeedStreams.Shuffle(seed, epoch));
+        using var permutation = randperm(Split.Train.Length, generator: generator).to(Device);
+        return TrainIndex.index_select(0, permutation);
+    }
+
     /// <summary>Gathers a batch straight from the uint8 images and normalises it like the seed: (x/255 − 0.5)/0.5.</summary>
     public Tensor NormalisedImages(Tensor indices)
     {
