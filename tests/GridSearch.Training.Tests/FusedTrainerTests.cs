@@ -12,13 +12,38 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     private static readonly TrainerOptions Options = new() { Threads = 1 };
 
     private static Dictionary<int, List<EpochResult>> TrainFused(TrainingData data, IReadOnlyList<TrainingPlan> plans,
+        Dictionary<int, TrainingDivergedException>? failures = null) =>
+        TrainLanes(data, plans.Select(p => new FusedLane(p)).ToArray(), failures);
+
+    private static Dictionary<int, List<EpochResult>> TrainLanes(TrainingData data, IReadOnlyList<FusedLane?> rows,
         Dictionary<int, TrainingDivergedException>? failures = null)
     {
-        var epochs = Enumerable.Range(0, plans.Count).ToDictionary(i => i, _ => new List<EpochResult>());
-        new FusedLogisticTrainer(data, Options).Train(plans, (cell, epoch) => epochs[cell].Add(epoch),
-            (cell, error) => (failures ?? throw new InvalidOperationException($"cell {cell} failed: {error.Message}"))[cell] = error,
-            CancellationToken.None);
-        return epochs;
+        var progress = new Recorder(rows.Count, failures);
+        new FusedLogisticTrainer(data, Options).Train(rows, progress, CancellationToken.None);
+        return progress.Epochs;
+    }
+
+    private sealed class Recorder(int width, Dictionary<int, TrainingDivergedException>? failures) : IFusedProgress
+    {
+        public Dictionary<int, List<EpochResult>> Epochs { get; } = Enumerable.Range(0, width).ToDictionary(i => i, _ => new List<EpochResult>());
+
+        public void Epoch(int row, EpochResult result) => Epochs[row].Add(result);
+
+        public void Failed(int row, TrainingDivergedException error) =>
+            (failures ?? throw new InvalidOperationException($"lane {row} failed: {error.Message}"))[row] = error;
+    }
+
+    private static FusedLaneStart After(EpochResult epoch) => new(epoch.Epoch, epoch.Weights, epoch.FusedMomentum);
+
+    private static void AssertSameRun(IReadOnlyList<EpochResult> expected, IReadOnlyList<EpochResult> actual, string lane)
+    {
+        Assert.Equal(expected.Select(e => e.Epoch), actual.Select(e => e.Epoch));
+        Assert.Equal(expected.Select(e => e.TrainLoss), actual.Select(e => e.TrainLoss));
+        Assert.Equal(expected.Select(e => e.ValidationAccuracy), actual.Select(e => e.ValidationAccuracy));
+        for (int e = 0; e < expected.Count; e++)
+        {
+            Assert.True(expected[e].Weights.ContentEquals(actual[e].Weights), $"{lane}: weights after epoch {expected[e].Epoch} differ");
+        }
     }
 
     [Fact]
@@ -76,7 +101,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FusedGroup_ResumedFromItsCellsCheckpoints_EqualsTheUninterruptedGroupBitForBit()
+    public void FusedGroup_ResumedFromItsLanesCheckpoints_EqualsTheUninterruptedGroupBitForBit()
     {
         using var data = TinyData.Training(count: 120, size: 8, seed: 3);
         TrainingPlan[] plans =
@@ -88,21 +113,71 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         ];
         var whole = TrainFused(data, plans);
 
-        // Stopped after epoch 1: each cell's checkpoint is its weights and, with momentum, its buffer.
+        // Stopped after epoch 1: each lane's checkpoint is its weights and, with momentum, its buffer.
         var first = TrainFused(data, plans.Select(p => p with { Epochs = 1 }).ToArray());
-        var from = new FusedStart(1, plans.Select((_, cell) => new FusedCellState(first[cell][0].Weights, first[cell][0].FusedMomentum)).ToArray());
-        Assert.NotNull(from.Cells[1].Momentum);
-        Assert.Null(from.Cells[0].Momentum);
-        var resumed = Enumerable.Range(0, plans.Length).ToDictionary(i => i, _ => new List<EpochResult>());
-        new FusedLogisticTrainer(data, Options).Train(plans, (cell, epoch) => resumed[cell].Add(epoch),
-            (cell, error) => throw error, CancellationToken.None, from);
+        Assert.NotNull(first[1][0].FusedMomentum);
+        Assert.Null(first[0][0].FusedMomentum);
+        var resumed = TrainLanes(data, plans.Select((p, lane) => new FusedLane(p, After(first[lane][0]))).ToArray());
 
-        for (int cell = 0; cell < plans.Length; cell++)
+        for (int lane = 0; lane < plans.Length; lane++)
         {
-            Assert.Equal(whole[cell].Skip(1).Select(e => e.Epoch), resumed[cell].Select(e => e.Epoch));
-            Assert.Equal(whole[cell].Skip(1).Select(e => e.TrainLoss), resumed[cell].Select(e => e.TrainLoss));
-            Assert.True(whole[cell][^1].Weights.ContentEquals(resumed[cell][^1].Weights), $"cell {cell}: weights differ after resuming");
+            AssertSameRun(whole[lane].Skip(1).ToList(), resumed[lane], $"lane {lane}");
         }
+    }
+
+    [Fact]
+    public void Lane_GivesTheSameNumbersWhicheverLanesTrainBesideIt_AndFromWhicheverEpochItResumes()
+    {
+        // A lane's numbers depend on its own start and the group's width only: this is what lets a sweep retry, resume
+        // or re-dispatch any subset of a group's lanes and still get the uninterrupted group's numbers.
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        TrainingPlan[] plans =
+        [
+            new(0.5, 8, 4, 6),
+            new(0.05, 8, 4, 6) { Momentum = 0.9 },
+            new(0.2, 8, 3, 6),
+            new(0.05, 8, 4, 6) { WeightDecay = 0.01, Momentum = 0.5 },
+        ];
+        var whole = TrainFused(data, plans);
+
+        // Lane 1 alone in its row (the others empty), resumed after epoch 2; lane 3 beside it from scratch; lane 2 after epoch 1.
+        var mixed = TrainLanes(data,
+        [
+            null,
+            new FusedLane(plans[1], After(whole[1][1])),
+            new FusedLane(plans[2], After(whole[2][0])),
+            new FusedLane(plans[3]),
+        ]);
+
+        AssertSameRun(whole[1].Skip(2).ToList(), mixed[1], "lane 1 resumed after epoch 2");
+        AssertSameRun(whole[2].Skip(1).ToList(), mixed[2], "lane 2 resumed after epoch 1");
+        AssertSameRun(whole[3], mixed[3], "lane 3 from scratch");
+        Assert.Empty(mixed[0]);
+    }
+
+    [Fact]
+    public void LaneNoLongerWanted_StopsAtOnce_AndTheOthersGoOnUnchanged()
+    {
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        TrainingPlan[] plans = [new(0.1, 8, 3, 6), new(0.05, 8, 3, 6) { Momentum = 0.9 }];
+        var whole = TrainFused(data, plans);
+
+        var progress = new StopsLaneZeroAfterEpochOne();
+        new FusedLogisticTrainer(data, Options).Train(plans.Select(p => new FusedLane(p)).ToArray(), progress, CancellationToken.None);
+
+        Assert.Equal([1], progress.Epochs[0].Select(e => e.Epoch));
+        AssertSameRun(whole[1], progress.Epochs[1], "lane 1");
+    }
+
+    private sealed class StopsLaneZeroAfterEpochOne : IFusedProgress
+    {
+        public Dictionary<int, List<EpochResult>> Epochs { get; } = new() { [0] = [], [1] = [] };
+
+        public bool Wanted(int row) => row != 0 || Epochs[0].Count == 0;
+
+        public void Epoch(int row, EpochResult result) => Epochs[row].Add(result);
+
+        public void Failed(int row, TrainingDivergedException error) => throw error;
     }
 
     [Fact]

@@ -4,99 +4,83 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// The state of a fused group of logistic cells: row k of <see cref="Weight"/> and element k of <see cref="Bias"/> are
-/// cell k's parameters, with its SGD hyperparameters as columns so one update serves every row. Rows leave with
-/// <see cref="Keep"/>; what remains is a smaller group with the same state.
+/// The state of a fused group of logistic lanes: row k of <see cref="Weight"/> and element k of <see cref="Bias"/> are
+/// lane k's parameters, with its SGD hyperparameters as columns so one update serves every row.
 /// </summary>
+/// <remarks>
+/// The group keeps its width for its whole life: a lane that is not training (finished, stopped, diverged, waiting for
+/// its start epoch, or a row without a lane) stays in the matrices and is frozen by its columns (no gradient, rate 0,
+/// momentum 1). Its row's numbers then never move, and the other rows see exactly the products they would see with it
+/// training: a matrix product's rounding can depend on its shape, never on another row's values. So a lane's numbers
+/// depend only on its own start and the group's width, and a lane trained again after a crash, with any other lanes
+/// beside it, repeats its uninterrupted run bit for bit.
+/// </remarks>
 internal sealed class FusedGroup : IDisposable
 {
-    private Tensor _learningRates;
-    private Tensor _momenta;
-    private Tensor _weightDecays;
+    private readonly TrainingPlan?[] _plans;
+    private readonly Device _device;
     private Tensor? _weightMomentum;
     private Tensor? _biasMomentum;
-    private bool[] _diverged;
+    private bool[] _active;
+    private Columns _columns;
 
-    private FusedGroup(Tensor weight, Tensor bias, IReadOnlyList<TrainingPlan> plans, int[] cells, Device device)
+    private FusedGroup(Tensor weight, Tensor bias, TrainingPlan?[] plans, Device device)
     {
         Weight = weight;
         Bias = bias;
-        Plans = cells.Select(c => plans[c]).ToArray();
-        Cells = cells;
-        _learningRates = Column(Plans.Select(p => p.LearningRate), device);
-        _momenta = Column(Plans.Select(p => p.Momentum), device);
-        _weightDecays = Column(Plans.Select(p => p.WeightDecay), device);
-        _diverged = new bool[cells.Length];
+        _plans = plans;
+        _device = device;
+        _active = new bool[plans.Length];
+        _columns = Columns.For(plans, _active, device);
     }
 
-    /// <summary>[K, F]: one row of weights per cell.</summary>
-    public Tensor Weight { get; private set; }
+    /// <summary>[K, F]: one row of weights per lane.</summary>
+    public Tensor Weight { get; }
 
-    /// <summary>[K]: one bias per cell.</summary>
-    public Tensor Bias { get; private set; }
+    /// <summary>[K]: one bias per lane.</summary>
+    public Tensor Bias { get; }
 
-    /// <summary>For each row, the index of its cell in the plans the group started with.</summary>
-    public int[] Cells { get; private set; }
+    public int Width => _plans.Length;
 
-    public TrainingPlan[] Plans { get; private set; }
-
-    public int Count => Cells.Length;
+    public bool IsActive(int row) => _active[row];
 
     /// <summary>
-    /// Every cell starts from the weights an unfused run of the same seed starts from, or, resumed, from its own
-    /// checkpointed weights and momentum.
+    /// Every lane starts from the weights an unfused run of the same seed starts from or, resumed, from its own
+    /// checkpointed weights and momentum; rows without a lane hold zeros.
     /// </summary>
-    public static FusedGroup Start(TrainingData data, IReadOnlyList<TrainingPlan> plans, FusedStart? from = null)
-    {
-        if (from is not null)
-        {
-            return Resume(data, plans, from);
-        }
-
-        using var model = new LogisticRegressionModel(data.InputFeatures, data.Device);
-        using (var generator = new Generator(SeedStreams.InitialWeights(plans[0].Seed)))
-        {
-            model.Initialise(generator);
-        }
-
-        var start = model.GetWeights().Values;
-        int rows = plans.Count;
-        using var weight = tensor(start.AsSpan(0, data.InputFeatures).ToArray(), [1, data.InputFeatures]);
-        using var bias = tensor(new[] { start[^1] }, [1]);
-        return new FusedGroup(
-            weight.repeat(rows, 1).to(data.Device).requires_grad_(true),
-            bias.repeat(rows).to(data.Device).requires_grad_(true),
-            plans, Enumerable.Range(0, rows).ToArray(), data.Device);
-    }
-
-    private static FusedGroup Resume(TrainingData data, IReadOnlyList<TrainingPlan> plans, FusedStart from)
+    public static FusedGroup Start(TrainingData data, IReadOnlyList<FusedLane?> rows)
     {
         int features = data.InputFeatures;
-        if (from.Cells.Count != plans.Count || from.Cells.Any(c => c.Weights.Values.Length != features + 1))
+        var plans = rows.Select(r => r?.Plan).ToArray();
+        float[]? initial = null;
+        float[] InitialWeights()
         {
-            throw new ArgumentException($"A fused resume needs every cell's weights ({features} + 1 values each) for its {plans.Count} cells.");
-        }
-
-        Tensor Stack(Func<int, float[]> rowOf)
-        {
-            var values = new float[plans.Count * (features + 1)];
-            for (int row = 0; row < plans.Count; row++)
+            if (initial is null)
             {
-                rowOf(row).CopyTo(values, row * (features + 1));
+                using var model = new LogisticRegressionModel(features, data.Device);
+                using var generator = new Generator(SeedStreams.InitialWeights(rows.First(r => r is not null)!.Plan.Seed));
+                model.Initialise(generator);
+                initial = model.GetWeights().Values;
             }
 
-            return tensor(values, [plans.Count, features + 1]).to(data.Device);
+            return initial;
         }
 
-        using var weights = Stack(row => from.Cells[row].Weights.Values);
+        float[] Layout(float[]? values) => values?.Length == features + 1
+            ? values
+            : throw new ArgumentException($"A fused lane's weights and momentum need {features} + 1 values each, not {values?.Length}.");
+
+        using var weights = Stack(rows.Count, features, row => rows[row] is { } lane
+            ? Layout(lane.From is { } from ? from.Weights.Values : InitialWeights())
+            : null, data.Device);
         var group = new FusedGroup(
             weights.narrow(1, 0, features).contiguous().requires_grad_(true),
             weights.narrow(1, features, 1).flatten().contiguous().requires_grad_(true),
-            plans, Enumerable.Range(0, plans.Count).ToArray(), data.Device);
-        if (from.Cells.Any(c => c.Momentum is not null))
+            plans, data.Device);
+        if (rows.Any(r => r?.From?.Momentum is not null))
         {
-            // Cells without momentum carry none: a zero buffer times their momentum of 0 leaves their steps as they were.
-            using var momentum = Stack(row => from.Cells[row].Momentum ?? new float[features + 1]);
+            // Lanes without a buffer yet get zeros: momentum·0 + d is d, PyTorch's first step exactly.
+            using var momentum = Stack(rows.Count, features, row => rows[row]?.From?.Momentum is { } buffer ? Layout(buffer) : null, data.Device);
             group._weightMomentum = momentum.narrow(1, 0, features).contiguous();
             group._biasMomentum = momentum.narrow(1, features, 1).flatten().contiguous();
         }
@@ -104,13 +88,37 @@ internal sealed class FusedGroup : IDisposable
         return group;
     }
 
-    /// <summary>Cell k's momentum buffer in the layout of its weights, for its checkpoint; null without momentum.</summary>
-    public float[]? MomentumOf(int row)
+    /// <summary>A [K, F + 1] matrix of the rows' values (zeros where a row has none).</summary>
+    private static Tensor Stack(int width, int features, Func<int, float[]?> rowOf, Device device)
     {
-        return _weightMomentum is null || _biasMomentum is null || Plans[row].Momentum == 0
+        var values = new float[width * (features + 1)];
+        for (int row = 0; row < width; row++)
+        {
+            rowOf(row)?.CopyTo(values, row * (features + 1));
+        }
+
+        using var stacked = tensor(values, [width, features + 1]);
+        return stacked.to(device);
+    }
+
+    /// <summary>Makes exactly the given rows train from the next step on; the others are frozen.</summary>
+    public void Activate(IReadOnlyList<bool> active)
+    {
+        if (active.SequenceEqual(_active))
+        {
+            return;
+        }
+
+        _active = active.ToArray();
+        _columns.Dispose();
+        _columns = Columns.For(_plans, _active, _device);
+    }
+
+    /// <summary>Lane k's momentum buffer in the layout of its weights, for its checkpoint; null without momentum.</summary>
+    public float[]? MomentumOf(int row) =>
+        _weightMomentum is null || _biasMomentum is null || _plans[row]?.Momentum is null or 0
             ? null
             : Row(_weightMomentum, _biasMomentum, row);
-    }
 
     public void ZeroGrad()
     {
@@ -118,25 +126,25 @@ internal sealed class FusedGroup : IDisposable
         Bias.grad?.zero_();
     }
 
-    /// <summary>One SGD step per row, as PyTorch's SGD takes it: d = g + wd·p; buf = m·buf + d (buf = d at first); p −= lr·buf.</summary>
+    /// <summary>
+    /// One SGD step per row, as PyTorch's SGD takes it: d = g + wd·p; buf = m·buf + d (buf = d at first); p −= lr·buf.
+    /// A frozen row has d = 0, m = 1 and lr = 0, which leaves its weights and buffer exactly as they were.
+    /// </summary>
     public void Step()
     {
         using var _ = no_grad();
-        _weightMomentum = StepOne(Weight, _weightMomentum, _learningRates, _momenta, _weightDecays);
-        using var lr = _learningRates.flatten();
-        using var momenta = _momenta.flatten();
-        using var decays = _weightDecays.flatten();
-        _biasMomentum = StepOne(Bias, _biasMomentum, lr, momenta, decays);
+        _weightMomentum = StepOne(Weight, _weightMomentum, _columns.Active, _columns.LearningRates, _columns.Momenta, _columns.WeightDecays);
+        _biasMomentum = StepOne(Bias, _biasMomentum, _columns.ActiveFlat, _columns.LearningRatesFlat, _columns.MomentaFlat, _columns.WeightDecaysFlat);
     }
 
-    private bool HasMomentum => Plans.Any(p => p.Momentum != 0);
+    private bool HasMomentum => _plans.Any(p => p is { Momentum: not 0 });
 
-    private bool HasWeightDecay => Plans.Any(p => p.WeightDecay != 0);
+    private bool HasWeightDecay => _plans.Any(p => p is { WeightDecay: not 0 });
 
-    private Tensor? StepOne(Tensor parameter, Tensor? buffer, Tensor lr, Tensor momenta, Tensor decays)
+    private Tensor? StepOne(Tensor parameter, Tensor? buffer, Tensor active, Tensor lr, Tensor momenta, Tensor decays)
     {
         using var scope = NewDisposeScope();
-        var step = parameter.grad!;
+        var step = parameter.grad!.mul(active);
         if (HasWeightDecay)
         {
             step = step.add(parameter.detach().mul(decays));
@@ -160,14 +168,26 @@ internal sealed class FusedGroup : IDisposable
         return buffer;
     }
 
-    public bool IsDiverged(int row) => _diverged[row];
+    /// <summary>
+    /// Freezes a diverged row for good and zeroes it (weights and buffer), so its non-finite values never reach a
+    /// product again: 0 · inf would be NaN even in a frozen row's update.
+    /// </summary>
+    public void Retire(int row)
+    {
+        using var _ = no_grad();
+        Weight[row].zero_();
+        Bias[row].zero_();
+        _weightMomentum?[row].zero_();
+        _biasMomentum?[row].zero_();
+        var active = _active.ToArray();
+        active[row] = false;
+        Activate(active);
+    }
 
-    public void MarkDiverged(int row) => _diverged[row] = true;
-
-    /// <summary>Cell k's weights in the unfused model's layout: its F weights, then its bias.</summary>
+    /// <summary>Lane k's weights in the unfused model's layout: its F weights, then its bias.</summary>
     public ModelWeights WeightsOf(int row) => new(Row(Weight, Bias, row));
 
-    /// <summary>Row k of a [K, F] matrix and element k of a [K] vector, as the F + 1 values of one cell's layout.</summary>
+    /// <summary>Row k of a [K, F] matrix and element k of a [K] vector, as the F + 1 values of one lane's layout.</summary>
     private static float[] Row(Tensor matrix, Tensor vector, int row)
     {
         using var values = matrix[row].detach().cpu();
@@ -178,68 +198,44 @@ internal sealed class FusedGroup : IDisposable
         return result;
     }
 
-    /// <summary>Keeps the rows the predicate accepts, with their parameters, optimizer state and hyperparameters.</summary>
-    public void Keep(Func<int, bool> keep)
-    {
-        var rows = Enumerable.Range(0, Count).Where(keep).ToArray();
-        if (rows.Length == Count)
-        {
-            return;
-        }
-
-        using var index = tensor(rows.Select(r => (long)r).ToArray(), [rows.Length]).to(Weight.device);
-        Tensor Select(Tensor t) => t.index_select(0, index);
-        Tensor SelectParameter(Tensor t)
-        {
-            using var kept = t.detach().index_select(0, index);
-            return kept.clone().requires_grad_(true);
-        }
-
-        var weight = SelectParameter(Weight);
-        var bias = SelectParameter(Bias);
-        Weight.Dispose();
-        Bias.Dispose();
-        (Weight, Bias) = (weight, bias);
-        _weightMomentum = Replace(_weightMomentum, Select);
-        _biasMomentum = Replace(_biasMomentum, Select);
-        _learningRates = Replace(_learningRates, Select)!;
-        _momenta = Replace(_momenta, Select)!;
-        _weightDecays = Replace(_weightDecays, Select)!;
-        Cells = rows.Select(r => Cells[r]).ToArray();
-        Plans = rows.Select(r => Plans[r]).ToArray();
-        _diverged = rows.Select(r => _diverged[r]).ToArray();
-    }
-
-    private static Tensor? Replace(Tensor? old, Func<Tensor, Tensor> select)
-    {
-        if (old is null)
-        {
-            return null;
-        }
-
-        var kept = select(old);
-        old.Dispose();
-        return kept;
-    }
-
-    /// <summary>A [K, 1] float32 column, so it scales row k of a [K, F] tensor.</summary>
-    private static Tensor Column(IEnumerable<double> values, Device device) =>
-        tensor(values.Select(v => (float)v).ToArray(), [values.Count(), 1]).to(device);
-
     public void Dispose()
     {
         Weight.Dispose();
         Bias.Dispose();
         _weightMomentum?.Dispose();
         _biasMomentum?.Dispose();
-        _learningRates.Dispose();
-        _momenta.Dispose();
-        _weightDecays.Dispose();
+        _columns.Dispose();
+    }
+
+    /// <summary>
+    /// The rows' SGD hyperparameters as [K, 1] columns (they scale row k of a [K, F] tensor) and as [K] vectors (for the
+    /// bias): an active row's own values; a frozen row's gradient mask 0, rate 0, momentum 1, decay 0.
+    /// </summary>
+    private sealed record Columns(Tensor Active, Tensor LearningRates, Tensor Momenta, Tensor WeightDecays) : IDisposable
+    {
+        public Tensor ActiveFlat { get; } = Active.flatten().DetachFromDisposeScope();
+
+        public Tensor LearningRatesFlat { get; } = LearningRates.flatten().DetachFromDisposeScope();
+
+        public Tensor MomentaFlat { get; } = Momenta.flatten().DetachFromDisposeScope();
+
+        public Tensor WeightDecaysFlat { get; } = WeightDecays.flatten().DetachFromDisposeScope();
+
+        public static Columns For(TrainingPlan?[] plans, bool[] active, Device device)
+        {
+            Tensor Column(Func<TrainingPlan, double> training, double frozen) => tensor(
+                plans.Select((p, row) => (float)(active[row] && p is not null ? training(p) : frozen)).ToArray(),
+                [plans.Length, 1]).to(device).DetachFromDisposeScope(); // they outlive the batch that may rebuild them
+
+            return new Columns(Column(_ => 1, 0), Column(p => p.LearningRate, 0), Column(p => p.Momentum, 1), Column(p => p.WeightDecay, 0));
+        }
+
+        public void Dispose()
+        {
+            foreach (var tensor in new[] { Active, LearningRates, Momenta, WeightDecays, ActiveFlat, LearningRatesFlat, MomentaFlat, WeightDecaysFlat })
+            {
+                tensor.Dispose();
+            }
+        }
     }
 }
-
-/// <summary>Where a fused group resumes: the epochs every cell has completed, and each cell's weights and momentum.</summary>
-public sealed record FusedStart(int CompletedEpochs, IReadOnlyList<FusedCellState> Cells);
-
-/// <summary>A fused cell's checkpoint: its weights (the unfused model's layout) and, with momentum, its buffer in the same layout.</summary>
-public sealed record FusedCellState(ModelWeights Weights, float[]? Momentum = null);

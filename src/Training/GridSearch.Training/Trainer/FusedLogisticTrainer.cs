@@ -38,15 +38,17 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
                     : null;
     }
 
-    /// <param name="onEpoch">Called with (cell index in <paramref name="plans"/>, its epoch) after each epoch of each cell still in the group.</param>
-    /// <param name="onFailed">Called once for a cell that left the group because it diverged.</param>
-    /// <param name="from">Where the group resumes (every cell after the same epoch); null to start from the seed's weights.</param>
-    public void Train(IReadOnlyList<TrainingPlan> plans, Action<int, EpochResult> onEpoch, Action<int, TrainingDivergedException> onFailed,
-        CancellationToken cancellation, FusedStart? from = null)
+    /// <summary>
+    /// Trains the lanes of one group together, each from its own start to its own last epoch; rows without a lane
+    /// (null) keep the group at its width. An epoch trains the lanes whose start lies before it and whose last epoch
+    /// is not before it, and which <see cref="IFusedProgress.Wanted"/> still wants.
+    /// </summary>
+    public void Train(IReadOnlyList<FusedLane?> rows, IFusedProgress progress, CancellationToken cancellation)
     {
+        var plans = rows.Where(r => r is not null).Select(r => r!.Plan).ToList();
         if (WhyNotFusable(plans, data.ClassCount) is { } reason)
         {
-            throw new ArgumentException(reason, nameof(plans));
+            throw new ArgumentException(reason, nameof(rows));
         }
 
         var problems = plans.SelectMany(p => p.Problems(data.Split.Train.Length)).Distinct().ToList();
@@ -60,116 +62,144 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             set_num_threads(options.Threads);
         }
 
-        using var group = FusedGroup.Start(data, plans, from);
-        int first = (from?.CompletedEpochs ?? 0) + 1;
-        // Cells already past their last epoch have nothing left to train.
-        group.Keep(row => plans[group.Cells[row]].Epochs >= first);
-        int lastEpoch = plans.Max(p => p.Epochs);
-        for (int epoch = first; epoch <= lastEpoch && group.Count > 0; epoch++)
+        using var group = FusedGroup.Start(data, rows);
+        var diverged = new bool[rows.Count];
+        bool Trains(int row, int epoch) => rows[row] is { } lane && !diverged[row]
+                                          && lane.StartEpoch < epoch && epoch <= lane.Plan.Epochs && progress.Wanted(row);
+
+        var live = rows.Where(r => r is not null && r.StartEpoch < r.Plan.Epochs).ToList();
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        for (int epoch = live.Min(r => r!.StartEpoch) + 1; epoch <= live.Max(r => r!.Plan.Epochs); epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var losses = TrainEpoch(group, plans[0], epoch, cancellation, onFailed);
-            var accuracy = ValidationAccuracy(group);
-            double seconds = clock.Elapsed.TotalSeconds;
-            for (int row = 0; row < group.Count; row++)
+            var losses = TrainEpoch(group, rows, plans[0], epoch, row => Trains(row, epoch), diverged, progress, cancellation);
+            var trained = Enumerable.Range(0, rows.Count).Where(row => losses[row] is not null && !diverged[row]).ToList();
+            if (trained.Count == 0)
             {
-                int cell = group.Cells[row];
-                if (group.IsDiverged(row))
-                {
-                    continue; // reported when its loss stopped being finite
-                }
+                continue;
+            }
 
+            var validation = Validation(group);
+            // The epoch's time is shared by the lanes that trained in it: each reports its share, so the lanes'
+            // seconds add up to the group's.
+            double seconds = clock.Elapsed.TotalSeconds / trained.Count;
+            foreach (int row in trained)
+            {
                 var weights = group.WeightsOf(row);
                 if (Array.FindIndex(weights.Values, v => !float.IsFinite(v)) is var bad and >= 0)
                 {
-                    group.MarkDiverged(row);
-                    onFailed(cell, new TrainingDivergedException(
-                        $"The weights became {weights.Values[bad]} after epoch {epoch} ({plans[cell].Describe()}); try a smaller learning rate."));
+                    Diverge(group, diverged, progress, row, new TrainingDivergedException(
+                        $"The weights became {weights.Values[bad]} after epoch {epoch} ({rows[row]!.Plan.Describe()}); try a smaller learning rate."));
                     continue;
                 }
 
-                onEpoch(cell, new EpochResult(epoch, losses[row], accuracy[row], seconds,
-                    group.Count * data.Split.Train.Length / Math.Max(seconds, 1e-9), weights)
+                progress.Epoch(row, new EpochResult(epoch, losses[row]!.Value, validation.Accuracy[row], seconds,
+                    data.Split.Train.Length / Math.Max(seconds, 1e-9), weights)
                 {
+                    ValidationClassAccuracy = validation.PerClass[row],
                     FusedMomentum = group.MomentumOf(row),
                 });
             }
-
-            // Cells whose last epoch this was, and diverged ones, leave; the rest go on as a smaller group.
-            group.Keep(row => !group.IsDiverged(row) && plans[group.Cells[row]].Epochs > epoch);
         }
     }
 
-    private double[] TrainEpoch(FusedGroup group, TrainingPlan shared, int epoch, CancellationToken cancellation,
-        Action<int, TrainingDivergedException> onFailed)
+    private static void Diverge(FusedGroup group, bool[] diverged, IFusedProgress progress, int row, TrainingDivergedException error)
+    {
+        diverged[row] = true;
+        group.Retire(row);
+        progress.Failed(row, error);
+    }
+
+    /// <summary>One epoch over the shared batches; each row's mean batch loss, null for rows that did not train to its end.</summary>
+    private double?[] TrainEpoch(FusedGroup group, IReadOnlyList<FusedLane?> rows, TrainingPlan shared, int epoch, Func<int, bool> trains, bool[] diverged,
+        IFusedProgress progress, CancellationToken cancellation)
     {
         using var order = data.ShuffledTrainIndices(shared.Seed, epoch);
         int count = data.Split.Train.Length;
-        var totals = new double[group.Count];
+        var totals = new double[group.Width];
         int batches = 0;
+        var active = new bool[group.Width];
+        bool[]? throughout = null; // rows that trained in every batch of the epoch so far
         for (int start = 0; start < count; start += shared.BatchSize)
         {
             cancellation.ThrowIfCancellationRequested();
+            for (int row = 0; row < active.Length; row++)
+            {
+                active[row] = trains(row);
+            }
+
+            throughout ??= active.ToArray();
+            group.Activate(active);
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(shared.BatchSize, count - start));
             var images = data.NormalisedImages(indices).flatten(1);
-            var targets = data.Labels.index_select(0, indices).expand(-1, group.Count);
-            // [B, F] × [F, K] + [K]: every cell's outputs for the batch at once; one BCE per column.
+            var targets = data.Labels.index_select(0, indices).expand(-1, group.Width);
+            // [B, F] × [F, K] + [K]: every lane's outputs for the batch at once; one BCE per column.
             var probabilities = nn.functional.sigmoid(nn.functional.linear(images, group.Weight, group.Bias));
-            // A cell whose weights overflowed gives NaN probabilities, which BCE refuses for the whole batch: it leaves
+            // A lane whose weights overflowed gives NaN probabilities, which BCE refuses for the whole batch: it leaves
             // the group (reported here), and its column is neutralised so the others' step goes on unchanged.
             var nan = probabilities.isnan().any(0).cpu().data<bool>().ToArray();
             if (nan.Any(n => n))
             {
                 for (int row = 0; row < nan.Length; row++)
                 {
-                    if (nan[row] && !group.IsDiverged(row))
+                    if (nan[row] && group.IsActive(row))
                     {
-                        group.MarkDiverged(row);
-                        onFailed(group.Cells[row], new TrainingDivergedException(
-                            $"The model's outputs became NaN in epoch {epoch}, batch {batches + 1} ({group.Plans[row].Describe()}); try a smaller learning rate."));
+                        Diverge(group, diverged, progress, row, new TrainingDivergedException(
+                            $"The model's outputs became NaN in epoch {epoch}, batch {batches + 1} ({rows[row]!.Plan.Describe()}); try a smaller learning rate."));
                     }
                 }
 
                 probabilities = probabilities.nan_to_num(0.5);
             }
 
-            var perCell = nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]);
+            var perLane = nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]);
             group.ZeroGrad();
-            // The cells' parameters are disjoint rows, so the gradient of the sum is each cell's own gradient.
-            perCell.sum().backward();
+            // The lanes' parameters are disjoint rows, so the gradient of the sum is each lane's own gradient.
+            perLane.sum().backward();
             group.Step();
-            var values = perCell.detach().cpu().data<float>().ToArray();
+            var values = perLane.detach().cpu().data<float>().ToArray();
+            batches++;
             for (int row = 0; row < values.Length; row++)
             {
-                if (!float.IsFinite(values[row]) && !group.IsDiverged(row))
+                if (group.IsActive(row) && !float.IsFinite(values[row]))
                 {
-                    group.MarkDiverged(row);
-                    onFailed(group.Cells[row], new TrainingDivergedException(
-                        $"Training loss became {values[row]} in epoch {epoch}, batch {batches + 1} ({group.Plans[row].Describe()}); try a smaller learning rate."));
+                    Diverge(group, diverged, progress, row, new TrainingDivergedException(
+                        $"Training loss became {values[row]} in epoch {epoch}, batch {batches} ({rows[row]!.Plan.Describe()}); try a smaller learning rate."));
                 }
 
-                totals[row] += values[row];
+                throughout[row] &= group.IsActive(row);
+                if (throughout[row])
+                {
+                    totals[row] += values[row];
+                    progress.Batch(row, epoch, batches, (int)indices.shape[0]);
+                }
             }
-
-            batches++;
         }
 
-        return totals.Select(t => t / batches).ToArray();
+        return totals.Select((total, row) => throughout?[row] == true ? total / batches : (double?)null).ToArray();
     }
 
-    private double[] ValidationAccuracy(FusedGroup group)
+    /// <summary>Every row's validation accuracy, overall and per class (NaN where a split or class has no image).</summary>
+    private (double[] Accuracy, double[][] PerClass) Validation(FusedGroup group)
     {
         using var _ = no_grad();
         Tensor index = data.IndexOf(SplitPart.Validation);
         long count = index.shape[0];
+        int classes = data.ClassCount;
         if (count == 0)
         {
-            return Enumerable.Repeat(double.NaN, group.Count).ToArray();
+            return (Enumerable.Repeat(double.NaN, group.Width).ToArray(),
+                Enumerable.Range(0, group.Width).Select(_ => Enumerable.Repeat(double.NaN, classes).ToArray()).ToArray());
         }
 
         Tensor? images = data.EvaluationImages(SplitPart.Validation);
-        var correct = new long[group.Count];
+        var correct = new double[classes, group.Width];
+        var seen = new double[classes];
         for (long start = 0; start < count; start += options.EvaluationBatchSize)
         {
             using var scope = NewDisposeScope();
@@ -177,13 +207,30 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             var indices = index.narrow(0, start, length);
             var batch = (images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length)).flatten(1);
             var predicted = nn.functional.sigmoid(nn.functional.linear(batch, group.Weight, group.Bias)).gt(Scalars.Threshold).to(ScalarType.Int64);
-            var hits = predicted.eq(data.ClassIndices.index_select(0, indices).unsqueeze(1)).sum([0]).cpu().data<long>().ToArray();
-            for (int row = 0; row < hits.Length; row++)
+            var truth = data.ClassIndices.index_select(0, indices);
+            // [C, N] one-hot classes × [N, K] hits: each class's correct images per row, in one product.
+            var classOf = nn.functional.one_hot(truth, classes).to(ScalarType.Float32);
+            var hits = predicted.eq(truth.unsqueeze(1)).to(ScalarType.Float32);
+            var perClass = classOf.t().mm(hits).cpu().data<float>().ToArray();
+            var inClass = classOf.sum([0]).cpu().data<float>().ToArray();
+            for (int c = 0; c < classes; c++)
             {
-                correct[row] += hits[row];
+                seen[c] += inClass[c];
+                for (int row = 0; row < group.Width; row++)
+                {
+                    correct[c, row] += perClass[c * group.Width + row];
+                }
             }
         }
 
-        return correct.Select(c => (double)c / count).ToArray();
+        var accuracy = new double[group.Width];
+        var byClass = new double[group.Width][];
+        for (int row = 0; row < group.Width; row++)
+        {
+            accuracy[row] = Enumerable.Range(0, classes).Sum(c => correct[c, row]) / count;
+            byClass[row] = Enumerable.Range(0, classes).Select(c => seen[c] == 0 ? double.NaN : correct[c, row] / seen[c]).ToArray();
+        }
+
+        return (accuracy, byClass);
     }
 }
