@@ -16,4 +16,8 @@ public sealed record DatasetSummary(
     [property: Id(6)] string[] SkippedImages,
     [property: Id(7)] double LoadSeconds,
     [property: Id(8)] bool FromCache,
-    [property: Id(9)] string? Fingerprint = null);
+    [property: Id(9)] string? Fingerprint = null)
+{
+    /// <summary>Whether the trainer that described the data set trains fused groups (simulated and scripted trainers do not).</summary>
+    [Id(10)] public bool FusedTraining { get; init; }
+}

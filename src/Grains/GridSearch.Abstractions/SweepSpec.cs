@@ -70,4 +70,16 @@ public sealed record SweepSpec
     /// off along the way. Results are identical either way; this only saves time.
     /// </summary>
     [Id(12)] public bool SharedPrefix { get; init; } = true;
+
+    /// <summary>
+    /// Runs that share everything that shapes their batches and model, and differ only in learning rate, momentum or
+    /// weight decay, train as fused groups: one pass over the data for the whole group (logistic model, SGD, two
+    /// classes). Off: every run trains alone, with the numbers of releases before fusion.
+    /// </summary>
+    [Id(18)] public bool Fuse { get; init; } = true;
+
+    /// <summary>Most runs in one fused group.</summary>
+    [Id(19)] public int FusedGroupSize { get; init; } = DefaultFusedGroupSize;
+
+    public const int DefaultFusedGroupSize = 16;
 }

@@ -15,6 +15,9 @@ public static partial class SweepSpecRules
 
     public const int MaxImageSize = 1024;
 
+    /// <summary>Most runs in one fused group: beyond this a group's stacked weights stop paying for themselves on a CPU slot.</summary>
+    public const int MaxFusedGroupSize = 256;
+
     // \z, not $: '$' also matches before a final newline, which would let "abc\n" through as an id.
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex SweepIdPattern();
@@ -72,6 +75,11 @@ public static partial class SweepSpecRules
         if (spec.ImageSize is < MinImageSize or > MaxImageSize)
         {
             problems.Add($"image size {spec.ImageSize} must be between {MinImageSize} and {MaxImageSize} pixels (the seed's is {SweepSpec.DefaultImageSize})");
+        }
+
+        if (spec.FusedGroupSize is < 1 or > MaxFusedGroupSize)
+        {
+            problems.Add($"fused group size {spec.FusedGroupSize} must be between 1 (nothing fuses) and {MaxFusedGroupSize} (default {SweepSpec.DefaultFusedGroupSize})");
         }
 
         return problems;

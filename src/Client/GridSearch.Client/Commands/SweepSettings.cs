@@ -103,6 +103,15 @@ public sealed class SweepSettings : DataSettings
     [Description("Train every cell separately, even those that differ only in their epoch count.")]
     public bool NoSharedPrefix { get; init; }
 
+    [CommandOption("--no-fuse")]
+    [Description("Train every run alone, with the numbers of releases before fused training. By default runs of the logistic model "
+                 + "that differ only in learning rate, momentum or weight decay train as fused groups, one pass over the data per group.")]
+    public bool NoFuse { get; init; }
+
+    [CommandOption("--group-size <N>")]
+    [Description("Most runs in one fused group (1 to 256). Default: 16.")]
+    public int? GroupSize { get; init; }
+
     private SweepFile? _file;
 
     /// <summary>The --config file, read once (null without --config).</summary>
@@ -145,6 +154,8 @@ public sealed class SweepSettings : DataSettings
             MaxImagePixels = MaxImagePixels,
             ImageSize = ImageSize,
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
+            Fuse = !NoFuse && (file?.Fuse ?? true),
+            FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.DefaultFusedGroupSize,
         };
     }
 
@@ -166,6 +177,8 @@ public sealed class SweepSettings : DataSettings
         Samples is < 1 ? ValidationResult.Error($"--samples {Samples} must be at least 1.")
         : ReductionFactor is < 2 ? ValidationResult.Error($"--eta {ReductionFactor} must be at least 2.")
         : MinEpochs is < 1 ? ValidationResult.Error($"--min-epochs {MinEpochs} must be at least 1.")
+        : GroupSize is < 1 or > SweepSpecRules.MaxFusedGroupSize
+            ? ValidationResult.Error($"--group-size {GroupSize} must be between 1 (every run alone, like --no-fuse) and {SweepSpecRules.MaxFusedGroupSize}.")
         : MaxConcurrent is < 0 ? ValidationResult.Error($"--max-concurrent {MaxConcurrent} must be 0 (as many as there are trainer slots) or more.")
         : base.Validate();
 }

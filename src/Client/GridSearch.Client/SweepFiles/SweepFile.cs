@@ -34,4 +34,8 @@ public sealed record SweepFile
     public bool? SharedPrefix { get; init; }
 
     public int? ImageSize { get; init; }
+
+    public bool? Fuse { get; init; }
+
+    public int? GroupSize { get; init; }
 }

@@ -17,7 +17,7 @@ public static class SweepFileReader
     private static readonly string[] TopKeys =
     [
         "data", "seed", "search", "samples", "scheduler", "parameters", "max_concurrent", "retries", "train_fraction",
-        "validation_fraction", "shared_prefix", "image_size",
+        "validation_fraction", "shared_prefix", "image_size", "fuse", "group_size",
     ];
 
     public static SweepFile Read(string path)
@@ -87,6 +87,8 @@ public static class SweepFileReader
                 "validation_fraction" => file with { ValidationFraction = context.Double(value, key) },
                 "shared_prefix" => file with { SharedPrefix = context.Bool(value, key) },
                 "image_size" => file with { ImageSize = ReadImageSize(value, context) },
+                "fuse" => file with { Fuse = context.Bool(value, key) },
+                "group_size" => file with { GroupSize = ReadGroupSize(value, context) },
                 _ => context.Unknown(keyNode, key, "", TopKeys, file),
             };
         }
@@ -100,6 +102,18 @@ public static class SweepFileReader
         if (size is < SweepSpecRules.MinImageSize or > SweepSpecRules.MaxImageSize)
         {
             context.Add(node, "image_size", $"{size} pixels is not an image size GridSearch trains on; use {SweepSpecRules.MinImageSize} to {SweepSpecRules.MaxImageSize}, for example 64");
+            return null;
+        }
+
+        return size;
+    }
+
+    private static int? ReadGroupSize(YamlNode node, Context context)
+    {
+        int? size = context.Int(node, "group_size");
+        if (size is < 1 or > SweepSpecRules.MaxFusedGroupSize)
+        {
+            context.Add(node, "group_size", $"{size} is not a fused group size; use 1 to {SweepSpecRules.MaxFusedGroupSize} (1 trains every run alone, like 'fuse: false')");
             return null;
         }
 

@@ -48,36 +48,78 @@ public sealed class SweepBook(SweepState state)
         {
             Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
             Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
+            Groups = FusedGroups.Form(runs, spec, dataset),
         };
         sweep.MoveTo(SweepStatus.Running);
         return sweep;
     }
 
     /// <summary>Claims up to <paramref name="count"/> more pending runs, in grid order (the slot accounting decides the count).</summary>
-    public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null)
+    public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null) => ClaimWork(count, now).SelectMany(w => w.Runs).ToList();
+
+    /// <summary>
+    /// Claims up to <paramref name="count"/> units of work, in grid order: a run that trains alone, or a fused group
+    /// with those of its runs that may train now. A group is claimed only while none of its runs is out on a trainer,
+    /// so each of its runs is always in one place.
+    /// </summary>
+    public IReadOnlyList<ClaimedWork> ClaimWork(int count, DateTimeOffset? now = null)
     {
         if (state.Status != SweepStatus.Running)
         {
             return [];
         }
 
-        var claimed = state.Runs.Where(r => r.Status == CellStatus.Pending && !(r.RetryAfter > now) && !Held(r))
-            .Take(Math.Max(0, count)).ToList();
-        foreach (var run in claimed)
+        var groups = state.Groups.ToDictionary(g => g.Id);
+        var claimed = new List<ClaimedWork>();
+        var seen = new HashSet<string>();
+        foreach (var run in state.Runs)
         {
-            run.MoveTo(CellStatus.Running);
-            run.AssignedEpochs = TrainTo(run);
-            run.Attempts++;
-            run.StartedAt = now;
-            run.FinishedAt = null;
-            run.QueuedSeconds = 0;
-            foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Pending))
+            if (claimed.Count >= count)
             {
-                cell.MoveTo(CellStatus.Running);
+                break;
+            }
+
+            if (run.Group is { } groupId && groups.TryGetValue(groupId, out var group))
+            {
+                if (!seen.Add(groupId))
+                {
+                    continue;
+                }
+
+                var lanes = group.Runs.Select(id => state.Runs.First(r => r.Id == id)).ToList();
+                var ready = lanes.Where(r => Claimable(r, now)).ToList();
+                if (ready.Count > 0 && lanes.All(r => r.Status != CellStatus.Running))
+                {
+                    group.Attempts++;
+                    ready.ForEach(r => Claim(r, now));
+                    claimed.Add(new ClaimedWork(group, ready));
+                }
+            }
+            else if (Claimable(run, now))
+            {
+                Claim(run, now);
+                claimed.Add(new ClaimedWork(null, [run]));
             }
         }
 
         return claimed;
+    }
+
+    private bool Claimable(RunRecord run, DateTimeOffset? now) =>
+        run.Status == CellStatus.Pending && !(run.RetryAfter > now) && !Held(run);
+
+    private void Claim(RunRecord run, DateTimeOffset? now)
+    {
+        run.MoveTo(CellStatus.Running);
+        run.AssignedEpochs = TrainTo(run);
+        run.Attempts++;
+        run.StartedAt = now;
+        run.FinishedAt = null;
+        run.QueuedSeconds = 0;
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Pending))
+        {
+            cell.MoveTo(CellStatus.Running);
+        }
     }
 
     /// <summary>The earliest time a pending run waiting out its backoff may be dispatched, if any waits.</summary>
@@ -96,6 +138,14 @@ public sealed class SweepBook(SweepState state)
         var parameters = (run.Parameters ?? new CellParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
         return new RunAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
             run.RecordedEpochs, state.Incarnation) { Parameters = parameters };
+    }
+
+    /// <summary>A claimed fused group's assignment: each claimed run in its row; the other rows stay empty.</summary>
+    public FusedAssignment AssignmentFor(string sweepId, ClaimedWork work)
+    {
+        var group = work.Group ?? throw new ArgumentException("Only a fused group has a fused assignment.", nameof(work));
+        return new FusedAssignment(sweepId, group.Id, group.Attempts, group.Runs.Count,
+            work.Runs.Select(run => new FusedLaneAssignment(group.Runs.IndexOf(run.Id), AssignmentFor(sweepId, run))).ToArray());
     }
 
     /// <summary>
@@ -475,6 +525,9 @@ public sealed class SweepBook(SweepState state)
         TestConfusion: state.TestConfusion);
     }
 }
+
+/// <summary>Work claimed for one trainer slot: a run alone (no group), or some runs of a fused group.</summary>
+public sealed record ClaimedWork(FusedGroupRecord? Group, IReadOnlyList<RunRecord> Runs);
 
 /// <summary>What an epoch report did.</summary>
 public enum EpochRecordOutcome

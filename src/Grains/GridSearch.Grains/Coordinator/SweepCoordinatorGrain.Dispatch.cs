@@ -19,24 +19,32 @@ public sealed partial class SweepCoordinatorGrain
         var book = Book;
         var slots = Slots();
         NoteTrainers(slots.Trainers > 0);
-        foreach (var run in book.ClaimRuns(slots.Free, clock.GetUtcNow()))
+        foreach (var work in book.ClaimWork(slots.Free, clock.GetUtcNow()))
         {
-            // A hint, honoured when the run's grain is activated: the trainer with the most free slots. The run
-            // counts against that trainer until the answer says where it really went.
-            (run.Silo, run.SiloAddress) = (null, null);
+            // A hint, honoured when the grain is activated: the trainer with the most free slots. The work counts
+            // against that trainer until the answer says where it really went.
+            string? address = null;
             if (slots.Next() is { } target)
             {
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-                run.SiloAddress = target.ToParsableString();
-                slots.Took(run.SiloAddress);
+                address = target.ToParsableString();
+                slots.Took(address);
             }
 
-            var started = StartRun(run, book.AssignmentFor(SweepId, run));
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            var answered = AnsweredAsync(run, run.Attempts, started);
-            if (!answered.IsCompleted)
+            foreach (var run in work.Runs)
             {
-                _starting[(run.Id, run.Attempts)] = answered;
+                (run.Silo, run.SiloAddress) = (null, address);
+            }
+
+            var started = work.Group is null ? StartRun(work.Runs[0], book.AssignmentFor(SweepId, work.Runs[0])) : StartGroup(book.AssignmentFor(SweepId, work));
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            foreach (var run in work.Runs)
+            {
+                var answered = AnsweredAsync(run, run.Attempts, started);
+                if (!answered.IsCompleted)
+                {
+                    _starting[(run.Id, run.Attempts)] = answered;
+                }
             }
         }
 
@@ -48,6 +56,18 @@ public sealed partial class SweepCoordinatorGrain
         try
         {
             return grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).StartAsync(assignment);
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<TrainerLocation>(error);
+        }
+    }
+
+    private Task<TrainerLocation> StartGroup(FusedAssignment assignment)
+    {
+        try
+        {
+            return grains.GetGrain<IFusedGroupGrain>(FusedGroupGrain.Key(SweepId, assignment.GroupId)).StartAsync(assignment);
         }
         catch (Exception error)
         {
@@ -282,9 +302,11 @@ public sealed partial class SweepCoordinatorGrain
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
         var trainers = TrainerMetadata.ActiveTrainers(membership, siloMetadata);
         _drainingTrainers.IntersectWith(trainers.Select(t => t.Silo.ToParsableString())); // gone: nothing to avoid
+        // A fused group takes one slot, however many of its runs it trains.
         return new TrainerSlots(trainers.Where(t => !_drainingTrainers.Contains(t.Silo.ToParsableString())),
-            sweep.State.Runs.Where(r => r.Status == CellStatus.Running), shortTrials,
-            sweep.State.Runs.Count(r => r.Status == CellStatus.Pending), sweep.State.Spec?.MaxConcurrentTrials ?? 0);
+            sweep.State.Runs.Where(r => r.Status == CellStatus.Running).DistinctBy(r => r.Group ?? r.Id), shortTrials,
+            sweep.State.Runs.Where(r => r.Status == CellStatus.Pending).DistinctBy(r => r.Group ?? r.Id).Count(),
+            sweep.State.Spec?.MaxConcurrentTrials ?? 0);
     }
 
     private async Task ClearCheckpointsAsync()

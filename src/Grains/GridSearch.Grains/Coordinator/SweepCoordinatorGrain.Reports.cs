@@ -109,7 +109,7 @@ public sealed partial class SweepCoordinatorGrain
         foreach (string runId in ended)
         {
             LogRunStopped(SweepId, runId);
-            _ = grains.GetGrain<Trainers.IRunGrain>(Trainers.RunGrain.Key(SweepId, runId)).CancelAsync()
+            _ = CancelOnTrainerAsync(sweep.State.Runs.First(r => r.Id == runId))
                 .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
         }
 

@@ -63,7 +63,7 @@ public sealed partial class SweepCoordinatorGrain
     {
         try
         {
-            return await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).IsRunningAsync(run.Attempts);
+            return await IsRunningOnTrainerAsync(run);
         }
         catch (Exception error)
         {

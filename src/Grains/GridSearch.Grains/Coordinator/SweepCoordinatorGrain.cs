@@ -225,7 +225,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             try
             {
-                await grains.GetGrain<IRunGrain>(RunGrain.Key(SweepId, run.Id)).CancelAsync();
+                await CancelOnTrainerAsync(run);
             }
             catch (Exception error)
             {

@@ -56,6 +56,9 @@ public sealed class SweepState
     /// <summary>The winner's confusion matrix on the test split (true × predicted class, row by row).</summary>
     [Id(19)] public long[]? TestConfusion { get; set; }
 
+    /// <summary>The fused groups the runs were put into when the sweep was created (empty when nothing fuses).</summary>
+    [Id(20)] public List<FusedGroupRecord> Groups { get; set; } = [];
+
     /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
     /// no trainer is on them any more (a trainer that still is finds its reports ignored).
@@ -145,10 +148,30 @@ public sealed class RunRecord
     /// <summary>How far the latest attempt was asked to train (a scheduler's rung, or the run's last epoch).</summary>
     [Id(18)] public int AssignedEpochs { get; set; }
 
+    /// <summary>The fused group the run trains in, or null when it trains alone.</summary>
+    [Id(19)] public string? Group { get; set; }
+
     /// <summary>The latest attempt's wall time: from dispatch to its end, less its wait for a free slot.</summary>
     public double WallSeconds => StartedAt is { } started && FinishedAt is { } finished
         ? Math.Max(0, (finished - started).TotalSeconds - QueuedSeconds)
         : 0;
+}
+
+/// <summary>
+/// Runs that train together in one pass over the data, each in its own row of the group's stacked weights. The group
+/// and its rows are fixed when the sweep is created: a run's numbers depend on the group's width, so a resumed sweep
+/// must form exactly the same groups. Whichever of its runs are pending are dispatched together, as one unit.
+/// </summary>
+[GenerateSerializer, Alias("gridsearch.FusedGroupRecord")]
+public sealed class FusedGroupRecord
+{
+    [Id(0)] public string Id { get; set; } = "";
+
+    /// <summary>The runs' ids, in row order.</summary>
+    [Id(1)] public List<string> Runs { get; set; } = [];
+
+    /// <summary>Times the group was handed to a trainer.</summary>
+    [Id(2)] public int Attempts { get; set; }
 }
 
 /// <summary>The weights after the best (cell, epoch): written only when the best changes.</summary>

@@ -34,6 +34,14 @@ public interface IRunTrainer
     /// </summary>
     void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation);
 
+    /// <summary>
+    /// Trains the runs of a fused group, each in its row of a group <paramref name="width"/> rows wide, reporting each
+    /// to its own progress. A run that fails alone reports it there; the others go on. Trainers without fused
+    /// training run them one after another.
+    /// </summary>
+    void TrainFused(int width, IReadOnlyList<FusedLaneWork> lanes, CancellationToken cancellation) =>
+        FusedLaneWork.TrainOneByOne(this, lanes, cancellation);
+
     /// <summary>Accuracy (and confusion matrix) on the test split of the given weights, of the model the given cell trains.</summary>
     TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation);
 }

@@ -15,7 +15,8 @@ public sealed record RunCheckpoint(
     [property: Id(2)] float[] Weights,
     [property: Id(3)] string? Incarnation = null,
     [property: Id(4)] byte[]? OptimizerState = null,
-    [property: Id(5)] float[]? BestWeights = null)
+    [property: Id(5)] float[]? BestWeights = null,
+    [property: Id(6)] float[]? FusedMomentum = null)
 {
     public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
 
@@ -48,11 +49,16 @@ public sealed record RunCheckpoint(
     public float[] WeightsAfter(int epoch) =>
         epoch == Epoch ? Weights : epoch == BestEpoch && BestWeights is { } best ? best : [];
 
-    /// <summary>The checkpoint after one more epoch: its weights, and the best epoch's weights while that is an earlier one.</summary>
+    /// <summary>
+    /// The checkpoint after one more epoch: its weights, and the best epoch's weights while that is an earlier one.
+    /// A run trained in a fused group keeps its momentum buffer (<paramref name="fusedMomentum"/>, laid out like the
+    /// weights) instead of an optimiser's state.
+    /// </summary>
     public static RunCheckpoint After(RunCheckpoint? previous, int attempt, EpochMetrics metrics, float[] weights,
-        string? incarnation, byte[]? optimizerState)
+        string? incarnation, byte[]? optimizerState, float[]? fusedMomentum = null)
     {
-        var next = new RunCheckpoint(attempt, [.. previous?.History ?? [], metrics], weights, incarnation, optimizerState);
+        var next = new RunCheckpoint(attempt, [.. previous?.History ?? [], metrics], weights, incarnation, optimizerState,
+            FusedMomentum: fusedMomentum);
         int best = next.BestEpoch;
         return best == metrics.Epoch ? next : next with { BestWeights = previous!.WeightsAfter(best) };
     }

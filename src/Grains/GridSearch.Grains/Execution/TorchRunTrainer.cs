@@ -10,8 +10,8 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
 {
     private TrainerOptions TrainerOptions => new() { Threads = options.Value.EffectiveThreadsPerSlot };
 
-    public Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
-        datasets.DescribeAsync(data);
+    public async Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
+        await datasets.DescribeAsync(data) with { FusedTraining = true };
 
     public void Prefetch(DataRequest data) => datasets.Prefetch(data);
 
@@ -24,19 +24,67 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
     {
         using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
         var trainer = new ClassifierTrainer(lease.Data, TrainerOptions);
+        var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
+        trainer.Train(PlanOf(assignment), epoch => progress.Epoch(MetricsOf(epoch), epoch.Weights.Values, epoch.OptimizerState),
+            cancellation, from, progress.Batch);
+    }
+
+    public void TrainFused(int width, IReadOnlyList<FusedLaneWork> lanes, CancellationToken cancellation)
+    {
+        using var lease = datasets.PrepareAsync(lanes[0].Assignment.Data).GetAwaiter().GetResult();
+        var rows = new FusedLane?[width];
+        foreach (var lane in lanes.Where(l => l.Progress.Wanted))
+        {
+            rows[lane.Row] = new FusedLane(PlanOf(lane.Assignment), lane.Start is { } start
+                ? new FusedLaneStart(start.Epoch, new ModelWeights(start.Weights), start.FusedMomentum)
+                : null);
+        }
+
+        var plans = rows.OfType<FusedLane>().Select(l => l.Plan).ToList();
+        if (plans.Count == 0)
+        {
+            return;
+        }
+
+        if (FusedLogisticTrainer.WhyNotFusable(plans, lease.Data.ClassCount) is not null)
+        {
+            // The coordinator groups only runs that fuse; should a group reach a trainer that cannot fuse it anyway,
+            // its runs still train, one after another.
+            FusedLaneWork.TrainOneByOne(this, lanes, cancellation);
+            return;
+        }
+
+        new FusedLogisticTrainer(lease.Data, TrainerOptions).Train(rows, new LaneReports(lanes), cancellation);
+    }
+
+    private static TrainingPlan PlanOf(RunAssignment assignment)
+    {
         var cell = assignment.Parameters;
-        var plan = new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
+        return new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
         {
             Momentum = cell.Momentum, WeightDecay = cell.WeightDecay, Optimizer = cell.Optimizer, Model = CellModels.SpecOf(cell),
         };
-        var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
-        trainer.Train(plan, epoch => progress.Epoch(
-                new EpochMetrics(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond)
-                {
-                    ValidationClassAccuracy = epoch.ValidationClassAccuracy,
-                },
-                epoch.Weights.Values, epoch.OptimizerState),
-            cancellation, from, progress.Batch);
+    }
+
+    private static EpochMetrics MetricsOf(EpochResult epoch) =>
+        new(epoch.Epoch, epoch.TrainLoss, epoch.ValidationAccuracy, epoch.Seconds, epoch.SamplesPerSecond)
+        {
+            ValidationClassAccuracy = epoch.ValidationClassAccuracy,
+        };
+
+    /// <summary>The fused trainer's reports, row by row, to each run's own progress.</summary>
+    private sealed class LaneReports(IReadOnlyList<FusedLaneWork> lanes) : IFusedProgress
+    {
+        private readonly Dictionary<int, IFusedLaneProgress> _byRow = lanes.ToDictionary(l => l.Row, l => l.Progress);
+
+        public bool Wanted(int row) => _byRow[row].Wanted;
+
+        public void Batch(int row, int epoch, int batch, int samples) => _byRow[row].Batch(epoch, batch, samples);
+
+        public void Epoch(int row, EpochResult result) =>
+            _byRow[row].Epoch(MetricsOf(result), result.Weights.Values, fusedMomentum: result.FusedMomentum);
+
+        public void Failed(int row, TrainingDivergedException error) => _byRow[row].Failed(error);
     }
 
     public TestResult Test(DataRequest data, float[] weights, CellParameters? cell, CancellationToken cancellation)

@@ -22,6 +22,10 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("IsRunning")]
     Task<bool> IsRunningAsync(int attempt);
 
+    /// <summary>The run's checkpoint, for a fused group that trains the run on its slot (null when there is none).</summary>
+    [Alias("ReadCheckpoint")]
+    Task<RunCheckpoint?> ReadCheckpointAsync();
+
     /// <summary>Stores the run's last completed epoch and the weights after it.</summary>
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(RunCheckpoint checkpoint);
@@ -36,6 +40,26 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Deletes the checkpoint once the sweep no longer needs it (a damaged one too).</summary>
     [Alias("ClearCheckpoint")]
     Task ClearCheckpointAsync();
+}
+
+/// <summary>
+/// A fused group of a sweep (key <c>sweepId/groupId</c>), activated only on trainer silos: it trains those of the
+/// group's runs it is handed together on one slot. Each run keeps its own checkpoint, in its <see cref="IRunGrain"/>.
+/// </summary>
+[Alias("gridsearch.IFusedGroupGrain"), SiloOnly]
+public interface IFusedGroupGrain : IGrainWithStringKey
+{
+    /// <summary>Queues the group's runs on this silo's trainer slots and returns at once, saying which silo took them.</summary>
+    [Alias("Start")]
+    Task<TrainerLocation> StartAsync(FusedAssignment assignment);
+
+    /// <summary>Stops one run of the group between batches; the others go on. The group ends when none is left.</summary>
+    [Alias("CancelRun")]
+    Task CancelRunAsync(string runId);
+
+    /// <summary>Whether this silo still trains the given attempt of one of the group's runs.</summary>
+    [Alias("IsRunning")]
+    Task<bool> IsRunningAsync(string runId, int attempt);
 }
 
 /// <summary>Which silo took a run: its name for people, its address for slot accounting.</summary>

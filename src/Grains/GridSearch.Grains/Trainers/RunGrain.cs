@@ -75,6 +75,8 @@ public sealed class RunGrain(
         return Task.CompletedTask;
     }
 
+    public async Task<RunCheckpoint?> ReadCheckpointAsync() => (await LoadAsync()).State?.Checkpoint;
+
     public async Task SaveCheckpointAsync(RunCheckpoint checkpoint)
     {
         var state = await LoadAsync();

@@ -26,50 +26,65 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
     /// <summary>Trains on the calling slot thread; the returned task completes when every report is delivered.</summary>
     public Task Run(CancellationToken cancellation)
     {
-        _queuedSeconds = Stopwatch.GetElapsedTime(_queuedSince).TotalSeconds;
         RunOutcome outcome;
         string? error = null;
         try
         {
-            ThrowIfDraining();
-            RunCheckpoint? start = Usable(checkpoint);
-            foreach (var epoch in start?.History.Where(e => e.Epoch > assignment.RecordedEpochs) ?? [])
-            {
-                // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again. The
-                // last and the best epoch carry their weights, so whichever becomes the winner has them.
-                float[] weights = start!.WeightsAfter(epoch.Epoch);
-                Report(() => TrainerReportsCaller.CallAsync(() =>
-                    _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true)));
-            }
-
-            _checkpoint = start;
-
-            if (start is null || start.Epoch < assignment.Epochs)
+            var start = Begin();
+            if (HasWorkLeft)
             {
                 runner.Train(assignment, start, this, cancellation);
             }
 
             outcome = RunOutcome.Completed;
         }
-        catch (Exception stopped) when (stopped is SiloDrainingException
-                                        || (stopped is OperationCanceledException && cancellation.IsCancellationRequested))
+        catch (Exception stopped)
         {
-            // Cancelled by the user, or this silo is shutting down: the coordinator tells the two apart.
-            outcome = RunOutcome.Cancelled;
-        }
-        catch (ReportsLostException lost)
-        {
-            outcome = RunOutcome.ReportsLost;
-            error = lost.Message;
-        }
-        catch (Exception failure)
-        {
-            outcome = RunOutcome.Failed;
-            error = Describe(failure);
+            (outcome, error) = OutcomeOf(stopped, cancellation);
         }
 
-        return FinishAsync(_reporting, outcome, error);
+        return Finish(outcome, error);
     }
+
+    public RunAssignment Assignment => assignment;
+
+    /// <summary>
+    /// Starts the run on its slot: ends its wait in the queue, resends the epochs its checkpoint holds and the
+    /// coordinator has not recorded, and returns where training resumes (null: from the seed's weights).
+    /// </summary>
+    public RunCheckpoint? Begin()
+    {
+        _queuedSeconds = Stopwatch.GetElapsedTime(_queuedSince).TotalSeconds;
+        ThrowIfDraining();
+        RunCheckpoint? start = Usable(checkpoint);
+        foreach (var epoch in start?.History.Where(e => e.Epoch > assignment.RecordedEpochs) ?? [])
+        {
+            // Epochs the coordinator has not recorded: sent again from the checkpoint, never trained again. The
+            // last and the best epoch carry their weights, so whichever becomes the winner has them.
+            float[] weights = start!.WeightsAfter(epoch.Epoch);
+            Report(() => TrainerReportsCaller.CallAsync(() =>
+                _reports.RecordEpochAsync(assignment.RunId, assignment.Attempt, epoch, weights, replayed: true)));
+        }
+
+        _checkpoint = start;
+        return start;
+    }
+
+    /// <summary>Whether epochs remain to be trained after <see cref="Begin"/>.</summary>
+    public bool HasWorkLeft => _checkpoint is null || _checkpoint.Epoch < assignment.Epochs;
+
+    /// <summary>How an attempt that threw ends: cancelled (by the user or a draining silo), reports lost, or failed.</summary>
+    public static (RunOutcome Outcome, string? Error) OutcomeOf(Exception stopped, CancellationToken cancellation) => stopped switch
+    {
+        // Cancelled by the user, or this silo is shutting down: the coordinator tells the two apart.
+        SiloDrainingException => (RunOutcome.Cancelled, null),
+        OperationCanceledException when cancellation.IsCancellationRequested => (RunOutcome.Cancelled, null),
+        ReportsLostException lost => (RunOutcome.ReportsLost, lost.Message),
+        _ => (RunOutcome.Failed, Describe(stopped)),
+    };
+
+    /// <summary>Ends the attempt: waits for its reports in flight, then tells the coordinator how it ended (unless the last report did).</summary>
+    public Task Finish(RunOutcome outcome, string? error) => FinishAsync(_reporting, outcome, error);
 
     private async Task FinishAsync(Task reporting, RunOutcome outcome, string? error)
     {
@@ -125,10 +140,11 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
         }
     }
 
-    public void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null)
+    public void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null, float[]? fusedMomentum = null)
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
-        var next = _checkpoint = RunCheckpoint.After(_checkpoint, assignment.Attempt, metrics, weights, assignment.Incarnation, optimizerState);
+        var next = _checkpoint = RunCheckpoint.After(_checkpoint, assignment.Attempt, metrics, weights, assignment.Incarnation,
+            optimizerState, fusedMomentum);
         Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {

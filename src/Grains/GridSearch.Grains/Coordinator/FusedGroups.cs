@@ -1,0 +1,46 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Grains.Coordinator;
+
+/// <summary>
+/// Puts a new sweep's runs into fused groups: runs whose cells share everything that shapes the batches and the model
+/// (batch size and architecture; seed, data and image size are the sweep's) and differ only in the optimiser's rates
+/// (learning rate, momentum, weight decay) or in their length. Groups follow grid order and hold at most the spec's
+/// group size, so the same spec always forms the same groups. Fused training covers the seed's model on two classes
+/// with SGD, on trainers that fuse; other runs train alone, as does a run left alone in its group.
+/// </summary>
+public static class FusedGroups
+{
+    public static List<FusedGroupRecord> Form(IReadOnlyList<RunRecord> runs, SweepSpec spec, DatasetSummary dataset)
+    {
+        if (!spec.Fuse || spec.FusedGroupSize < 2 || !dataset.FusedTraining || dataset.Classes.Length != 2)
+        {
+            return [];
+        }
+
+        var groups = new List<FusedGroupRecord>();
+        foreach (var sharing in runs.Where(r => Fusable(r.Parameters)).GroupBy(r => Shape(r.Parameters!)))
+        {
+            foreach (var chunk in sharing.Chunk(spec.FusedGroupSize).Where(c => c.Length > 1))
+            {
+                var group = new FusedGroupRecord { Id = $"fused-{chunk[0].Id}", Runs = chunk.Select(r => r.Id).ToList() };
+                foreach (var run in chunk)
+                {
+                    run.Group = group.Id;
+                }
+
+                groups.Add(group);
+            }
+        }
+
+        return groups;
+    }
+
+    private static bool Fusable(CellParameters? cell) => cell is { Model: "logistic", Optimizer: "sgd" };
+
+    // What lanes of one group must share: the cell less its rates and its length.
+    private static CellParameters Shape(CellParameters cell) => new CellParameters(0, cell.BatchSize, 0)
+    {
+        Extra = cell.Extra.Where(s => s.Name is not (ParameterCatalog.Momentum or ParameterCatalog.WeightDecay)).ToArray(),
+    };
+}

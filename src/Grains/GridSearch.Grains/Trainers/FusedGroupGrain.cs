@@ -1,0 +1,77 @@
+using GridSearch.Grains.Execution;
+using GridSearch.Grains.Metrics;
+using GridSearch.Grains.Placement;
+using Orleans.Runtime.Placement;
+
+namespace GridSearch.Grains.Trainers;
+
+/// <inheritdoc cref="IFusedGroupGrain"/>
+[TrainerOnly, GrainType("fused")]
+public sealed class FusedGroupGrain(
+    RunExecutor executor,
+    FusedJobs jobs,
+    IRunTrainer runner,
+    IGrainFactory grains,
+    GridSearchMetrics metrics,
+    ILocalSiloDetails silo) : Grain, IFusedGroupGrain
+{
+    public static string Key(string sweepId, string groupId) => $"{sweepId}/{groupId}";
+
+    private string GroupKey => this.GetPrimaryKeyString();
+
+    public async Task<TrainerLocation> StartAsync(FusedAssignment assignment)
+    {
+        if (executor.Draining)
+        {
+            // As a run's grain does: move to the trainer the placement hint names, or wherever placement puts it.
+            if (RequestContext.Get(IPlacementDirector.PlacementHintKey) is SiloAddress hint && hint.Equals(silo.SiloAddress))
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+
+            MigrateOnIdle();
+            throw new SiloDrainingException { Silo = silo.SiloAddress.ToParsableString() };
+        }
+
+        if (executor.IsActive(GroupKey, assignment.Attempt))
+        {
+            return Location; // already queued or running here: a repeated dispatch changes nothing
+        }
+
+        // Each run's checkpoint lives with its own grain (read in parallel); a damaged one fails the start, naming it.
+        var checkpoints = await Task.WhenAll(assignment.Lanes.Select(lane =>
+            grains.GetGrain<IRunGrain>(RunGrain.Key(assignment.SweepId, lane.Run.RunId)).ReadCheckpointAsync()));
+        var runs = assignment.Lanes.Select((lane, i) =>
+            new RunJob(lane.Run, checkpoints[i], runner, grains, metrics, () => executor.Draining, Location)).ToList();
+        var job = new FusedJob(assignment, runs, runner);
+        string key = GroupKey;
+        jobs.Add(key, job);
+        executor.Submit(key, assignment.Attempt, async cancellation =>
+        {
+            try
+            {
+                await job.Run(cancellation);
+            }
+            finally
+            {
+                jobs.Remove(key, job);
+            }
+        });
+        return Location;
+    }
+
+    public Task CancelRunAsync(string runId)
+    {
+        if (jobs.Find(GroupKey) is { } job && job.Cancel(runId))
+        {
+            executor.Cancel(GroupKey); // no run of the group is left to train
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsRunningAsync(string runId, int attempt) =>
+        Task.FromResult(jobs.Find(GroupKey) is { } job && executor.IsActive(GroupKey, job.Attempt) && job.Trains(runId, attempt));
+
+    private TrainerLocation Location => new(silo.Name, silo.SiloAddress.ToParsableString());
+}
