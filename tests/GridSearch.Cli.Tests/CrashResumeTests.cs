@@ -4,7 +4,7 @@ using GridSearch.TestSupport;
 namespace GridSearch.Cli.Tests;
 
 /// <summary>
-/// A real <c>gridsearch run</c> is stopped with SIGKILL at a precise point (a hold point makes the process wait
+/// A real <c>gridsearch run</c> of a fused sweep is stopped with SIGKILL at a precise point (a hold point makes the process wait
 /// there and tell the test), then <c>gridsearch resume</c> finishes it. Each resumed sweep must end exactly like an
 /// uninterrupted run with the same seed, and train no epoch twice.
 /// </summary>
@@ -30,6 +30,9 @@ public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClas
             var run = await cli.RunAsync([.. Arguments(Data, "baseline", _dir.Combine("out")), "--json"]);
             Assert.True(run.ExitCode == 0, run.ToString());
             Result = JsonNode.Parse(run.Stdout)!.AsObject();
+            // The two runs (learning rates 0.05 and 0.01) train as one fused group: every crash below is a fused sweep's.
+            Assert.All(Result["trials"]!.AsArray(), t => Assert.NotNull((string?)t!["fusedGroup"]));
+            Assert.Single(Result["trials"]!.AsArray().Select(t => (string?)t!["fusedGroup"]).Distinct());
         }
 
         public ValueTask DisposeAsync()

@@ -99,8 +99,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_SharedPrefix_GivesTheSameResultsAsTrainingEveryCellSeparately()
     {
-        var shared = await _cli.RunAsync(Run("shared", _dir.Combine("shared"), "--json"));
-        var separate = await _cli.RunAsync(Run("separate", _dir.Combine("separate"), "--json", "--no-shared-prefix"));
+        // Unfused: a fused run's last float bits depend on its group's width, and without shared prefixes the groups
+        // are twice as wide (one run per cell). Fused sweeps are compared with unfused ones in FusedSweepTests.
+        var shared = await _cli.RunAsync(Run("shared", _dir.Combine("shared"), "--json", "--no-fuse"));
+        var separate = await _cli.RunAsync(Run("separate", _dir.Combine("separate"), "--json", "--no-shared-prefix", "--no-fuse"));
 
         Assert.True(shared.ExitCode == 0, shared.ToString());
         Assert.True(separate.ExitCode == 0, separate.ToString());

@@ -4,22 +4,25 @@ using GridSearch.TestSupport;
 namespace GridSearch.Cli.Tests;
 
 /// <summary>
-/// The seed's grid with every option at its default must give exactly the numbers it gave before cells became
-/// parameter maps (Golden/seed-grid-demo.json, written by that release on the same generated demo data set): every
-/// cell's losses and accuracies bit for bit, the winner, its test accuracy and the epochs trained.
+/// The seed's grid with every option at its default and <c>--no-fuse</c> must give exactly the numbers it gave before
+/// cells became parameter maps (Golden/seed-grid-demo.json, written by that release on the same generated demo data
+/// set): every cell's losses and accuracies bit for bit, the winner, its test accuracy and the epochs trained. Fused
+/// (the default) it must give the same winner and every accuracy within one validation image.
 /// </summary>
 public sealed class SeedGridCompatibilityTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("seed-grid");
 
+    private static JsonElement Golden => JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests",
+        "GridSearch.Cli.Tests", "Golden", "seed-grid-demo.json"))).RootElement;
+
     [Fact]
-    public async Task Run_SeedGridWithDefaults_GivesTheNumbersOfTheReleaseBeforeParameterMaps()
+    public async Task Run_SeedGridWithDefaultsUnfused_GivesTheNumbersOfTheReleaseBeforeParameterMaps()
     {
-        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "GridSearch.Cli.Tests",
-            "Golden", "seed-grid-demo.json"))).RootElement;
+        var golden = Golden;
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
 
-        var result = await cli.RunAsync(["run", "--sweep-id", "seedgrid", "--no-cache", "--json", "--out", _dir.Combine("out")]);
+        var result = await cli.RunAsync(["run", "--sweep-id", "seedgrid", "--no-cache", "--no-fuse", "--json", "--out", _dir.Combine("out")]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var now = JsonDocument.Parse(result.Stdout).RootElement;
@@ -41,6 +44,39 @@ public sealed class SeedGridCompatibilityTests : IDisposable
         }
 
         Assert.Equal(golden.GetProperty("testAccuracy").GetDouble(), now.GetProperty("testAccuracy").GetDouble());
+        Assert.Equal(golden.GetProperty("epochsTrained").GetInt32(), now.GetProperty("timings").GetProperty("epochsTrained").GetInt32());
+    }
+
+    [Fact]
+    public async Task Run_SeedGridFused_GivesTheSameWinnerAndEveryAccuracyWithinOneValidationImage()
+    {
+        var golden = Golden;
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"));
+
+        var result = await cli.RunAsync(["run", "--sweep-id", "seedgrid-fused", "--no-cache", "--json", "--out", _dir.Combine("out")]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var now = JsonDocument.Parse(result.Stdout).RootElement;
+        double oneImage = 1.0 / now.GetProperty("dataset").GetProperty("val").GetInt32();
+        var expectedTrials = golden.GetProperty("trials").EnumerateArray().ToArray();
+        var trials = now.GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Equal(expectedTrials.Length, trials.Length);
+        for (int i = 0; i < trials.Length; i++)
+        {
+            // The seed grid's runs of one batch size (two learning rates) share a group.
+            Assert.Equal(JsonValueKind.String, trials[i].GetProperty("fusedGroup").ValueKind);
+            Assert.Equal(expectedTrials[i].GetProperty("id").GetString(), trials[i].GetProperty("id").GetString());
+            var expected = expectedTrials[i].GetProperty("valAccuracy").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var actual = trials[i].GetProperty("valAccuracy").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            Assert.All(expected.Zip(actual), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, oneImage + 1e-12));
+        }
+
+        foreach (string field in new[] { "trialId", "epoch" })
+        {
+            Assert.True(JsonElement.DeepEquals(golden.GetProperty("best").GetProperty(field), now.GetProperty("best").GetProperty(field)), field);
+        }
+
         Assert.Equal(golden.GetProperty("epochsTrained").GetInt32(), now.GetProperty("timings").GetProperty("epochsTrained").GetInt32());
     }
 

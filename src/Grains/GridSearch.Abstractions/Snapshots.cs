@@ -13,6 +13,9 @@ public sealed record CellSnapshot(
     [property: Id(7)] double Seconds,
     [property: Id(8)] double WallSeconds = 0)
 {
+    /// <summary>The fused group the cell's run trained in, or null when it trained alone.</summary>
+    [Id(9)] public string? FusedGroup { get; init; }
+
     /// <summary>The 1-based epoch with the highest validation accuracy (earliest on ties), or 0 before the first.</summary>
     public int BestEpoch => Epochs.Length == 0
         ? 0

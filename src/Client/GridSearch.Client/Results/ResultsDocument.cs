@@ -36,6 +36,7 @@ public sealed record ResultsDocument(
         {
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
+            FusedGroup = t.FusedGroup,
             ValAccuracyPerClass = t.Epochs.Any(e => e.ValidationClassAccuracy.Length > 0)
                 ? t.Epochs.Select(e => e.ValidationClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a).ToArray()).ToArray()
                 : null,
@@ -125,6 +126,9 @@ public sealed record TrialDocument(
     /// validation images); omitted when not measured (simulated training).
     /// </summary>
     public double?[][]? ValAccuracyPerClass { get; init; }
+
+    /// <summary>The fused group the cell trained in (its runs shared one pass over the data); omitted when it trained alone.</summary>
+    public string? FusedGroup { get; init; }
 }
 
 public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy)

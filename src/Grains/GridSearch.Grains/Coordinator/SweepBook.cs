@@ -513,7 +513,7 @@ public sealed class SweepBook(SweepState state)
         {
             var run = runs[t.RunId];
             return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
-                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds);
+                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
         }).ToArray(),
         state.Best,
         state.TestAccuracy,

@@ -1,0 +1,93 @@
+using GridSearch.Abstractions;
+using GridSearch.Grains.Coordinator;
+using GridSearch.Grains.Execution;
+
+namespace GridSearch.Grains.Tests;
+
+/// <summary>How a sweep's runs are put into fused groups, and how a group is claimed and handed out as one unit.</summary>
+public sealed class FusedGroupsTests
+{
+    private static readonly DatasetSummary Fusing = new("/data", ["a", "b"], 100, 80, 10, 10, [], 0.1, false) { FusedTraining = true };
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SweepBook Book(SweepSpec spec, DatasetSummary? dataset = null) =>
+        new(SweepBook.Create(spec with { DataRoot = "/data" }, dataset ?? Fusing, Now));
+
+    private static SweepSpec Grid(string lr, string batch = "16", int groupSize = 16) => new()
+    {
+        Parameters =
+        [
+            SearchDimension.Of(ParameterCatalog.LearningRate, lr.Split(',').Select(double.Parse)),
+            SearchDimension.Of(ParameterCatalog.BatchSize, batch.Split(',').Select(double.Parse)),
+            SearchDimension.Of(ParameterCatalog.Epochs, [3]),
+        ],
+        FusedGroupSize = groupSize,
+    };
+
+    [Fact]
+    public void Create_GroupsRunsThatDifferOnlyInTheirRates_ByBatchSize_InGridOrder_UpToTheGroupSize()
+    {
+        var book = Book(Grid("0.1,0.05,0.02", "8,16", groupSize: 2));
+
+        Assert.Equal(
+            [["lr0.1-bs8-ep3", "lr0.05-bs8-ep3"], ["lr0.1-bs16-ep3", "lr0.05-bs16-ep3"]],
+            book.State.Groups.Select(g => g.Runs.ToArray()));
+        // The third rate of each batch size is left alone: a group of one is a plain run.
+        Assert.Null(book.State.Runs.Single(r => r.Id == "lr0.02-bs8-ep3").Group);
+        Assert.Equal(book.State.Groups[0].Id, book.State.Runs.Single(r => r.Id == "lr0.05-bs8-ep3").Group);
+    }
+
+    [Fact]
+    public void Create_FusesNothing_WithoutFuse_OnMoreThanTwoClasses_OrOnTrainersThatDoNotFuse()
+    {
+        Assert.Empty(Book(Grid("0.1,0.05") with { Fuse = false }).State.Groups);
+        Assert.Empty(Book(Grid("0.1,0.05"), Fusing with { Classes = ["a", "b", "c"] }).State.Groups);
+        Assert.Empty(Book(Grid("0.1,0.05"), Fusing with { FusedTraining = false }).State.Groups);
+        Assert.Single(Book(Grid("0.1,0.05")).State.Groups);
+    }
+
+    [Fact]
+    public void ClaimWork_HandsOutAGroupAsOneUnit_WithEachRunInItsRow()
+    {
+        var book = Book(Grid("0.1,0.05,0.02", "8,16"));
+
+        var work = book.ClaimWork(1, Now);
+
+        var group = Assert.Single(work);
+        Assert.Equal(3, group.Runs.Count);
+        Assert.All(group.Runs, r => Assert.Equal(CellStatus.Running, r.Status));
+        var assignment = book.AssignmentFor("s", group);
+        Assert.Equal(3, assignment.Width);
+        Assert.Equal([0, 1, 2], assignment.Lanes.Select(l => l.Row));
+        Assert.Equal(1, assignment.Attempt);
+        Assert.Single(book.ClaimWork(5, Now)); // the other batch size's group
+    }
+
+    [Fact]
+    public void RunOfAGroup_WaitsWhileTheGroupTrains_ThenTrainsInItsOwnRow()
+    {
+        var book = Book(Grid("0.1,0.05,0.02"));
+        var first = Assert.Single(book.ClaimWork(1, Now));
+        var middle = first.Runs[1];
+
+        // The middle run's attempt is lost (its reports did not arrive): it waits for its group to finish.
+        book.RunFinished(middle.Id, middle.Attempts, RunOutcome.ReportsLost, "lost", Now);
+        Assert.Empty(book.ClaimWork(1, Now));
+        foreach (var run in new[] { first.Runs[0], first.Runs[2] })
+        {
+            for (int epoch = 1; epoch <= 3; epoch++)
+            {
+                book.RecordEpoch(run.Id, run.Attempts, new EpochMetrics(epoch, 0.5, 0.6, 0.1, 1000));
+            }
+
+            book.RunFinished(run.Id, run.Attempts, RunOutcome.Completed, null, Now);
+        }
+
+        var again = Assert.Single(book.ClaimWork(1, Now));
+        Assert.Equal([middle.Id], again.Runs.Select(r => r.Id));
+        var assignment = book.AssignmentFor("s", again);
+        Assert.Equal(3, assignment.Width); // the group keeps its width, so the run's numbers do not change
+        Assert.Equal(1, Assert.Single(assignment.Lanes).Row);
+        Assert.Equal(2, assignment.Attempt);
+    }
+}
