@@ -2,7 +2,8 @@
 # GridSearch's benchmarks (not part of the test suite). Each prints a table and writes JSON to bench/results/.
 #   bench/run.sh                      every suite on ../shared/datasets/cat_dog
 #   bench/run.sh seed-grid --repeats 3
-# Suites: throughput (decode and training throughput), seed-grid (end to end against the bare loop),
+# Suites: throughput (decode and training throughput), seed-grid (end to end against the bare loop, fused and not),
+# wide-grid (64 cells fused against --no-fuse), fused (one fused group against its runs one at a time, trainer level),
 # overhead (2000 no-op trials on 16 slots, embedded and on a 3-silo Redis cluster), resume (time to train again),
 # memory (peak resident memory on the photos and on generated sets of 25,000 and 100,000 images).
 # The overhead suite needs redis-server (./scripts/test.sh installs it).

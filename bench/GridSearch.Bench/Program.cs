@@ -1,7 +1,7 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|all] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|all] [--data DIR] [--repeats N]
 //        [--results DIR] (default bench/results) [--device cpu|cuda] and [--epochs N] (fused)
 // A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
 GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
@@ -44,12 +44,15 @@ foreach (string suite in suites)
         case "memory":
             MemoryBench.Run(data).Report(results);
             break;
+        case "wide-grid":
+            WideGridBench.Run(data, repeats).Report(results);
+            break;
         case "fused":
             FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture),
                 device: Arg("--device") ?? "cpu").Report(results);
             break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid or all.");
             return 2;
     }
 }

@@ -63,6 +63,7 @@ public sealed class MetricsInstrumentTests(ClusterFixture fixture)
         Expect(GridSearchInstruments.SweepTestAccuracy, "1", "sweep_id");
         Expect(GridSearchInstruments.TrainerSlots, null, "silo");
         Expect(GridSearchInstruments.TrainerSlotsBusy, null, "silo");
+        Expect(GridSearchInstruments.TrainerRunsInFlight, null, "silo");
 
         // Histograms never carry trial ids: their cardinality stays one series set per sweep.
         Assert.DoesNotContain(Of(GridSearchInstruments.EpochDuration), m => m.Tags.Contains("trial_id"));

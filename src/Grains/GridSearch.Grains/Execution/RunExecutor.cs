@@ -14,6 +14,7 @@ public sealed partial class RunExecutor : IDisposable
     private readonly ConcurrentDictionary<string, SlotWork> _active = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Thread[] _threads;
+    private readonly SlotWork?[] _current;
     private readonly ILogger<RunExecutor> _logger;
     private int _busy;
 
@@ -22,7 +23,8 @@ public sealed partial class RunExecutor : IDisposable
         _logger = logger;
         // A silo that does not train (a gateway) keeps no slot threads.
         Slots = options.Value.Enabled ? options.Value.EffectiveSlots : 0;
-        _threads = Enumerable.Range(0, Slots).Select(slot => new Thread(RunSlot)
+        _current = new SlotWork?[Slots];
+        _threads = Enumerable.Range(0, Slots).Select(slot => new Thread(() => RunSlot(slot))
         {
             IsBackground = true,
             Name = $"gridsearch-slot-{slot}",
@@ -38,6 +40,9 @@ public sealed partial class RunExecutor : IDisposable
     public int Busy => Volatile.Read(ref _busy);
 
     public int Queued => _queue.Count;
+
+    /// <summary>Runs training on this silo's slots right now: one per busy slot, or a fused group's runs still in it.</summary>
+    public int RunsInFlight => _current.Sum(work => work is null ? 0 : work.RunsInFlight?.Invoke() ?? 1);
 
     /// <summary>Set when the silo shuts down: running runs stop after their current epoch, queued ones give way.</summary>
     public bool Draining { get; private set; }
@@ -71,9 +76,10 @@ public sealed partial class RunExecutor : IDisposable
     /// Runs on a slot thread; the task it returns is work that finishes without the slot (reports in flight). The
     /// key stays active until that task completes, but the slot takes its next work at once.
     /// </param>
-    public void Submit(string key, int attempt, Func<CancellationToken, Task> work)
+    /// <param name="runsInFlight">How many runs the work trains at the moment (a fused group's); null: one.</param>
+    public void Submit(string key, int attempt, Func<CancellationToken, Task> work, Func<int>? runsInFlight = null)
     {
-        var item = new SlotWork(key, attempt, work, CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token));
+        var item = new SlotWork(key, attempt, work, CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token), runsInFlight);
         if (_active.TryRemove(key, out var previous))
         {
             previous.Cancellation.Cancel();
@@ -99,7 +105,7 @@ public sealed partial class RunExecutor : IDisposable
     public bool IsActive(string key, int attempt) =>
         _active.TryGetValue(key, out var item) && item.Attempt == attempt && !item.Cancellation.IsCancellationRequested;
 
-    private void RunSlot()
+    private void RunSlot(int slot)
     {
         try
         {
@@ -107,6 +113,7 @@ public sealed partial class RunExecutor : IDisposable
             {
 
                 Interlocked.Increment(ref _busy);
+                Volatile.Write(ref _current[slot], item);
                 Task trailing;
                 try
                 {
@@ -118,6 +125,7 @@ public sealed partial class RunExecutor : IDisposable
                 }
                 finally
                 {
+                    Volatile.Write(ref _current[slot], null);
                     Interlocked.Decrement(ref _busy);
                 }
 
@@ -157,5 +165,6 @@ public sealed partial class RunExecutor : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Trainer slot work {Key} failed unexpectedly")]
     private partial void LogUnhandled(string key, Exception error);
 
-    private sealed record SlotWork(string Key, int Attempt, Func<CancellationToken, Task> Work, CancellationTokenSource Cancellation);
+    private sealed record SlotWork(string Key, int Attempt, Func<CancellationToken, Task> Work, CancellationTokenSource Cancellation,
+        Func<int>? RunsInFlight);
 }

@@ -24,6 +24,7 @@ public static class GridSearchInstruments
     public const string DecodeDuration = "gridsearch.decode.duration";
     public const string TrainerSlotsBusy = "gridsearch.trainer.slots.busy";
     public const string TrainerSlots = "gridsearch.trainer.slots";
+    public const string TrainerRunsInFlight = "gridsearch.trainer.cells_in_flight";
     public const string DeviceMemory = "gridsearch.device.memory";
 
     public const string SweepIdTag = "sweep_id";

@@ -42,6 +42,8 @@ public sealed class GridSearchMetrics
         var siloTag = new KeyValuePair<string, object?>(I.SiloTag, silo.Name);
         meter.CreateObservableGauge(I.TrainerSlotsBusy, () => new Measurement<int>(executor.Busy, siloTag), description: "Trainer slots running work on this silo.");
         meter.CreateObservableGauge(I.TrainerSlots, () => new Measurement<int>(executor.Slots, siloTag), description: "Trainer slots on this silo.");
+        meter.CreateObservableGauge(I.TrainerRunsInFlight, () => new Measurement<int>(executor.RunsInFlight, siloTag),
+            description: "Runs training on this silo now (a run trains one cell, or the cells that share its first epochs): a fused group counts every run still in it.");
         // GPU memory only where a trainer uses CUDA and the NVIDIA driver is there to ask.
         string device = trainer.Value.Device?.Trim().ToLowerInvariant() ?? "auto";
         if (trainer.Value.Enabled && device != "cpu" && NvmlDeviceMemory.TryOpen() is { } nvml)

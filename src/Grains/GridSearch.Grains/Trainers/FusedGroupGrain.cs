@@ -56,7 +56,7 @@ public sealed class FusedGroupGrain(
             {
                 jobs.Remove(key, job);
             }
-        });
+        }, () => job.RunsInFlight);
         return Location;
     }
 

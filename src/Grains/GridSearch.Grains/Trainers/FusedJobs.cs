@@ -15,7 +15,4 @@ public sealed class FusedJobs
     internal FusedJob? Find(string key) => _jobs.TryGetValue(key, out var job) ? job : null;
 
     internal void Remove(string key, FusedJob job) => _jobs.TryRemove(new KeyValuePair<string, FusedJob>(key, job));
-
-    /// <summary>Runs of fused groups training on this silo right now.</summary>
-    public int RunsInFlight => _jobs.Values.Sum(j => j.RunsInFlight);
 }
