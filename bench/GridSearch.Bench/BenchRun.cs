@@ -26,12 +26,19 @@ public static class BenchRun
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    /// <summary>Mean over training runs of (wall time − training time): dispatch, reporting and queueing.</summary>
+    /// <summary>
+    /// Mean over what the trainer slots ran (a run, or a fused group of runs) of its wall time less its training time:
+    /// dispatch, reporting and queueing. A fused run's seconds are its share of its group's epochs, so a group's
+    /// training time is the sum over its runs.
+    /// </summary>
     public static double PerTrialOverhead(JsonElement results)
     {
         var leaders = results.GetProperty("trials").EnumerateArray()
-            .GroupBy(t => (t.GetProperty("lr").GetDouble(), t.GetProperty("batchSize").GetInt32()))
+            .GroupBy(t => System.Text.RegularExpressions.Regex.Replace(t.GetProperty("id").GetString()!, "-ep[0-9]+", "")) // a run's cells
             .Select(g => g.MaxBy(t => t.GetProperty("epochs").GetInt32()));
-        return leaders.Average(t => t.GetProperty("wallSeconds").GetDouble() - t.GetProperty("seconds").GetDouble());
+        var units = leaders.GroupBy(t => t.TryGetProperty("fusedGroup", out var group) && group.ValueKind == JsonValueKind.String
+            ? group.GetString()!
+            : t.GetProperty("id").GetString()!);
+        return units.Average(unit => unit.Max(t => t.GetProperty("wallSeconds").GetDouble()) - unit.Sum(t => t.GetProperty("seconds").GetDouble()));
     }
 }

@@ -48,7 +48,7 @@ public static class SeedGridBench
             rows.Add(new BenchRow($"gridsearch run, {label}: process start to results written", wallMedian, "s", $"median of {repeats}"));
             rows.Add(new BenchRow($"gridsearch run, {label}: data set ready", BenchRun.Median(decode), "s"));
             rows.Add(new BenchRow($"gridsearch run, {label}: training (sum over trainer slots)", BenchRun.Median(train), "s"));
-            rows.Add(new BenchRow($"gridsearch run, {label}: per-trial overhead (wall - training)", BenchRun.Median(overhead) * 1000, "ms"));
+            rows.Add(new BenchRow($"gridsearch run, {label}: overhead per slot job (wall - training; a fused group is one)", BenchRun.Median(overhead) * 1000, "ms"));
             rows.Add(new BenchRow($"gridsearch run, {label}: time / bare loop", wallMedian / bareSeconds, "ratio",
                 unfused ? "today's numbers, for comparison" : "goal: at most 0.5"));
         }

@@ -98,5 +98,21 @@ public sealed class FusedSweepTests : IDisposable
             Trials(result).Select(t => (string?)t["fusedGroup"]));
     }
 
+    [Fact]
+    public async Task SweepFile_FuseFalse_TrainsEveryRunAlone_AndGroupSizeIsRead()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 20);
+        string unfused = _dir.Combine("unfused.yaml");
+        File.WriteAllText(unfused, "fuse: false\nparameters:\n  lr: [0.1, 0.05, 0.02]\n  batch_size: 8\n  epochs: 1\n");
+        string small = _dir.Combine("small.yaml");
+        File.WriteAllText(small, "group_size: 2\nparameters:\n  lr: [0.1, 0.05, 0.02]\n  batch_size: 8\n  epochs: 1\n");
+
+        var alone = await RunAsync("file-unfused", data, "--config", unfused);
+        var grouped = await RunAsync("file-small", data, "--config", small);
+
+        Assert.All(Trials(alone), t => Assert.Null((string?)t["fusedGroup"]));
+        Assert.Equal(["fused-lr0.1-bs8-ep1", "fused-lr0.1-bs8-ep1", null], Trials(grouped).Select(t => (string?)t["fusedGroup"]));
+    }
+
     public void Dispose() => _dir.Dispose();
 }

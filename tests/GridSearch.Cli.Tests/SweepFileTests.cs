@@ -84,6 +84,8 @@ public sealed class SweepFileTests : IDisposable
             scheduler: hyperband
             colour: blue
             image_size: 4
+            group_size: 0
+            fuse: maybe
             """);
 
         var result = await _cli.RunAsync("run", "--config", config, "--sweep-id", "bad");
@@ -98,6 +100,8 @@ public sealed class SweepFileTests : IDisposable
         Assert.Contains("bad.yaml:8:12: scheduler: 'hyperband' is not a scheduler", result.Stderr);
         Assert.Contains("bad.yaml:9:1: colour: unknown key", result.Stderr);
         Assert.Contains("bad.yaml:10:13: image_size: 4 pixels is not an image size GridSearch trains on; use 8 to 1024", result.Stderr);
+        Assert.Contains("bad.yaml:11:13: group_size: 0 is not a fused group size; use 1 to 256", result.Stderr);
+        Assert.Contains("bad.yaml:12:7: fuse:", result.Stderr);
         Assert.False(Directory.Exists(_dir.Combine("state", "demo-data")), "nothing is prepared for a sweep file that is wrong");
     }
 
