@@ -1,7 +1,6 @@
 using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
-using Orleans.Runtime.Placement;
 
 namespace GridSearch.Grains.Trainers;
 
@@ -13,7 +12,7 @@ public sealed class FusedGroupGrain(
     IRunTrainer runner,
     IGrainFactory grains,
     GridSearchMetrics metrics,
-    ILocalSiloDetails silo) : Grain, IFusedGroupGrain
+    ILocalSiloDetails silo) : SlotWorkGrain(executor, silo), IFusedGroupGrain
 {
     public static string Key(string sweepId, string groupId) => $"{sweepId}/{groupId}";
 
@@ -21,19 +20,9 @@ public sealed class FusedGroupGrain(
 
     public async Task<TrainerLocation> StartAsync(FusedAssignment assignment)
     {
-        if (executor.Draining)
-        {
-            // As a run's grain does: move to the trainer the placement hint names, or wherever placement puts it.
-            if (RequestContext.Get(IPlacementDirector.PlacementHintKey) is SiloAddress hint && hint.Equals(silo.SiloAddress))
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
+        ThrowIfDraining();
 
-            MigrateOnIdle();
-            throw new SiloDrainingException { Silo = silo.SiloAddress.ToParsableString() };
-        }
-
-        if (executor.IsActive(GroupKey, assignment.Attempt))
+        if (Executor.IsActive(GroupKey, assignment.Attempt))
         {
             return Location; // already queued or running here: a repeated dispatch changes nothing
         }
@@ -42,11 +31,11 @@ public sealed class FusedGroupGrain(
         var checkpoints = await Task.WhenAll(assignment.Lanes.Select(lane =>
             grains.GetGrain<IRunGrain>(RunGrain.Key(assignment.SweepId, lane.Run.RunId)).ReadCheckpointAsync()));
         var runs = assignment.Lanes.Select((lane, i) =>
-            new RunJob(lane.Run, checkpoints[i], runner, grains, metrics, () => executor.Draining, Location)).ToList();
+            new RunJob(lane.Run, checkpoints[i], runner, grains, metrics, () => Executor.Draining, Location)).ToList();
         var job = new FusedJob(assignment, runs, runner);
         string key = GroupKey;
         jobs.Add(key, job);
-        executor.Submit(key, assignment.Attempt, async cancellation =>
+        Executor.Submit(key, assignment.Attempt, async cancellation =>
         {
             try
             {
@@ -64,14 +53,12 @@ public sealed class FusedGroupGrain(
     {
         if (jobs.Find(GroupKey) is { } job && job.Cancel(runId))
         {
-            executor.Cancel(GroupKey); // no run of the group is left to train
+            Executor.Cancel(GroupKey); // no run of the group is left to train
         }
 
         return Task.CompletedTask;
     }
 
     public Task<bool> IsRunningAsync(string runId, int attempt) =>
-        Task.FromResult(jobs.Find(GroupKey) is { } job && executor.IsActive(GroupKey, job.Attempt) && job.Trains(runId, attempt));
-
-    private TrainerLocation Location => new(silo.Name, silo.SiloAddress.ToParsableString());
+        Task.FromResult(jobs.Find(GroupKey) is { } job && Executor.IsActive(GroupKey, job.Attempt) && job.Trains(runId, attempt));
 }

@@ -3,7 +3,6 @@ using GridSearch.Grains.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.Placement;
 using Orleans.Storage;
 
 namespace GridSearch.Grains.Trainers;
@@ -30,7 +29,7 @@ public sealed class RunGrain(
     IRunTrainer runner,
     IGrainFactory grains,
     GridSearchMetrics metrics,
-    ILocalSiloDetails silo) : Grain, IRunGrain
+    ILocalSiloDetails silo) : SlotWorkGrain(executor, silo), IRunGrain
 {
     // The name the checkpoint has always been stored under, so existing state directories keep working.
     private const string StateName = "checkpoint";
@@ -40,38 +39,24 @@ public sealed class RunGrain(
 
     public async Task<TrainerLocation> StartAsync(RunAssignment assignment)
     {
-        if (executor.Draining)
-        {
-            // Callers' directory caches keep sending this run here while the silo drains, so the grain moves: to the
-            // trainer the request's placement hint names, or, when the hint names this silo, wherever placement
-            // (which leaves a draining trainer out) puts it.
-            if (RequestContext.Get(IPlacementDirector.PlacementHintKey) is SiloAddress hint && hint.Equals(silo.SiloAddress))
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
+        ThrowIfDraining();
 
-            MigrateOnIdle();
-            throw new SiloDrainingException { Silo = silo.SiloAddress.ToParsableString() };
-        }
-
-        if (executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
+        if (Executor.IsActive(this.GetPrimaryKeyString(), assignment.Attempt))
         {
             return Location; // already queued or running here: a repeated dispatch changes nothing
         }
 
         var checkpoint = (await LoadAsync()).State?.Checkpoint;
-        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => executor.Draining, Location);
-        executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
+        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => Executor.Draining, Location);
+        Executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Location;
     }
 
-    private TrainerLocation Location => new(silo.Name, silo.SiloAddress.ToParsableString());
-
-    public Task<bool> IsRunningAsync(int attempt) => Task.FromResult(executor.IsActive(this.GetPrimaryKeyString(), attempt));
+    public Task<bool> IsRunningAsync(int attempt) => Task.FromResult(Executor.IsActive(this.GetPrimaryKeyString(), attempt));
 
     public Task CancelAsync()
     {
-        executor.Cancel(this.GetPrimaryKeyString());
+        Executor.Cancel(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
@@ -109,7 +94,7 @@ public sealed class RunGrain(
 
     public async Task ClearCheckpointAsync()
     {
-        executor.Cancel(this.GetPrimaryKeyString());
+        Executor.Cancel(this.GetPrimaryKeyString());
         await DiscardIfDamagedAsync();
         var state = await LoadAsync();
         if (state.RecordExists)
