@@ -4,9 +4,9 @@ using GridSearch.TestSupport;
 namespace GridSearch.Cli.Tests;
 
 /// <summary>
-/// Fused sweeps against the same sweeps with <c>--no-fuse</c> on a generated data set: the same winner (cell and
-/// epoch), every cell's validation accuracy within one validation image at every epoch, and a cell that diverges
-/// inside its group failing alone while the others complete.
+/// Fused sweeps against the same sweeps with <c>--no-fuse</c> on generated data sets (two classes, and three for
+/// softmax regression): the same winner (cell and epoch), every cell's validation accuracy within one validation image
+/// at every epoch, and a cell that diverges inside its group failing alone while the others complete.
 /// </summary>
 public sealed class FusedSweepTests : IDisposable
 {
@@ -59,6 +59,23 @@ public sealed class FusedSweepTests : IDisposable
         Assert.All(groups, g => Assert.Single(g.Select(t => (int)t["batchSize"]!).Distinct()));
         Assert.All(Trials(alone), t => Assert.Null((string?)t["fusedGroup"]));
         Assert.Equal((int)alone["timings"]!["epochsTrained"]!, (int)fused["timings"]!["epochsTrained"]!);
+    }
+
+    [Fact]
+    public async Task FusedSoftmaxSweep_OnThreeClasses_GivesTheUnfusedWinner_AndEveryAccuracyWithinOneValidationImage()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data3"), perClass: 30, classes: 3);
+        string[] grid = ["--lr", "0.05,0.02,0.01,0.005", "--batch-size", "8", "--epochs", "3", "--momentum", "0,0.9"];
+
+        var fused = await RunAsync("softmax", data, grid);
+        var alone = await RunAsync("softmax-alone", data, [.. grid, "--no-fuse"]);
+
+        Assert.Equal(3, fused["dataset"]!["classes"]!.AsArray().Count);
+        Assert.Single(Trials(fused).Select(t => (string?)t["fusedGroup"]).Distinct());
+        Assert.NotNull((string?)Trials(fused)[0]["fusedGroup"]);
+        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
+        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
+        AssertWithinOneValidationImage(fused, alone);
     }
 
     [Fact]

@@ -38,12 +38,12 @@ public sealed class FusedGroupsTests
     }
 
     [Fact]
-    public void Create_FusesNothing_WithoutFuse_OnMoreThanTwoClasses_OrOnTrainersThatDoNotFuse()
+    public void Create_FusesNothing_WithoutFuse_OrOnTrainersThatDoNotFuse_AndFusesSoftmaxRegressionToo()
     {
         Assert.Empty(Book(Grid("0.1,0.05") with { Fuse = false }).State.Groups);
-        Assert.Empty(Book(Grid("0.1,0.05"), Fusing with { Classes = ["a", "b", "c"] }).State.Groups);
         Assert.Empty(Book(Grid("0.1,0.05"), Fusing with { FusedTraining = false }).State.Groups);
         Assert.Single(Book(Grid("0.1,0.05")).State.Groups);
+        Assert.Single(Book(Grid("0.1,0.05"), Fusing with { Classes = ["a", "b", "c"] }).State.Groups);
     }
 
     [Fact]

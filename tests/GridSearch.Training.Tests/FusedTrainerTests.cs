@@ -81,6 +81,42 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SoftmaxLanes_OnThreeClasses_EachEqualTheirUnfusedRun_AndDoNotDependOnTheirNeighbours()
+    {
+        using var data = TinyData.Training(count: 150, size: 8, seed: 3, classes: 3);
+        TrainingPlan[] plans =
+        [
+            new(0.1, 8, 3, 4),
+            new(0.01, 8, 2, 4),
+            new(0.05, 8, 3, 4) { Momentum = 0.9 },
+            new(0.05, 8, 3, 4) { WeightDecay = 0.01, Momentum = 0.5 },
+        ];
+
+        var fused = TrainFused(data, plans);
+
+        int validation = data.Split.Validation.Length;
+        for (int lane = 0; lane < plans.Length; lane++)
+        {
+            var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
+            Assert.Equal(alone.Select(e => e.Epoch), fused[lane].Select(e => e.Epoch));
+            for (int e = 0; e < alone.Count; e++)
+            {
+                Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length); // 3 × (F + 1), the unfused layout
+                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
+                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
+                Assert.Equal(3, fused[lane][e].ValidationClassAccuracy.Length);
+                double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
+                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
+            }
+        }
+
+        // Lane 2 resumed after epoch 1 beside an empty row and lane 3 from scratch: the uninterrupted group's numbers.
+        var mixed = TrainLanes(data, [null, null, new FusedLane(plans[2], After(fused[2][0])), new FusedLane(plans[3])]);
+        AssertSameRun(fused[2].Skip(1).ToList(), mixed[2], "lane 2 resumed");
+        AssertSameRun(fused[3], mixed[3], "lane 3 from scratch");
+    }
+
+    [Fact]
     public void CellThatDiverges_LeavesTheGroupAlone_AndTheOthersMatchTheirUnfusedRuns()
     {
         using var data = TinyData.Training(count: 120, size: 8, seed: 3);
@@ -186,7 +222,8 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         Assert.Null(FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.2, 8, 5, 1) { Momentum = 0.9 }], 2));
         Assert.Contains("batch size", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.1, 16, 3, 1)], 2));
         Assert.Contains("adam", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Optimizer = "adam" }], 2));
-        Assert.Contains("3 classes", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 3));
+        Assert.Null(FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 3));
+        Assert.Contains("two classes", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 1));
         Assert.Contains("mlp", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp) }], 2));
     }
 }

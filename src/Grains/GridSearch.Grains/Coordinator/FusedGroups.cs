@@ -6,14 +6,15 @@ namespace GridSearch.Grains.Coordinator;
 /// Puts a new sweep's runs into fused groups: runs whose cells share everything that shapes the batches and the model
 /// (batch size and architecture; seed, data and image size are the sweep's) and differ only in the optimiser's rates
 /// (learning rate, momentum, weight decay) or in their length. Groups follow grid order and hold at most the spec's
-/// group size, so the same spec always forms the same groups. Fused training covers the seed's model on two classes
-/// with SGD, on trainers that fuse; other runs train alone, as does a run left alone in its group.
+/// group size, so the same spec always forms the same groups. Fused training covers the logistic model (the seed's on
+/// two classes, softmax regression on more) with SGD, on trainers that fuse; other runs train alone, as does a run left
+/// alone in its group.
 /// </summary>
 public static class FusedGroups
 {
     public static List<FusedGroupRecord> Form(IReadOnlyList<RunRecord> runs, SweepSpec spec, DatasetSummary dataset)
     {
-        if (!spec.Fuse || spec.FusedGroupSize < 2 || !dataset.FusedTraining || dataset.Classes.Length != 2)
+        if (!spec.Fuse || spec.FusedGroupSize < 2 || !dataset.FusedTraining)
         {
             return [];
         }

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// The state of a fused group of logistic lanes: row k of <see cref="Weight"/> and element k of <see cref="Bias"/> are
-/// lane k's parameters, with its SGD hyperparameters as columns so one update serves every row.
+/// The state of a fused group of logistic lanes: lane k's O output rows (one for two classes, C for softmax regression
+/// over C classes) are rows k·O … k·O + O − 1 of <see cref="Weight"/> and the same elements of <see cref="Bias"/>,
+/// with its SGD hyperparameters as columns so one update serves every row.
 /// </summary>
 /// <remarks>
 /// The group keeps its width for its whole life: a lane that is not training (finished, stopped, diverged, waiting for
@@ -24,23 +25,28 @@ internal sealed class FusedGroup : IDisposable
     private bool[] _active;
     private Columns _columns;
 
-    private FusedGroup(Tensor weight, Tensor bias, TrainingPlan?[] plans, Device device)
+    private FusedGroup(Tensor weight, Tensor bias, TrainingPlan?[] plans, int outputs, Device device)
     {
         Weight = weight;
         Bias = bias;
         _plans = plans;
+        Outputs = outputs;
         _device = device;
         _active = new bool[plans.Length];
-        _columns = Columns.For(plans, _active, device);
+        _columns = Columns.For(plans, _active, outputs, device);
     }
 
-    /// <summary>[K, F]: one row of weights per lane.</summary>
+    /// <summary>[K·O, F]: O rows of weights per lane.</summary>
     public Tensor Weight { get; }
 
-    /// <summary>[K]: one bias per lane.</summary>
+    /// <summary>[K·O]: O biases per lane.</summary>
     public Tensor Bias { get; }
 
+    /// <summary>Lanes (rows of the group, used or not).</summary>
     public int Width => _plans.Length;
+
+    /// <summary>Outputs per lane: 1 (the seed's sigmoid) for two classes, C logits for more.</summary>
+    public int Outputs { get; }
 
     public bool IsActive(int row) => _active[row];
 
@@ -51,13 +57,16 @@ internal sealed class FusedGroup : IDisposable
     public static FusedGroup Start(TrainingData data, IReadOnlyList<FusedLane?> rows)
     {
         int features = data.InputFeatures;
+        int outputs = data.ClassCount == 2 ? 1 : data.ClassCount;
+        int layout = outputs * (features + 1);
         var plans = rows.Select(r => r?.Plan).ToArray();
         float[]? initial = null;
         float[] InitialWeights()
         {
             if (initial is null)
             {
-                using var model = new LogisticRegressionModel(features, data.Device);
+                // The unfused model's own initialisation from the seed, so every lane starts where its run alone would.
+                using var model = Classifiers.Create(features, data.ClassCount, data.Device, ModelSpec.Default);
                 using var generator = new Generator(SeedStreams.InitialWeights(rows.First(r => r is not null)!.Plan.Seed));
                 model.Initialise(generator);
                 initial = model.GetWeights().Values;
@@ -66,39 +75,44 @@ internal sealed class FusedGroup : IDisposable
             return initial;
         }
 
-        float[] Layout(float[]? values) => values?.Length == features + 1
+        float[] Layout(float[]? values) => values?.Length == layout
             ? values
-            : throw new ArgumentException($"A fused lane's weights and momentum need {features} + 1 values each, not {values?.Length}.");
+            : throw new ArgumentException($"A fused lane's weights and momentum need {outputs} × ({features} + 1) values each, not {values?.Length}.");
 
-        using var weights = Stack(rows.Count, features, row => rows[row] is { } lane
+        var (weight, bias) = Stack(rows.Count, features, outputs, row => rows[row] is { } lane
             ? Layout(lane.From is { } from ? from.Weights.Values : InitialWeights())
             : null, data.Device);
-        var group = new FusedGroup(
-            weights.narrow(1, 0, features).contiguous().requires_grad_(true),
-            weights.narrow(1, features, 1).flatten().contiguous().requires_grad_(true),
-            plans, data.Device);
+        var group = new FusedGroup(weight.requires_grad_(true), bias.requires_grad_(true), plans, outputs, data.Device);
         if (rows.Any(r => r?.From?.Momentum is not null))
         {
             // Lanes without a buffer yet get zeros: momentum·0 + d is d, PyTorch's first step exactly.
-            using var momentum = Stack(rows.Count, features, row => rows[row]?.From?.Momentum is { } buffer ? Layout(buffer) : null, data.Device);
-            group._weightMomentum = momentum.narrow(1, 0, features).contiguous();
-            group._biasMomentum = momentum.narrow(1, features, 1).flatten().contiguous();
+            (group._weightMomentum, group._biasMomentum) = Stack(rows.Count, features, outputs,
+                row => rows[row]?.From?.Momentum is { } buffer ? Layout(buffer) : null, data.Device);
         }
 
         return group;
     }
 
-    /// <summary>A [K, F + 1] matrix of the rows' values (zeros where a row has none).</summary>
-    private static Tensor Stack(int width, int features, Func<int, float[]?> rowOf, Device device)
+    /// <summary>
+    /// The lanes' values (each in the unfused model's layout: O·F weights row by row, then O biases) as a [K·O, F]
+    /// matrix and a [K·O] vector, zeros where a lane has none.
+    /// </summary>
+    private static (Tensor Weight, Tensor Bias) Stack(int width, int features, int outputs, Func<int, float[]?> laneOf, Device device)
     {
-        var values = new float[width * (features + 1)];
-        for (int row = 0; row < width; row++)
+        var weights = new float[width * outputs * features];
+        var biases = new float[width * outputs];
+        for (int lane = 0; lane < width; lane++)
         {
-            rowOf(row)?.CopyTo(values, row * (features + 1));
+            if (laneOf(lane) is { } values)
+            {
+                Array.Copy(values, 0, weights, lane * outputs * features, outputs * features);
+                Array.Copy(values, outputs * features, biases, lane * outputs, outputs);
+            }
         }
 
-        using var stacked = tensor(values, [width, features + 1]);
-        return stacked.to(device);
+        using var weight = tensor(weights, [width * outputs, features]);
+        using var bias = tensor(biases, [width * outputs]);
+        return (weight.to(device).contiguous(), bias.to(device).contiguous());
     }
 
     /// <summary>Makes exactly the given rows train from the next step on; the others are frozen.</summary>
@@ -111,14 +125,14 @@ internal sealed class FusedGroup : IDisposable
 
         _active = active.ToArray();
         _columns.Dispose();
-        _columns = Columns.For(_plans, _active, _device);
+        _columns = Columns.For(_plans, _active, Outputs, _device);
     }
 
     /// <summary>Lane k's momentum buffer in the layout of its weights, for its checkpoint; null without momentum.</summary>
     public float[]? MomentumOf(int row) =>
         _weightMomentum is null || _biasMomentum is null || _plans[row]?.Momentum is null or 0
             ? null
-            : Row(_weightMomentum, _biasMomentum, row);
+            : Lane(_weightMomentum, _biasMomentum, row);
 
     /// <summary>
     /// Drops the gradients, so the next backward writes them afresh instead of adding to zeros: the same values
@@ -182,27 +196,30 @@ internal sealed class FusedGroup : IDisposable
     /// </summary>
     public void Retire(int row)
     {
-        using var _ = no_grad();
-        Weight[row].zero_();
-        Bias[row].zero_();
-        _weightMomentum?[row].zero_();
-        _biasMomentum?[row].zero_();
+        using (no_grad())
+        {
+            Weight.narrow(0, row * Outputs, Outputs).zero_();
+            Bias.narrow(0, row * Outputs, Outputs).zero_();
+            _weightMomentum?.narrow(0, row * Outputs, Outputs).zero_();
+            _biasMomentum?.narrow(0, row * Outputs, Outputs).zero_();
+        }
+
         var active = _active.ToArray();
         active[row] = false;
         Activate(active);
     }
 
-    /// <summary>Lane k's weights in the unfused model's layout: its F weights, then its bias.</summary>
-    public ModelWeights WeightsOf(int row) => new(Row(Weight, Bias, row));
+    /// <summary>Lane k's weights in the unfused model's layout: its O·F weights row by row, then its O biases.</summary>
+    public ModelWeights WeightsOf(int row) => new(Lane(Weight, Bias, row));
 
-    /// <summary>Row k of a [K, F] matrix and element k of a [K] vector, as the F + 1 values of one lane's layout.</summary>
-    private static float[] Row(Tensor matrix, Tensor vector, int row)
+    /// <summary>Lane k's rows of a [K·O, F] matrix and its elements of a [K·O] vector, in one lane's layout.</summary>
+    private float[] Lane(Tensor matrix, Tensor vector, int row)
     {
-        using var values = matrix[row].detach().cpu();
-        using var last = vector[row].detach().cpu();
-        var result = new float[values.shape[0] + 1];
+        using var values = matrix.narrow(0, row * Outputs, Outputs).detach().cpu().contiguous();
+        using var last = vector.narrow(0, row * Outputs, Outputs).detach().cpu().contiguous();
+        var result = new float[values.NumberOfElements + Outputs];
         values.data<float>().CopyTo(result, 0);
-        result[^1] = last.item<float>();
+        last.data<float>().CopyTo(result, (int)values.NumberOfElements);
         return result;
     }
 
@@ -230,11 +247,12 @@ internal sealed class FusedGroup : IDisposable
 
         public Tensor WeightDecaysFlat { get; } = WeightDecays.flatten().DetachFromDisposeScope();
 
-        public static Columns For(TrainingPlan?[] plans, bool[] active, Device device)
+        public static Columns For(TrainingPlan?[] plans, bool[] active, int outputs, Device device)
         {
+            // A lane's value on each of its O rows.
             Tensor Column(Func<TrainingPlan, double> training, double frozen) => tensor(
-                plans.Select((p, row) => (float)(active[row] && p is not null ? training(p) : frozen)).ToArray(),
-                [plans.Length, 1]).to(device).DetachFromDisposeScope(); // they outlive the batch that may rebuild them
+                plans.SelectMany((p, lane) => Enumerable.Repeat((float)(active[lane] && p is not null ? training(p) : frozen), outputs)).ToArray(),
+                [plans.Length * outputs, 1]).to(device).DetachFromDisposeScope(); // they outlive the batch that may rebuild them
 
             return new Columns(Column(_ => 1, 0), Column(p => -p.LearningRate, 0), Column(p => p.Momentum, 1), Column(p => p.WeightDecay, 0));
         }

@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// Trains several cells of the seed's binary logistic model in one pass over the data (horizontal fusion): cells that
-/// share the batch size and the seed see the same batches in the same order and start from the same weights, so their
-/// K weight vectors are stacked into one [K, F] matrix and every step is one matrix–matrix product instead of K
-/// matrix–vector products, with one batch gathered and normalised for all. Each cell keeps its own learning rate,
+/// Trains several cells of the logistic model (the seed's on two classes, softmax regression on more) in one pass over
+/// the data (horizontal fusion): cells that share the batch size and the seed see the same batches in the same order
+/// and start from the same weights, so their weights are stacked into one matrix and every step is one matrix–matrix
+/// product instead of one product per cell, with one batch gathered and normalised for all. Each cell keeps its own learning rate,
 /// momentum and weight decay (SGD as PyTorch's, applied row by row), its own loss, epochs, validation accuracy and
 /// weights; a cell whose loss or weights stop being finite leaves the group and the others go on undisturbed.
 /// Results equal <see cref="ClassifierTrainer"/>'s up to float rounding (a wider product sums in another order).
@@ -24,9 +24,9 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
         }
 
         var first = plans[0];
-        if (classes != 2)
+        if (classes < 2)
         {
-            return $"fused training covers the binary logistic model; this data set has {classes} classes";
+            return $"a classifier needs at least two classes; this data set has {classes}";
         }
 
         return plans.FirstOrDefault(p => p.Model != ModelSpec.Default) is { } model
@@ -137,27 +137,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(shared.BatchSize, count - start));
             var images = data.NormalisedImages(indices).flatten(1);
-            var targets = data.Labels.index_select(0, indices).expand(-1, group.Width);
-            // [B, F] × [F, K] + [K]: every lane's outputs for the batch at once; one BCE per column.
-            var probabilities = nn.functional.sigmoid(nn.functional.linear(images, group.Weight, group.Bias));
-            // A lane whose weights overflowed gives NaN probabilities, which BCE refuses for the whole batch: it leaves
-            // the group (reported here), and its column is neutralised so the others' step goes on unchanged.
-            var nan = probabilities.isnan().any(0).cpu().data<bool>().ToArray();
-            if (nan.Any(n => n))
-            {
-                for (int row = 0; row < nan.Length; row++)
-                {
-                    if (nan[row] && group.IsActive(row))
-                    {
-                        Diverge(group, diverged, progress, row, new TrainingDivergedException(
-                            $"The model's outputs became NaN in epoch {epoch}, batch {batches + 1} ({rows[row]!.Plan.Describe()}); try a smaller learning rate."));
-                    }
-                }
-
-                probabilities = probabilities.nan_to_num(0.5);
-            }
-
-            var perLane = nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]);
+            var perLane = LossPerLane(group, rows, images, indices, epoch, batches + 1, diverged, progress);
             group.ZeroGrad();
             // The lanes' parameters are disjoint rows, so the gradient of the sum is each lane's own gradient.
             perLane.sum().backward();
@@ -184,6 +164,44 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
         return totals.Select((total, row) => throughout?[row] == true ? total / batches : (double?)null).ToArray();
     }
 
+    /// <summary>
+    /// The batch's mean loss of every lane, [K]: [B, F] × [F, K·O] + [K·O] gives every lane's outputs at once; for two
+    /// classes one sigmoid and BCE per lane (the seed's), for more a cross-entropy over each lane's C logits.
+    /// </summary>
+    private Tensor LossPerLane(FusedGroup group, IReadOnlyList<FusedLane?> rows, Tensor images, Tensor indices, int epoch, int batch,
+        bool[] diverged, IFusedProgress progress)
+    {
+        var outputs = nn.functional.linear(images, group.Weight, group.Bias);
+        if (group.Outputs > 1)
+        {
+            // A lane whose logits stop being finite gets a non-finite loss, which the caller reports.
+            var logits = outputs.view(outputs.shape[0], group.Width, group.Outputs);
+            var truth = data.ClassIndices.index_select(0, indices).unsqueeze(1).expand(-1, group.Width).unsqueeze(2);
+            return nn.functional.log_softmax(logits, 2).gather(2, truth).squeeze(2).neg().mean([0]);
+        }
+
+        var probabilities = nn.functional.sigmoid(outputs);
+        // A lane whose weights overflowed gives NaN probabilities, which BCE refuses for the whole batch: it leaves the
+        // group (reported here), and its column is neutralised so the others' step goes on unchanged.
+        var nan = probabilities.isnan().any(0).cpu().data<bool>().ToArray();
+        if (nan.Any(n => n))
+        {
+            for (int row = 0; row < nan.Length; row++)
+            {
+                if (nan[row] && group.IsActive(row))
+                {
+                    Diverge(group, diverged, progress, row, new TrainingDivergedException(
+                        $"The model's outputs became NaN in epoch {epoch}, batch {batch} ({rows[row]!.Plan.Describe()}); try a smaller learning rate."));
+                }
+            }
+
+            probabilities = probabilities.nan_to_num(0.5);
+        }
+
+        var targets = data.Labels.index_select(0, indices).expand(-1, group.Width);
+        return nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]);
+    }
+
     /// <summary>Every row's validation accuracy, overall and per class (NaN where a split or class has no image).</summary>
     private (double[] Accuracy, double[][] PerClass) Validation(FusedGroup group)
     {
@@ -206,7 +224,10 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             long length = Math.Min(options.EvaluationBatchSize, count - start);
             var indices = index.narrow(0, start, length);
             var batch = (images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length)).flatten(1);
-            var predicted = nn.functional.sigmoid(nn.functional.linear(batch, group.Weight, group.Bias)).gt(Scalars.Threshold).to(ScalarType.Int64);
+            var outputs = nn.functional.linear(batch, group.Weight, group.Bias);
+            var predicted = group.Outputs > 1
+                ? outputs.view(length, group.Width, group.Outputs).argmax(2)
+                : nn.functional.sigmoid(outputs).gt(Scalars.Threshold).to(ScalarType.Int64);
             var truth = data.ClassIndices.index_select(0, indices);
             // [C, N] one-hot classes × [N, K] hits: each class's correct images per row, in one product.
             var classOf = nn.functional.one_hot(truth, classes).to(ScalarType.Float32);
