@@ -47,7 +47,7 @@ public sealed record SweepSpec
 
     [Id(6)] public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Most runs training at once; 0 means as many as the cluster has trainer slots.</summary>
+    /// <summary>Most runs training at once (a fused group counts as one); 0 means as many as the cluster has trainer slots.</summary>
     [Id(7)] public int MaxConcurrentTrials { get; init; }
 
     /// <summary>How many times a failing run is retried before it is marked Failed.</summary>

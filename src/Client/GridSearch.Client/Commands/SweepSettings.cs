@@ -84,7 +84,7 @@ public sealed class SweepSettings : DataSettings
     public string? SweepId { get; init; }
 
     [CommandOption("--max-concurrent <N>")]
-    [Description("Most runs training at once. Default: 0 = as many as there are trainer slots.")]
+    [Description("Most runs training at once (a fused group counts as one). Default: 0 = as many as there are trainer slots.")]
     public int? MaxConcurrent { get; init; }
 
     [CommandOption("--retries <N>")]
