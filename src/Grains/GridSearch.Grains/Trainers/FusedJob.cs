@@ -18,9 +18,12 @@ internal sealed class FusedJob(FusedAssignment assignment, IReadOnlyList<RunJob>
     /// <summary>Runs of the group still training here (not cancelled, not finished), for the cells-in-flight gauge.</summary>
     public int RunsInFlight => _lanes.Count(l => l.Wanted && l.Job.HasWorkLeft);
 
-    /// <summary>Whether this group still trains the given attempt of a run.</summary>
+    /// <summary>
+    /// Whether this group still has the given attempt of a run: a run that failed says so at once, one that finished
+    /// says so with its last epoch, and one that was cancelled is no longer the coordinator's concern.
+    /// </summary>
     public bool Trains(string runId, int attempt) =>
-        _lanes.Any(l => l.Job.Assignment.RunId == runId && l.Job.Assignment.Attempt == attempt && l.Wanted);
+        _lanes.Any(l => l.Job.Assignment.RunId == runId && l.Job.Assignment.Attempt == attempt && !l.Cancelled);
 
     /// <summary>Stops one run (the scheduler stopped it, say); true when no run of the group is left to train.</summary>
     public bool Cancel(string runId)
@@ -65,6 +68,7 @@ internal sealed class FusedJob(FusedAssignment assignment, IReadOnlyList<RunJob>
     private sealed class Lane(int row, RunJob job) : IFusedLaneProgress
     {
         private string? _failure;
+        private Task? _reported;
 
         public int Row { get; } = row;
 
@@ -79,19 +83,28 @@ internal sealed class FusedJob(FusedAssignment assignment, IReadOnlyList<RunJob>
         public void Epoch(EpochMetrics metrics, float[] weights, byte[]? optimizerState = null, float[]? fusedMomentum = null) =>
             Job.Epoch(metrics, weights, optimizerState, fusedMomentum);
 
-        public void Failed(Exception error) => _failure = RunJob.OutcomeOf(error, CancellationToken.None).Error;
+        /// <summary>The run failed alone: the coordinator hears it now (it may retry the run once its group is done).</summary>
+        public void Failed(Exception error)
+        {
+            _failure = RunJob.OutcomeOf(error, CancellationToken.None).Error;
+            _reported = Job.Finish(RunOutcome.Failed, _failure);
+        }
 
         public bool IsOwnFailure(Exception error, CancellationToken cancellation) =>
             RunJob.OutcomeOf(error, cancellation).Outcome == RunOutcome.Failed;
 
         /// <summary>
-        /// How this run's attempt ended: its own failure or cancellation first; then, had it trained all its epochs,
-        /// completed; else as the group ended.
+        /// How this run's attempt ended: its own failure (already reported) or cancellation first; then, had it
+        /// trained all its epochs, completed; else as the group ended.
         /// </summary>
         public Task Finish(Exception? groupStopped, CancellationToken cancellation)
         {
-            var (outcome, error) = _failure is not null ? (RunOutcome.Failed, _failure)
-                : Cancelled ? (RunOutcome.Cancelled, null)
+            if (_reported is not null)
+            {
+                return _reported; // its failure, reported when it happened
+            }
+
+            var (outcome, error) = Cancelled ? (RunOutcome.Cancelled, null)
                 : !Job.HasWorkLeft || groupStopped is null ? (RunOutcome.Completed, (string?)null)
                 : RunJob.OutcomeOf(groupStopped, cancellation);
             return Job.Finish(outcome, error);
