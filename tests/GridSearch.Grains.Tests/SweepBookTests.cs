@@ -372,4 +372,23 @@ public sealed class SweepBookTests
         Assert.True(book.Missed(run.Id, 3));
         Assert.False(book.Missed(run.Id, 2));
     }
+
+    [Fact]
+    public void RunFinished_Diverged_FailsAtOnce_WithRetriesLeft()
+    {
+        var book = Book(new SweepSpec { RetriesPerTrial = 3 });
+        var run = Assert.Single(book.ClaimRuns(1, Now));
+
+        book.RunFinished(run.Id, run.Attempts, RunOutcome.Diverged, "Training loss became NaN in epoch 2; try a smaller learning rate.", Now);
+
+        Assert.Equal(CellStatus.Failed, run.Status);
+        Assert.Equal(1, run.Failures);
+        Assert.All(book.CellsOf(run), cell =>
+        {
+            Assert.Equal(CellStatus.Failed, cell.Status);
+            Assert.Contains("not retried", cell.Error);
+            Assert.Contains("smaller learning rate", cell.Error);
+        });
+        Assert.DoesNotContain(run, book.ClaimRuns(5, Now));
+    }
 }

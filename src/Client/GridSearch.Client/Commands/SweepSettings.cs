@@ -88,7 +88,7 @@ public sealed class SweepSettings : DataSettings
     public int? MaxConcurrent { get; init; }
 
     [CommandOption("--retries <N>")]
-    [Description("Retries of a failing run before its cells are marked Failed. Default: 1.")]
+    [Description("Retries of a failing run before its cells are marked Failed; a run that diverges (its loss or weights stop being finite) fails at once, since a retry would diverge again. Default: 1.")]
     public int? Retries { get; init; }
 
     [CommandOption("--out <DIR>")]

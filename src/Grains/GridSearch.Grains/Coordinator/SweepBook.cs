@@ -317,6 +317,12 @@ public sealed class SweepBook(SweepState state)
             case RunOutcome.Failed:
                 FailOrRetry(run, error ?? "unknown error", now);
                 break;
+            case RunOutcome.Diverged:
+                // Deterministic: a retry would diverge at the same step.
+                run.Failures++;
+                run.Error = error;
+                FailRun(run, $"diverged, not retried (training is deterministic: a retry diverges again): {error}");
+                break;
             case RunOutcome.Cancelled when state.Status == SweepStatus.Cancelled:
                 CancelRun(run);
                 break;
@@ -366,10 +372,16 @@ public sealed class SweepBook(SweepState state)
             return;
         }
 
+        FailRun(run, $"failed after {run.Failures} attempt(s): {error}");
+    }
+
+    /// <summary>Ends a run as failed, and its cells still open with <paramref name="cellError"/>.</summary>
+    private void FailRun(RunRecord run, string cellError)
+    {
         run.MoveTo(CellStatus.Failed);
         foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
         {
-            cell.Error = $"failed after {run.Failures} attempt(s): {error}";
+            cell.Error = cellError;
             cell.MoveTo(CellStatus.Failed);
         }
 

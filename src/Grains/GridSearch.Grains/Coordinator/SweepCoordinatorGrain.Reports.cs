@@ -87,7 +87,7 @@ public sealed partial class SweepCoordinatorGrain
             StopSendingTo(sweep.State.Runs.First(r => r.Id == runId).SiloAddress);
         }
 
-        if (outcome == RunOutcome.Failed)
+        if (outcome is RunOutcome.Failed or RunOutcome.Diverged)
         {
             LogRunFailed(SweepId, runId, attempt, error);
         }

@@ -33,4 +33,10 @@ public enum RunOutcome
 
     /// <summary>The run's reports could not be delivered: it resumes from its checkpoint, with no retry used up.</summary>
     ReportsLost,
+
+    /// <summary>
+    /// The run's loss or weights stopped being finite. Training is deterministic, so a retry would diverge again at the
+    /// same step: the run fails at once, whatever retries are left.
+    /// </summary>
+    Diverged,
 }

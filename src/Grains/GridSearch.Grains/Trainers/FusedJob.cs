@@ -86,12 +86,13 @@ internal sealed class FusedJob(FusedAssignment assignment, IReadOnlyList<RunJob>
         /// <summary>The run failed alone: the coordinator hears it now (it may retry the run once its group is done).</summary>
         public void Failed(Exception error)
         {
-            _failure = RunJob.OutcomeOf(error, CancellationToken.None).Error;
-            _reported = Job.Finish(RunOutcome.Failed, _failure);
+            var (outcome, message) = RunJob.OutcomeOf(error, CancellationToken.None);
+            _failure = message ?? error.Message;
+            _reported = Job.Finish(outcome, _failure);
         }
 
         public bool IsOwnFailure(Exception error, CancellationToken cancellation) =>
-            RunJob.OutcomeOf(error, cancellation).Outcome == RunOutcome.Failed;
+            RunJob.OutcomeOf(error, cancellation).Outcome is RunOutcome.Failed or RunOutcome.Diverged;
 
         /// <summary>
         /// How this run's attempt ended: its own failure (already reported) or cancellation first; then, had it

@@ -80,6 +80,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
         SiloDrainingException => (RunOutcome.Cancelled, null),
         OperationCanceledException when cancellation.IsCancellationRequested => (RunOutcome.Cancelled, null),
         ReportsLostException lost => (RunOutcome.ReportsLost, lost.Message),
+        GridSearch.Training.Trainer.TrainingDivergedException => (RunOutcome.Diverged, stopped.Message),
         _ => (RunOutcome.Failed, Describe(stopped)),
     };
 
@@ -96,7 +97,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
         {
             // Not the run's fault: it goes back to the queue and resumes from its checkpoint, no retry used up. (If the
             // coordinator does not hear this either, it finds the run gone and does the same.)
-            if (outcome != RunOutcome.Failed)
+            if (outcome is not (RunOutcome.Failed or RunOutcome.Diverged))
             {
                 outcome = RunOutcome.ReportsLost;
                 error = $"a progress report was lost: {lost.Message}";
