@@ -70,6 +70,8 @@ public sealed class SweepBook(SweepState state)
         }
 
         var groups = state.Groups.ToDictionary(g => g.Id);
+        // Dispatch runs after every report: a group's runs are looked up by id, not searched for, in large sweeps.
+        var byId = groups.Count == 0 ? null : state.Runs.ToDictionary(r => r.Id);
         var claimed = new List<ClaimedWork>();
         var seen = new HashSet<string>();
         foreach (var run in state.Runs)
@@ -86,7 +88,7 @@ public sealed class SweepBook(SweepState state)
                     continue;
                 }
 
-                var lanes = group.Runs.Select(id => state.Runs.First(r => r.Id == id)).ToList();
+                var lanes = group.Runs.Select(id => byId![id]).ToList();
                 var ready = lanes.Where(r => Claimable(r, now)).ToList();
                 if (ready.Count > 0 && lanes.All(r => r.Status != CellStatus.Running))
                 {
