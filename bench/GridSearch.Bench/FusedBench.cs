@@ -32,7 +32,7 @@ public static class FusedBench
 
             var fused = plans.Select(_ => new List<EpochResult>()).ToArray();
             clock.Restart();
-            new FusedLogisticTrainer(data, options).Train(plans.Select(p => new FusedLane(p)).ToArray(), new Collect(fused), CancellationToken.None);
+            new FusedTrainer(data, options).Train(plans.Select(p => new FusedLane(p)).ToArray(), new Collect(fused), CancellationToken.None);
             double together = clock.Elapsed.TotalSeconds;
 
             double weights = 0, accuracy = 0;
@@ -50,7 +50,7 @@ public static class FusedBench
             // Does a cell's result depend on which cells share its group? Train three of them as a group of their own.
             var subset = new[] { 2, 7, 12 };
             var small = subset.Select(_ => new List<EpochResult>()).ToArray();
-            new FusedLogisticTrainer(data, options).Train(subset.Select(i => new FusedLane(plans[i])).ToArray(), new Collect(small), CancellationToken.None);
+            new FusedTrainer(data, options).Train(subset.Select(i => new FusedLane(plans[i])).ToArray(), new Collect(small), CancellationToken.None);
             double composition = subset.Select((cell, i) => small[i].Zip(fused[cell], (a, b) =>
                 a.Weights.Values.Zip(b.Weights.Values, (x, y) => Math.Abs(x - y)).Max()).Max()).Max();
 

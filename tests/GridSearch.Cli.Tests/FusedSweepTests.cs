@@ -79,6 +79,27 @@ public sealed class FusedSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task FusedMlpSweep_WithDropout_GivesTheUnfusedWinner_AndEveryAccuracyWithinOneValidationImage()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+        string[] grid = ["--model", "mlp", "--hidden", "16,8", "--layers", "2", "--dropout", "0.2", "--lr", "0.1,0.05,0.02",
+            "--batch-size", "8", "--epochs", "3", "--momentum", "0,0.9"];
+
+        var fused = await RunAsync("mlp", data, grid);
+        var alone = await RunAsync("mlp-alone", data, [.. grid, "--no-fuse"]);
+
+        Assert.Equal("Completed", (string?)fused["status"]);
+        // One group per architecture (16 and 8 hidden units), each with its six rate-and-momentum cells.
+        var groups = Trials(fused).GroupBy(t => (string?)t["fusedGroup"]).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, g => Assert.NotNull(g.Key));
+        Assert.All(groups, g => Assert.Equal(6, g.Count()));
+        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
+        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
+        AssertWithinOneValidationImage(fused, alone);
+    }
+
+    [Fact]
     public async Task CellThatDivergesInsideItsGroup_FailsAlone_AndTheOthersMatchTheirUnfusedRuns()
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);

@@ -47,6 +47,30 @@ public sealed class FusedGroupsTests
     }
 
     [Fact]
+    public void Create_FusesMlpRunsOfOneArchitecture_AndLeavesTheCnnAlone()
+    {
+        var spec = Grid("0.1,0.05") with
+        {
+            Parameters =
+            [
+                .. Grid("0.1,0.05").Parameters!,
+                SearchDimension.Of(ParameterCatalog.Model, ["mlp", "cnn"]),
+                SearchDimension.Of(ParameterCatalog.Hidden, [16, 32]),
+            ],
+        };
+
+        var book = Book(spec);
+
+        // One group per MLP architecture (hidden 16, hidden 32), each holding its two rates; no CNN run is grouped.
+        Assert.Equal(2, book.State.Groups.Count);
+        Assert.All(book.State.Groups, g => Assert.Equal(2, g.Runs.Count));
+        var byId = book.State.Runs.ToDictionary(r => r.Id);
+        Assert.All(book.State.Groups, g => Assert.Single(g.Runs.Select(id => byId[id].Parameters!.Hidden).Distinct()));
+        Assert.All(book.State.Runs.Where(r => r.Parameters!.Model == "cnn"), r => Assert.Null(r.Group));
+        Assert.All(book.State.Runs.Where(r => r.Parameters!.Model == "mlp"), r => Assert.NotNull(r.Group));
+    }
+
+    [Fact]
     public void ClaimWork_HandsOutAGroupAsOneUnit_WithEachRunInItsRow()
     {
         var book = Book(Grid("0.1,0.05,0.02", "8,16"));

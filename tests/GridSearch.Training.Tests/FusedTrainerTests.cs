@@ -19,7 +19,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         Dictionary<int, TrainingDivergedException>? failures = null)
     {
         var progress = new Recorder(rows.Count, failures);
-        new FusedLogisticTrainer(data, Options).Train(rows, progress, CancellationToken.None);
+        new FusedTrainer(data, Options).Train(rows, progress, CancellationToken.None);
         return progress.Epochs;
     }
 
@@ -199,7 +199,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         var whole = TrainFused(data, plans);
 
         var progress = new StopsLaneZeroAfterEpochOne();
-        new FusedLogisticTrainer(data, Options).Train(plans.Select(p => new FusedLane(p)).ToArray(), progress, CancellationToken.None);
+        new FusedTrainer(data, Options).Train(plans.Select(p => new FusedLane(p)).ToArray(), progress, CancellationToken.None);
 
         Assert.Equal([1], progress.Epochs[0].Select(e => e.Epoch));
         AssertSameRun(whole[1], progress.Epochs[1], "lane 1");
@@ -219,11 +219,60 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     [Fact]
     public void WhyNotFusable_NamesWhatTheCellsDoNotShare()
     {
-        Assert.Null(FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.2, 8, 5, 1) { Momentum = 0.9 }], 2));
-        Assert.Contains("batch size", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.1, 16, 3, 1)], 2));
-        Assert.Contains("adam", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Optimizer = "adam" }], 2));
-        Assert.Null(FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 3));
-        Assert.Contains("two classes", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 1));
-        Assert.Contains("mlp", FusedLogisticTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp) }], 2));
+        Assert.Null(FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.2, 8, 5, 1) { Momentum = 0.9 }], 2));
+        Assert.Contains("batch size", FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.1, 16, 3, 1)], 2));
+        Assert.Contains("adam", FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Optimizer = "adam" }], 2));
+        Assert.Null(FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 3));
+        Assert.Contains("two classes", FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1)], 1));
+        Assert.Null(FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp) }], 2));
+        Assert.Contains("cnn", FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Cnn) }], 2));
+        Assert.Contains("model", FusedTrainer.WhyNotFusable([new(0.1, 8, 3, 1), new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp) }], 2));
+        Assert.Contains("model", FusedTrainer.WhyNotFusable(
+            [new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp, Hidden: 16) }, new(0.1, 8, 3, 1) { Model = new ModelSpec(ModelSpec.Mlp, Hidden: 32) }], 2));
+    }
+
+    [Theory]
+    [InlineData(2, 1, 0.0)]
+    [InlineData(2, 2, 0.25)]
+    [InlineData(3, 2, 0.25)]
+    public void MlpLanes_EachEqualTheirUnfusedRun_AndResumeBitForBit(int classes, int layers, double dropout)
+    {
+        // The MLP's first layer is one product over the lanes, its later layers one batched product, and every lane
+        // draws the dropout masks its run alone draws: each lane is its unfused run up to float rounding.
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3, classes: classes);
+        var model = new ModelSpec(ModelSpec.Mlp, Hidden: 12, HiddenLayers: layers, Dropout: dropout);
+        TrainingPlan[] plans =
+        [
+            new(0.1, 8, 3, 4) { Model = model },
+            new(0.02, 8, 2, 4) { Model = model },
+            new(0.05, 8, 3, 4) { Model = model, Momentum = 0.9 },
+            new(0.05, 8, 3, 4) { Model = model, WeightDecay = 0.01, Momentum = 0.5 },
+        ];
+
+        var fused = TrainFused(data, plans);
+
+        double largest = 0;
+        int validation = data.Split.Validation.Length;
+        for (int lane = 0; lane < plans.Length; lane++)
+        {
+            var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
+            Assert.Equal(alone.Select(e => e.Epoch), fused[lane].Select(e => e.Epoch));
+            for (int e = 0; e < alone.Count; e++)
+            {
+                Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length); // the unfused layout
+                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
+                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
+                double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
+                largest = Math.Max(largest, difference);
+                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
+            }
+        }
+
+        output.WriteLine($"mlp {layers}×12, dropout {dropout}, {classes} classes: largest weight difference fused vs unfused {largest:G3}");
+
+        // Lane 2 resumed after epoch 1 (weights and momentum) beside an empty row: the uninterrupted group's numbers.
+        var resumed = TrainLanes(data, [null, null, new FusedLane(plans[2], After(fused[2][0])), new FusedLane(plans[3])]);
+        AssertSameRun(fused[2].Skip(1).ToList(), resumed[2], "lane 2 resumed");
+        AssertSameRun(fused[3], resumed[3], "lane 3 from scratch");
     }
 }

@@ -7,8 +7,8 @@ namespace GridSearch.Grains.Coordinator;
 /// (batch size and architecture; seed, data and image size are the sweep's) and differ only in the optimiser's rates
 /// (learning rate, momentum, weight decay) or in their length. Groups follow grid order and hold at most the spec's
 /// group size, so the same spec always forms the same groups. Fused training covers the logistic model (the seed's on
-/// two classes, softmax regression on more) with SGD, on trainers that fuse; other runs train alone, as does a run left
-/// alone in its group.
+/// two classes, softmax regression on more) and the MLP with SGD, on trainers that fuse; other runs (the CNN, Adam) train
+/// alone, as does a run left alone in its group.
 /// </summary>
 public static class FusedGroups
 {
@@ -37,7 +37,7 @@ public static class FusedGroups
         return groups;
     }
 
-    private static bool Fusable(CellParameters? cell) => cell is { Model: "logistic", Optimizer: "sgd" };
+    private static bool Fusable(CellParameters? cell) => cell is { Model: "logistic" or "mlp", Optimizer: "sgd" };
 
     // What lanes of one group must share: the cell less its rates and its length.
     private static CellParameters Shape(CellParameters cell) => new CellParameters(0, cell.BatchSize, 0)

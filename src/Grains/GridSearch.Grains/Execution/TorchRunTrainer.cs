@@ -46,7 +46,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
             return;
         }
 
-        if (FusedLogisticTrainer.WhyNotFusable(plans, lease.Data.ClassCount) is not null)
+        if (FusedTrainer.WhyNotFusable(plans, lease.Data.ClassCount) is not null)
         {
             // The coordinator groups only runs that fuse; should a group reach a trainer that cannot fuse it anyway,
             // its runs still train, one after another.
@@ -54,7 +54,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
             return;
         }
 
-        new FusedLogisticTrainer(lease.Data, TrainerOptions).Train(rows, new LaneReports(lanes), cancellation);
+        new FusedTrainer(lease.Data, TrainerOptions).Train(rows, new LaneReports(lanes), cancellation);
     }
 
     private static TrainingPlan PlanOf(RunAssignment assignment)

@@ -5,15 +5,16 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// Trains several cells of the logistic model (the seed's on two classes, softmax regression on more) in one pass over
-/// the data (horizontal fusion): cells that share the batch size and the seed see the same batches in the same order
-/// and start from the same weights, so their weights are stacked into one matrix and every step is one matrix–matrix
-/// product instead of one product per cell, with one batch gathered and normalised for all. Each cell keeps its own learning rate,
+/// Trains several cells of one model (the logistic model: the seed's on two classes, softmax regression on more; or
+/// an MLP of one architecture) in one pass over the data (horizontal fusion): cells that share the batch size and the
+/// seed see the same batches in the same order and start from the same weights, so their weights are stacked and every
+/// step is one matrix–matrix product (and, for the MLP's later layers, one batched product) instead of one per cell,
+/// with one batch gathered and normalised and one dropout mask drawn for all (<see cref="FusedForward"/>). Each cell keeps its own learning rate,
 /// momentum and weight decay (SGD as PyTorch's, applied row by row), its own loss, epochs, validation accuracy and
 /// weights; a cell whose loss or weights stop being finite leaves the group and the others go on undisturbed.
 /// Results equal <see cref="ClassifierTrainer"/>'s up to float rounding (a wider product sums in another order).
 /// </summary>
-public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions options)
+public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
 {
     /// <summary>Why these plans cannot train as one group, or null when they can.</summary>
     public static string? WhyNotFusable(IReadOnlyList<TrainingPlan> plans, int classes)
@@ -29,12 +30,12 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             return $"a classifier needs at least two classes; this data set has {classes}";
         }
 
-        return plans.FirstOrDefault(p => p.Model != ModelSpec.Default) is { } model
-            ? $"fused training covers the logistic model, not {model.Model}"
+        return plans.FirstOrDefault(p => p.Model.Name is not (ModelSpec.Logistic or ModelSpec.Mlp)) is { } model
+            ? $"fused training covers the logistic and mlp models, not {model.Model}"
             : plans.FirstOrDefault(p => p.Optimizer != "sgd") is { } adam
                 ? $"fused training covers SGD, not {adam.Optimizer}"
-                : plans.FirstOrDefault(p => p.BatchSize != first.BatchSize || p.Seed != first.Seed) is { } other
-                    ? $"cells of one group share batch size and seed ({first.Describe()} and {other.Describe()} do not)"
+                : plans.FirstOrDefault(p => p.BatchSize != first.BatchSize || p.Seed != first.Seed || p.Model != first.Model) is { } other
+                    ? $"cells of one group share batch size, seed and model ({first.Describe()} and {other.Describe()} do not)"
                     : null;
     }
 
@@ -83,7 +84,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
                 continue;
             }
 
-            var validation = Validation(group);
+            var validation = Validation(group, plans[0].Model);
             // The epoch's time is shared by the lanes that trained in it: each reports its share, so the lanes'
             // seconds add up to the group's.
             double seconds = clock.Elapsed.TotalSeconds / trained.Count;
@@ -119,6 +120,8 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
         IFusedProgress progress, CancellationToken cancellation)
     {
         using var order = data.ShuffledTrainIndices(shared.Seed, epoch);
+        // The unfused run's dropout stream for this epoch: every lane draws the masks its run alone would.
+        using var dropout = new Generator(SeedStreams.Dropout(shared.Seed, epoch));
         int count = data.Split.Train.Length;
         var totals = new double[group.Width];
         int batches = 0;
@@ -137,7 +140,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(shared.BatchSize, count - start));
             var images = data.NormalisedImages(indices).flatten(1);
-            var perLane = LossPerLane(group, rows, images, indices, epoch, batches + 1, diverged, progress);
+            var perLane = LossPerLane(group, rows, FusedForward.Outputs(group, images, shared.Model, dropout), indices, epoch, batches + 1, diverged, progress);
             group.ZeroGrad();
             // The lanes' parameters are disjoint rows, so the gradient of the sum is each lane's own gradient.
             perLane.sum().backward();
@@ -165,13 +168,12 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
     }
 
     /// <summary>
-    /// The batch's mean loss of every lane, [K]: [B, F] × [F, K·O] + [K·O] gives every lane's outputs at once; for two
-    /// classes one sigmoid and BCE per lane (the seed's), for more a cross-entropy over each lane's C logits.
+    /// The batch's mean loss of every lane, [K], from every lane's outputs [B, K·O]: for two classes one sigmoid and
+    /// BCE per lane (the seed's), for more a cross-entropy over each lane's C logits.
     /// </summary>
-    private Tensor LossPerLane(FusedGroup group, IReadOnlyList<FusedLane?> rows, Tensor images, Tensor indices, int epoch, int batch,
+    private Tensor LossPerLane(FusedGroup group, IReadOnlyList<FusedLane?> rows, Tensor outputs, Tensor indices, int epoch, int batch,
         bool[] diverged, IFusedProgress progress)
     {
-        var outputs = nn.functional.linear(images, group.Weight, group.Bias);
         if (group.Outputs > 1)
         {
             // A lane whose logits stop being finite gets a non-finite loss, which the caller reports.
@@ -203,7 +205,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
     }
 
     /// <summary>Every row's validation accuracy, overall and per class (NaN where a split or class has no image).</summary>
-    private (double[] Accuracy, double[][] PerClass) Validation(FusedGroup group)
+    private (double[] Accuracy, double[][] PerClass) Validation(FusedGroup group, ModelSpec model)
     {
         using var _ = no_grad();
         Tensor index = data.IndexOf(SplitPart.Validation);
@@ -224,7 +226,7 @@ public sealed class FusedLogisticTrainer(TrainingData data, TrainerOptions optio
             long length = Math.Min(options.EvaluationBatchSize, count - start);
             var indices = index.narrow(0, start, length);
             var batch = (images is null ? data.NormalisedImages(indices) : images.narrow(0, start, length)).flatten(1);
-            var outputs = nn.functional.linear(batch, group.Weight, group.Bias);
+            var outputs = FusedForward.Outputs(group, batch, model, dropout: null);
             var predicted = group.Outputs > 1
                 ? outputs.view(length, group.Width, group.Outputs).argmax(2)
                 : nn.functional.sigmoid(outputs).gt(Scalars.Threshold).to(ScalarType.Int64);
