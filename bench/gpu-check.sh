@@ -6,7 +6,8 @@
 # 5,10) on the GPU and on the CPU, checks that each grid has the same winner on both and every cell's validation
 # accuracy within one validation image for every cell whose loss does not saturate, and reports throughput
 # (cell-epochs per second: the sweeps fused, the wide grid also with --no-fuse, and the trainer-level fused bench),
-# device memory, device, driver and libtorch version. Figures go to $OUT (or ./results) as gpu-check.json.
+# device memory (the most nvidia-smi saw, beside the packing estimate of a fused group), whether the CNN's grouped
+# convolutions beat its cells one at a time on the device, device, driver and libtorch version. Figures go to $OUT (or ./results) as gpu-check.json.
 #
 # Usage: bash gpu/gpu-check.sh            DEVICE=cpu TORCH_LIB=DIR bash gpu/gpu-check.sh   (a dry run without a GPU)
 #   DEVICE     the device to check (default cuda)
@@ -86,6 +87,8 @@ sweep wide-check "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10
 sweep wide-cpu cpu --lr "$lrs" --batch-size 16,32 --epochs 5,10
 sweep wide-check-unfused "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10 --no-fuse
 "$dotnet" "$work/app/GridSearch.Bench.dll" fused --data "$pack/data" --device "$device" --epochs 3 --results "$out" > "$work/fused.txt"
+# Would fusing the CNN (grouped convolutions) pay on this device? On CPU it does not (README, Fused groups).
+"$dotnet" "$work/app/GridSearch.Bench.dll" conv-fusion --data "$pack/data" --device "$device" --results "$out" > "$work/conv-fusion.txt"
 [ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null || true
 
 "$python" - "$work" "$out/gpu-check.json" "$device" "$gpu_name" "$driver" "$memory_total" "$torch_version" "$bridge" <<'PY'
@@ -126,6 +129,7 @@ for grid in ("seed", "wide"):
 memory = [int(float(v)) for v in open(os.path.join(work, "memory")).read().split()] if os.path.exists(os.path.join(work, "memory")) else []
 report["memoryUsedPeakMiB"] = max(memory) if memory else None
 report["fusedTrainerBench"] = open(os.path.join(work, "fused.txt")).read()
+report["convFusionBench"] = open(os.path.join(work, "conv-fusion.txt")).read()
 json.dump(report, open(out, "w"), indent=2)
 for grid, row in report["grids"].items():
     print(f"{grid}: {row['cells']} cells, winner {row['winner']} epoch {row['epoch']} (cpu: {row['winnerOnCpu']}), "

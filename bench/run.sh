@@ -4,6 +4,7 @@
 #   bench/run.sh seed-grid --repeats 3
 # Suites: throughput (decode and training throughput), seed-grid (end to end against the bare loop, fused and not),
 # wide-grid (64 cells fused against --no-fuse), fused (one fused group against its runs one at a time, trainer level),
+# conv-fusion (the CNN's blocks for 16 cells as one wide model with grouped convolutions against one cell at a time),
 # overhead (2000 no-op trials on 16 slots, embedded and on a 3-silo Redis cluster), resume (time to train again),
 # memory (peak resident memory on the photos and on generated sets of 25,000 and 100,000 images).
 # The overhead suite needs redis-server (./scripts/test.sh installs it).

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GridSearch.Training.Data;
+using GridSearch.Training.Model;
 using GridSearch.Training.Trainer;
 using TorchSharp;
 
@@ -61,6 +62,10 @@ public static class FusedBench
             rows.Add(new BenchRow($"batch {batch}: largest weight difference", weights, "abs", "fused vs one at a time, any cell, any epoch"));
             rows.Add(new BenchRow($"batch {batch}: group of 3 vs group of 16", composition, "abs",
                 "largest weight difference of the same cells trained in a group of 3 and in the group of 16"));
+            long estimate = DeviceMemoryEstimate.TrainingBytes(ModelSpec.Default, data.InputFeatures, data.ClassCount, batch, plans.Length,
+                evaluationBatchSize: options.EvaluationBatchSize);
+            rows.Add(new BenchRow($"batch {batch}: estimated device memory of the group of 16", estimate / (double)(1L << 20), "MiB",
+                "what the trainer reserves for it when packing a GPU (the data set and the CUDA context come on top; compare nvidia-smi)"));
             rows.Add(new BenchRow($"batch {batch}: largest validation accuracy difference", accuracy, "share",
                 $"one validation image is {1.0 / split.Validation.Length:G3}"));
         }

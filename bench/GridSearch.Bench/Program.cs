@@ -1,8 +1,8 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|all] [--data DIR] [--repeats N]
-//        [--results DIR] (default bench/results) [--device cpu|cuda] and [--epochs N] (fused)
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|all] [--data DIR] [--repeats N]
+//        [--results DIR] (default bench/results) [--device cpu|cuda] (fused, conv-fusion) and [--epochs N] (fused)
 // A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
 GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
@@ -51,8 +51,11 @@ foreach (string suite in suites)
             FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture),
                 device: Arg("--device") ?? "cpu").Report(results);
             break;
+        case "conv-fusion":
+            ConvFusionBench.Run(device: Arg("--device") ?? "cpu").Report(results);
+            break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid, conv-fusion or all.");
             return 2;
     }
 }

@@ -125,6 +125,22 @@ public sealed class FusedSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task DeviceMemory_SizesAutomaticGroups_ToTheRunsItsBudgetHolds()
+    {
+        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 20);
+        // A budget that holds three lanes of the logistic model on 16×16 images at batch size 8, not four.
+        long three = GridSearch.Training.Model.DeviceMemoryEstimate.TrainingBytes(GridSearch.Training.Model.ModelSpec.Default, 3 * 16 * 16, 2, 8, width: 3);
+        string gib = ((three + 1024) / (double)(1L << 30)).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await RunAsync("packed", data, "--lr", "0.1,0.05,0.02,0.01,0.005,0.002,0.001,0.0005", "--batch-size", "8",
+            "--epochs", "1", "--device-memory", gib);
+
+        Assert.Equal("Completed", (string?)result["status"]);
+        Assert.Equal([3, 3, 2], Trials(result).GroupBy(t => (string?)t["fusedGroup"]).Select(g => g.Count()));
+        Assert.All(Trials(result), t => Assert.NotNull((string?)t["fusedGroup"]));
+    }
+
+    [Fact]
     public async Task GroupSize_CapsTheRunsPerGroup_InGridOrder()
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 20);
@@ -147,11 +163,16 @@ public sealed class FusedSweepTests : IDisposable
         string small = _dir.Combine("small.yaml");
         File.WriteAllText(small, "group_size: 2\nparameters:\n  lr: [0.1, 0.05, 0.02]\n  batch_size: 8\n  epochs: 1\n");
 
+        string automatic = _dir.Combine("auto.yaml");
+        File.WriteAllText(automatic, "group_size: auto\nparameters:\n  lr: [0.1, 0.05, 0.02]\n  batch_size: 8\n  epochs: 1\n");
+
         var alone = await RunAsync("file-unfused", data, "--config", unfused);
         var grouped = await RunAsync("file-small", data, "--config", small);
+        var whole = await RunAsync("file-auto", data, "--config", automatic);
 
         Assert.All(Trials(alone), t => Assert.Null((string?)t["fusedGroup"]));
         Assert.Equal(["fused-lr0.1-bs8-ep1", "fused-lr0.1-bs8-ep1", null], Trials(grouped).Select(t => (string?)t["fusedGroup"]));
+        Assert.All(Trials(whole), t => Assert.Equal("fused-lr0.1-bs8-ep1", (string?)t["fusedGroup"])); // automatic: 16 on CPU
     }
 
     public void Dispose() => _dir.Dispose();

@@ -71,6 +71,30 @@ public sealed class FusedGroupsTests
     }
 
     [Fact]
+    public void AutomaticGroupSize_Is16OnCpuTrainers_AndOnAGpuAsManyRunsAsItsMemoryHolds_WhichAlsoCapsAGivenSize()
+    {
+        string rates = string.Join(",", Enumerable.Range(1, 40).Select(i => (i / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var mlp = Grid(rates, groupSize: SweepSpec.AutomaticFusedGroupSize) with
+        {
+            Parameters = [.. Grid(rates).Parameters!, SearchDimension.Of(ParameterCatalog.Model, ["mlp"])],
+            ImageSize = 32,
+        };
+        Assert.Equal([16, 16, 8], Book(mlp).State.Groups.Select(g => g.Runs.Count));
+
+        // A GPU trainer whose memory holds 11 such lanes (hidden 128 over 3·32·32 inputs at batch size 16).
+        long budget = Training.Model.DeviceMemoryEstimate.TrainingBytes(new Training.Model.ModelSpec("mlp"), 3 * 32 * 32, 2, 16, width: 11);
+        var gpu = Fusing with { DeviceMemoryForTraining = budget, GpuTraining = true };
+        Assert.Equal([11, 11, 11, 7], Book(mlp, gpu).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([5, 5, 5, 5, 5, 5, 5, 5], Book(mlp with { FusedGroupSize = 5 }, gpu).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([11, 11, 11, 7], Book(mlp with { FusedGroupSize = 64 }, gpu).State.Groups.Select(g => g.Runs.Count));
+        // The logistic model is small: every one of the 40 runs fits in one group; a CPU trainer with the same budget
+        // keeps its automatic 16, and the budget still caps it.
+        Assert.Equal([40], Book(Grid(rates, groupSize: 0) with { ImageSize = 32 }, gpu).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([16, 16, 8], Book(Grid(rates, groupSize: 0) with { ImageSize = 32 }, gpu with { GpuTraining = false }).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([11, 11, 11, 7], Book(mlp, gpu with { GpuTraining = false }).State.Groups.Select(g => g.Runs.Count));
+    }
+
+    [Fact]
     public void ClaimWork_HandsOutAGroupAsOneUnit_WithEachRunInItsRow()
     {
         var book = Book(Grid("0.1,0.05,0.02", "8,16"));

@@ -28,6 +28,7 @@ public sealed class SiloDatasetsTests : IDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton<SweepMetricsRegistry>()
             .AddSingleton<RunExecutor>()
+            .AddSingleton<DevicePacking>()
             .AddSingleton<ILocalSiloDetails, TestSilo>()
             .AddSingleton<GridSearchMetrics>()
             .AddSingleton<SiloDatasets>()

@@ -7,9 +7,9 @@ public sealed class TrainerSiloOptionsTests
     [Theory]
     [InlineData("cuda")]
     [InlineData("cuda:1")]
-    public void EffectiveSlots_AutomaticOnAGpu_IsOneBecauseTheSiloTrainsOnOneDevice(string device)
+    public void EffectiveSlots_AutomaticOnAGpu_AreTheGpuSlots_WhoseMemoryDecidesHowManyTrainAtOnce(string device)
     {
-        Assert.Equal(1, new TrainerSiloOptions { Device = device }.EffectiveSlots);
+        Assert.Equal(TrainerSiloOptions.GpuSlots, new TrainerSiloOptions { Device = device }.EffectiveSlots);
     }
 
     [Fact]

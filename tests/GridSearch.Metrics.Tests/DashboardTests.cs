@@ -53,7 +53,7 @@ public sealed class DashboardTests
                  {
                      "gridsearch_trials", "gridsearch_sweep_best_val_accuracy", "gridsearch_trial_val_accuracy", "gridsearch_trial_train_loss",
                      "gridsearch_epoch_duration_seconds_bucket", "gridsearch_samples_trained_total", "gridsearch_trainer_slots_busy",
-                     "gridsearch_trainer_cells_in_flight",
+                     "gridsearch_trainer_cells_in_flight", "gridsearch_device_memory_bytes", "gridsearch_trainer_device_memory_reserved_bytes",
                      "gridsearch_trainer_slots", "orleans_catalog_activations", "orleans_app_requests_latency_milliseconds_bucket",
                  })
         {

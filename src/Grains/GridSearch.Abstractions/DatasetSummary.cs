@@ -20,4 +20,13 @@ public sealed record DatasetSummary(
 {
     /// <summary>Whether the trainer that described the data set trains fused groups (simulated and scripted trainers do not).</summary>
     [Id(10)] public bool FusedTraining { get; init; }
+
+    /// <summary>
+    /// Bytes of GPU memory the describing trainer has for training work (its measured free memory less headroom, or
+    /// its configured budget); null on CPU trainers. Automatic fused group sizes are sized to fit it.
+    /// </summary>
+    [Id(11)] public long? DeviceMemoryForTraining { get; init; }
+
+    /// <summary>Whether the describing trainer trains on a GPU (automatic fused groups are wider there).</summary>
+    [Id(12)] public bool GpuTraining { get; init; }
 }

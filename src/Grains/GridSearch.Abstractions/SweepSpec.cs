@@ -73,13 +73,19 @@ public sealed record SweepSpec
 
     /// <summary>
     /// Runs that share everything that shapes their batches and model, and differ only in learning rate, momentum or
-    /// weight decay, train as fused groups: one pass over the data for the whole group (logistic model, SGD, two
-    /// classes). Off: every run trains alone, with the numbers of releases before fusion.
+    /// weight decay, train as fused groups: one pass over the data for the whole group (logistic model or MLP, SGD).
+    /// Off: every run trains alone, with the numbers of releases before fusion.
     /// </summary>
     [Id(18)] public bool Fuse { get; init; } = true;
 
-    /// <summary>Most runs in one fused group.</summary>
-    [Id(19)] public int FusedGroupSize { get; init; } = DefaultFusedGroupSize;
+    /// <summary>
+    /// Most runs in one fused group, or <see cref="AutomaticFusedGroupSize"/>: <see cref="CpuFusedGroupSize"/> on CPU
+    /// trainers, and on a GPU as many as its free memory holds (up to the largest size).
+    /// </summary>
+    [Id(19)] public int FusedGroupSize { get; init; } = AutomaticFusedGroupSize;
 
-    public const int DefaultFusedGroupSize = 16;
+    public const int AutomaticFusedGroupSize = 0;
+
+    /// <summary>The automatic group size on CPU trainers (measured: wider groups gain little there).</summary>
+    public const int CpuFusedGroupSize = 16;
 }

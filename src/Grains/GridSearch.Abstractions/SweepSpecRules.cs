@@ -77,9 +77,9 @@ public static partial class SweepSpecRules
             problems.Add($"image size {spec.ImageSize} must be between {MinImageSize} and {MaxImageSize} pixels (the seed's is {SweepSpec.DefaultImageSize})");
         }
 
-        if (spec.FusedGroupSize is < 1 or > MaxFusedGroupSize)
+        if (spec.FusedGroupSize is < 0 or > MaxFusedGroupSize)
         {
-            problems.Add($"fused group size {spec.FusedGroupSize} must be between 1 (nothing fuses) and {MaxFusedGroupSize} (default {SweepSpec.DefaultFusedGroupSize})");
+            problems.Add($"fused group size {spec.FusedGroupSize} must be between 1 (nothing fuses) and {MaxFusedGroupSize}, or 0 (automatic: {SweepSpec.CpuFusedGroupSize} on CPU trainers, as many as fit on a GPU)");
         }
 
         return problems;

@@ -75,8 +75,12 @@ public class SiloSettings : CommonSettings
     [DefaultValue(0)]
     public int Threads { get; init; }
 
+    [CommandOption("--device-memory <GIB>")]
+    [Description("GiB of device memory training may hold at once: runs and fused groups wait while theirs does not fit, and automatic fused groups are made as wide as fit. Default: on a GPU 90% of its free memory less 1 GiB; on CPU no limit.")]
+    public double? DeviceMemoryGiB { get; init; }
+
     [CommandOption("--slots <N>")]
-    [Description("Runs trained at once in this process. Default: one per core.")]
+    [Description("Runs (or fused groups) taken at once in this process. Default: one per core on CPU, 4 on a GPU (its memory decides how many train at once).")]
     [DefaultValue(0)]
     public int Slots { get; init; }
 
@@ -101,6 +105,7 @@ public class SiloSettings : CommonSettings
         Slots = Slots,
         ThreadsPerSlot = Threads,
         Device = Device,
+        DeviceMemoryBudget = DeviceMemoryGiB is { } gib ? (long)(gib * (1L << 30)) : 0,
         CacheDirectory = CacheDirectory,
         SimulatedTrialDuration = SimulateTrainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
     };
@@ -110,6 +115,11 @@ public class SiloSettings : CommonSettings
         if (Threads < 0 || Slots < 0)
         {
             return Spectre.Console.ValidationResult.Error("--threads and --slots must be 0 (automatic) or more.");
+        }
+
+        if (DeviceMemoryGiB is { } gib && (!double.IsFinite(gib) || gib <= 0 || gib > 1 << 20))
+        {
+            return Spectre.Console.ValidationResult.Error($"--device-memory {gib} must be a positive number of GiB, for example 8 or 0.5.");
         }
 
         if (MetricsPort is < 1 or > 65535 || MetricsLinger < 0)

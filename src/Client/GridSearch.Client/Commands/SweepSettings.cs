@@ -109,7 +109,7 @@ public sealed class SweepSettings : DataSettings
     public bool NoFuse { get; init; }
 
     [CommandOption("--group-size <N>")]
-    [Description("Most runs in one fused group (1 to 256). Default: 16.")]
+    [Description("Most runs in one fused group (1 to 256). Default: automatic, 16 on CPU trainers and on a GPU as many as its free memory holds (up to 256).")]
     public int? GroupSize { get; init; }
 
     private SweepFile? _file;
@@ -155,7 +155,7 @@ public sealed class SweepSettings : DataSettings
             ImageSize = ImageSize,
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
             Fuse = !NoFuse && (file?.Fuse ?? true),
-            FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.DefaultFusedGroupSize,
+            FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
         };
     }
 

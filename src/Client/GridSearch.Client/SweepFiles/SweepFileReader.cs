@@ -110,10 +110,15 @@ public static class SweepFileReader
 
     private static int? ReadGroupSize(YamlNode node, Context context)
     {
+        if (node is YamlScalarNode { Value: "auto" })
+        {
+            return SweepSpec.AutomaticFusedGroupSize;
+        }
+
         int? size = context.Int(node, "group_size");
         if (size is < 1 or > SweepSpecRules.MaxFusedGroupSize)
         {
-            context.Add(node, "group_size", $"{size} is not a fused group size; use 1 to {SweepSpecRules.MaxFusedGroupSize} (1 trains every run alone, like 'fuse: false')");
+            context.Add(node, "group_size", $"{size} is not a fused group size; use 1 to {SweepSpecRules.MaxFusedGroupSize} (1 trains every run alone, like 'fuse: false'), or auto");
             return null;
         }
 

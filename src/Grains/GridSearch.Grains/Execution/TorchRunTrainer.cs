@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 namespace GridSearch.Grains.Execution;
 
 /// <summary>Runs runs with the TorchSharp trainer on this silo's shared data sets.</summary>
-public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloOptions> options) : IRunTrainer
+public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloOptions> options, DevicePacking packing) : IRunTrainer
 {
     private TrainerOptions TrainerOptions => new() { Threads = options.Value.EffectiveThreadsPerSlot };
 
     public async Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation) =>
-        await datasets.DescribeAsync(data) with { FusedTraining = true };
+        await datasets.DescribeAsync(data) with { FusedTraining = true, DeviceMemoryForTraining = packing.BudgetBytes, GpuTraining = packing.OnGpu };
 
     public void Prefetch(DataRequest data) => datasets.Prefetch(data);
 
@@ -23,9 +23,12 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
     public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         using var lease = datasets.PrepareAsync(assignment.Data).GetAwaiter().GetResult();
+        var plan = PlanOf(assignment);
+        using var memory = packing.Reserve(DeviceMemoryEstimate.TrainingBytes(plan.Model, lease.Data.InputFeatures, lease.Data.ClassCount,
+            plan.BatchSize, optimizer: plan.Optimizer, evaluationBatchSize: TrainerOptions.EvaluationBatchSize), cancellation);
         var trainer = new ClassifierTrainer(lease.Data, TrainerOptions);
         var from = start is null ? null : new TrainingCheckpoint(start.Epoch, new ModelWeights(start.Weights), start.OptimizerState);
-        trainer.Train(PlanOf(assignment), epoch => progress.Epoch(MetricsOf(epoch), epoch.Weights.Values, epoch.OptimizerState),
+        trainer.Train(plan, epoch => progress.Epoch(MetricsOf(epoch), epoch.Weights.Values, epoch.OptimizerState),
             cancellation, from, progress.Batch);
     }
 
@@ -54,6 +57,8 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
             return;
         }
 
+        using var memory = packing.Reserve(DeviceMemoryEstimate.TrainingBytes(plans[0].Model, lease.Data.InputFeatures,
+            lease.Data.ClassCount, plans[0].BatchSize, width, evaluationBatchSize: TrainerOptions.EvaluationBatchSize), cancellation);
         new FusedTrainer(lease.Data, TrainerOptions).Train(rows, new LaneReports(lanes), cancellation);
     }
 

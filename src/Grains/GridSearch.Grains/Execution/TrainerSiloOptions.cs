@@ -10,7 +10,10 @@ public sealed class TrainerSiloOptions
     /// <summary>Whether this silo runs runs. Gateway-only silos set this to false.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Trials run at once on this silo (0 = automatic: one on a GPU, one per core on CPU).</summary>
+    /// <summary>
+    /// Work (runs and fused groups) taken at once on this silo (0 = automatic: <see cref="GpuSlots"/> on a GPU, where
+    /// device memory decides how many of them train at once, and one per core on CPU).
+    /// </summary>
     public int Slots { get; set; }
 
     /// <summary>Intra-op threads per running run (0 = cores divided by slots).</summary>
@@ -50,15 +53,26 @@ public sealed class TrainerSiloOptions
         ? DatasetMemoryBudget
         : Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
+    /// <summary>
+    /// Bytes of device memory training work may hold at once (0 = on a GPU, 90% of its free memory at start less
+    /// 1 GiB; on CPU, no limit). Each run or fused group reserves its estimated bytes before it trains and waits while
+    /// they do not fit; automatic fused groups are made as wide as fit.
+    /// </summary>
+    public long DeviceMemoryBudget { get; set; }
+
+    /// <summary>Automatic slots on a GPU: enough work in hand to fill the device; its memory decides how much trains at once.</summary>
+    public const int GpuSlots = 4;
+
     /// <summary>On shutdown, how long running runs may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Slots when <see cref="Slots"/> is 0: on a GPU one (the silo trains on one device, so run one trainer silo per
-    /// GPU, as the Kubernetes manifests do); on CPU one per core, each with one thread (measured fastest here).
+    /// Slots when <see cref="Slots"/> is 0: on a GPU <see cref="GpuSlots"/> (the silo trains on one device, so run one
+    /// trainer silo per GPU, as the Kubernetes manifests do; its memory budget decides how many train at once); on CPU
+    /// one per core, each with one thread (measured fastest here).
     /// </summary>
     public int EffectiveSlots => Slots > 0 ? Slots
-        : GridSearch.Training.Runtime.TorchDevices.MeansGpu(Device) ? 1
+        : GridSearch.Training.Runtime.TorchDevices.MeansGpu(Device) ? GpuSlots
         : Math.Max(1, Environment.ProcessorCount);
 
     public int EffectiveThreadsPerSlot => ThreadsPerSlot > 0
@@ -96,6 +110,11 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         if (options.DatasetMemoryBudget < 0)
         {
             problems.Add($"{TrainerSiloOptions.Section}:DatasetMemoryBudget is {options.DatasetMemoryBudget}; use 0 (half of the memory) or a number of bytes.");
+        }
+
+        if (options.DeviceMemoryBudget < 0)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:DeviceMemoryBudget is {options.DeviceMemoryBudget}; use 0 (measured on a GPU) or a number of bytes.");
         }
 
         if (options.DrainTimeout < TimeSpan.Zero)

@@ -48,6 +48,7 @@ public static class GridSearchSiloExtensions
         services.AddPlacementFilter<PreferNonTrainerPlacementFilter, PreferNonTrainerPlacementDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunExecutor>();
+        services.AddSingleton<DevicePacking>();
         services.AddSingleton<Trainers.FusedJobs>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerDrain>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TrainerVisibility>();

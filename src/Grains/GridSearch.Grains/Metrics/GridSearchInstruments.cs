@@ -26,6 +26,8 @@ public static class GridSearchInstruments
     public const string TrainerSlots = "gridsearch.trainer.slots";
     public const string TrainerRunsInFlight = "gridsearch.trainer.cells_in_flight";
     public const string DeviceMemory = "gridsearch.device.memory";
+    public const string TrainerDeviceMemoryReserved = "gridsearch.trainer.device_memory.reserved";
+    public const string TrainerDeviceMemoryBudget = "gridsearch.trainer.device_memory.budget";
 
     public const string SweepIdTag = "sweep_id";
     public const string TrialIdTag = "trial_id";

@@ -19,7 +19,7 @@ public sealed class GridSearchMetrics
     private readonly Histogram<double> _decodeDuration;
 
     public GridSearchMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps, RunExecutor executor, ILocalSiloDetails silo,
-        Microsoft.Extensions.Options.IOptions<TrainerSiloOptions> trainer)
+        Microsoft.Extensions.Options.IOptions<TrainerSiloOptions> trainer, DevicePacking packing)
     {
         var meter = meters.Create(I.MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = I.DurationBuckets };
@@ -44,6 +44,15 @@ public sealed class GridSearchMetrics
         meter.CreateObservableGauge(I.TrainerSlots, () => new Measurement<int>(executor.Slots, siloTag), description: "Trainer slots on this silo.");
         meter.CreateObservableGauge(I.TrainerRunsInFlight, () => new Measurement<int>(executor.RunsInFlight, siloTag),
             description: "Runs training on this silo now (a run trains one cell, or the cells that share its first epochs): a fused group counts every run still in it.");
+        if (packing.Gate is { } gate)
+        {
+            // What the executor packs by: estimated bytes of the work training now, against the budget.
+            meter.CreateObservableGauge(I.TrainerDeviceMemoryReserved, () => new Measurement<long>(gate.ReservedBytes, siloTag), "By",
+                "Device memory reserved by the runs and fused groups training on this silo now (their estimates).");
+            meter.CreateObservableGauge(I.TrainerDeviceMemoryBudget, () => new Measurement<long>(gate.BudgetBytes, siloTag), "By",
+                "Device memory this silo's training work may reserve at once.");
+        }
+
         // GPU memory only where a trainer uses CUDA and the NVIDIA driver is there to ask.
         string device = trainer.Value.Device?.Trim().ToLowerInvariant() ?? "auto";
         if (trainer.Value.Enabled && device != "cpu" && NvmlDeviceMemory.TryOpen() is { } nvml)

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace GridSearch.Grains.Metrics;
+namespace GridSearch.Grains.Execution;
 
 /// <summary>
-/// GPU memory in use, read through NVML (libnvidia-ml, which the NVIDIA container runtime mounts with the
+/// GPU memory in use and free, read through NVML (libnvidia-ml, which the NVIDIA container runtime mounts with the
 /// <c>utility</c> driver capability). TorchSharp exposes no allocator statistics, and NVML also sees memory that
 /// other processes on the GPU hold. Absent on machines without an NVIDIA driver: <see cref="TryOpen"/> returns null.
 /// </summary>
@@ -34,7 +34,12 @@ public sealed partial class NvmlDeviceMemory
     }
 
     /// <summary>Bytes in use on the device, or null when NVML cannot say.</summary>
-    public long? UsedBytes(int device)
+    public long? UsedBytes(int device) => Read(device) is { } memory ? (long)memory.Used : null;
+
+    /// <summary>Bytes free on the device (what no process holds), or null when NVML cannot say.</summary>
+    public long? FreeBytes(int device) => Read(device) is { } memory ? (long)memory.Free : null;
+
+    private (ulong Used, ulong Free)? Read(int device)
     {
         lock (_gate)
         {
@@ -49,14 +54,14 @@ public sealed partial class NvmlDeviceMemory
                 var memory = new NvmlMemoryV2 { Version = NvmlMemoryV2.Version2 };
                 if (nvmlDeviceGetMemoryInfo_v2(handle, ref memory) == 0)
                 {
-                    return (long)memory.Used;
+                    return (memory.Used, memory.Free);
                 }
             }
             catch (EntryPointNotFoundException)
             {
             }
 
-            return nvmlDeviceGetMemoryInfo(handle, out var legacy) == 0 ? (long)legacy.Used : null;
+            return nvmlDeviceGetMemoryInfo(handle, out var legacy) == 0 ? (legacy.Used, legacy.Free) : null;
         }
     }
 
