@@ -46,6 +46,33 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Each lane equals its run trained alone up to float rounding: the same epochs, the unfused weight layout, losses
+    /// within 1e-5, validation accuracy within one image, weights within 1e-4. Returns the largest weight difference.
+    /// </summary>
+    private static double AssertEachLaneIsItsUnfusedRun(TrainingData data, IReadOnlyList<TrainingPlan> plans, Dictionary<int, List<EpochResult>> fused)
+    {
+        double largest = 0;
+        int validation = data.Split.Validation.Length;
+        for (int lane = 0; lane < plans.Count; lane++)
+        {
+            var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
+            Assert.Equal(alone.Select(e => e.Epoch), fused[lane].Select(e => e.Epoch));
+            for (int e = 0; e < alone.Count; e++)
+            {
+                Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length);
+                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
+                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
+                Assert.Equal(alone[e].ValidationClassAccuracy.Length, fused[lane][e].ValidationClassAccuracy.Length);
+                double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
+                largest = Math.Max(largest, difference);
+                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
+            }
+        }
+
+        return largest;
+    }
+
     [Fact]
     public void FusedCells_EachEqualTheirUnfusedRun_WithinFloatRounding()
     {
@@ -61,22 +88,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
 
         var fused = TrainFused(data, plans);
 
-        double largest = 0;
-        int validation = data.Split.Validation.Length;
-        for (int cell = 0; cell < plans.Length; cell++)
-        {
-            var alone = new ClassifierTrainer(data, Options).Train(plans[cell], null, CancellationToken.None);
-            Assert.Equal(alone.Select(e => e.Epoch), fused[cell].Select(e => e.Epoch));
-            for (int e = 0; e < alone.Count; e++)
-            {
-                Assert.Equal(alone[e].TrainLoss, fused[cell][e].TrainLoss, 1e-5);
-                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[cell][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
-                double difference = alone[e].Weights.Values.Zip(fused[cell][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
-                largest = Math.Max(largest, difference);
-                Assert.True(difference < 1e-4, $"cell {cell} epoch {e + 1}: weights differ by {difference}");
-            }
-        }
-
+        double largest = AssertEachLaneIsItsUnfusedRun(data, plans, fused);
         output.WriteLine($"largest weight difference fused vs unfused: {largest:G3}");
     }
 
@@ -94,21 +106,8 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
 
         var fused = TrainFused(data, plans);
 
-        int validation = data.Split.Validation.Length;
-        for (int lane = 0; lane < plans.Length; lane++)
-        {
-            var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
-            Assert.Equal(alone.Select(e => e.Epoch), fused[lane].Select(e => e.Epoch));
-            for (int e = 0; e < alone.Count; e++)
-            {
-                Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length); // 3 × (F + 1), the unfused layout
-                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
-                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
-                Assert.Equal(3, fused[lane][e].ValidationClassAccuracy.Length);
-                double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
-                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
-            }
-        }
+        AssertEachLaneIsItsUnfusedRun(data, plans, fused);
+        Assert.All(fused.Values.SelectMany(e => e), e => Assert.Equal(3, e.ValidationClassAccuracy.Length));
 
         // Lane 2 resumed after epoch 1 beside an empty row and lane 3 from scratch: the uninterrupted group's numbers.
         var mixed = TrainLanes(data, [null, null, new FusedLane(plans[2], After(fused[2][0])), new FusedLane(plans[3])]);
@@ -251,22 +250,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
 
         var fused = TrainFused(data, plans);
 
-        double largest = 0;
-        int validation = data.Split.Validation.Length;
-        for (int lane = 0; lane < plans.Length; lane++)
-        {
-            var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
-            Assert.Equal(alone.Select(e => e.Epoch), fused[lane].Select(e => e.Epoch));
-            for (int e = 0; e < alone.Count; e++)
-            {
-                Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length); // the unfused layout
-                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
-                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
-                double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
-                largest = Math.Max(largest, difference);
-                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
-            }
-        }
+        double largest = AssertEachLaneIsItsUnfusedRun(data, plans, fused);
 
         output.WriteLine($"mlp {layers}×12, dropout {dropout}, {classes} classes: largest weight difference fused vs unfused {largest:G3}");
 
