@@ -202,8 +202,8 @@ internal sealed class FusedGroup : IDisposable
             step = buffer;
         }
 
-        // The gradient is dropped after the step anyway, so it may hold −lr·g; the momentum buffer must not.
-        parameter.add_(ReferenceEquals(step, buffer) ? step.mul(columns.NegatedLearningRates) : step.mul_(columns.NegatedLearningRates));
+        // p += d·(−lr) in one pass over p, the lanes' rates broadcast along their rows.
+        parameter.addcmul_(step, columns.NegatedLearningRates, Scalars.OneFloat);
         return buffer;
     }
 

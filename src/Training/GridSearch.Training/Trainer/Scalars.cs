@@ -18,4 +18,7 @@ public static class Scalars
 
     /// <summary>0.5 as a double: the binary models' decision threshold on the probability of the second class.</summary>
     public static readonly Scalar Threshold = 0.5.ToScalar();
+
+    /// <summary>1 as float32: a fused step's multiply-add takes its per-lane rates from a tensor, scaled by this.</summary>
+    public static readonly Scalar OneFloat = 1f.ToScalar();
 }
