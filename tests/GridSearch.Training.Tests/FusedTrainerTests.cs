@@ -93,6 +93,48 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PlainSgdLanes_StepWithoutAutograd_AndEachEqualTheirUnfusedRun()
+    {
+        // Plain SGD on two classes takes the direct step (no gradient matrix is written).
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        TrainingPlan[] plans = [new(0.5, 8, 3, 4), new(0.1, 8, 3, 4), new(0.01, 8, 2, 4), new(0.001, 8, 3, 4)];
+
+        var fused = TrainFused(data, plans);
+
+        double largest = AssertEachLaneIsItsUnfusedRun(data, plans, fused);
+        output.WriteLine($"plain SGD, direct step: largest weight difference fused vs unfused {largest:G3}");
+
+        // Resumed after epoch 1 beside an empty row, and a lane from scratch: the uninterrupted group's numbers, bit for bit.
+        var mixed = TrainLanes(data, [new FusedLane(plans[0], After(fused[0][0])), null, new FusedLane(plans[2]), null]);
+        AssertSameRun(fused[0].Skip(1).ToList(), mixed[0], "lane 0 resumed after epoch 1");
+        AssertSameRun(fused[2], mixed[2], "lane 2 from scratch");
+    }
+
+    [Fact]
+    public void DirectStep_GivesAutogradsSteps_WhereOutputsSaturateToo()
+    {
+        // At rate 50 sigmoid outputs saturate to exactly 0 or 1, where autograd's gradient (BCE's backward over the
+        // sigmoid's) is exactly 0; the direct step must agree. The same lanes beside a lane with momentum take
+        // autograd's step in a group of the same width.
+        using var data = TinyData.Training(count: 120, size: 8, seed: 3);
+        TrainingPlan[] plans = [new(50, 8, 3, 4), new(0.1, 8, 3, 4), new(20, 8, 3, 4)];
+
+        var direct = TrainLanes(data, [.. plans.Select(p => new FusedLane(p)), null]);
+        var autograd = TrainFused(data, [.. plans, new(0.05, 8, 3, 4) { Momentum = 0.9 }]);
+
+        for (int lane = 0; lane < plans.Length; lane++)
+        {
+            for (int e = 0; e < direct[lane].Count; e++)
+            {
+                double scale = autograd[lane][e].Weights.Values.Max(Math.Abs);
+                double difference = direct[lane][e].Weights.Values.Zip(autograd[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
+                output.WriteLine($"lane {lane} epoch {e + 1}: direct vs autograd {difference:G3} of weights up to {scale:G3}, loss {direct[lane][e].TrainLoss:G6} vs {autograd[lane][e].TrainLoss:G6}");
+                Assert.True(difference <= 1e-5 * scale, $"lane {lane} epoch {e + 1}: the direct and the autograd step differ by {difference} (weights up to {scale})");
+            }
+        }
+    }
+
+    [Fact]
     public void SoftmaxLanes_OnThreeClasses_EachEqualTheirUnfusedRun_AndDoNotDependOnTheirNeighbours()
     {
         using var data = TinyData.Training(count: 150, size: 8, seed: 3, classes: 3);

@@ -1,4 +1,5 @@
 using GridSearch.Training.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GridSearch.Training.Trainer;
@@ -175,6 +176,38 @@ internal sealed class FusedGroup : IDisposable
                 _momentum[p] = buffer!;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether steps may skip autograd (<see cref="StepBinaryLogistic"/>): the binary logistic model with plain SGD in
+    /// every lane (no momentum, no weight decay), the seed's case.
+    /// </summary>
+    public bool TakesBinaryLogisticSteps(ModelSpec model) =>
+        model.Name == ModelSpec.Logistic && Outputs == 1 && _plans.All(p => p is null or { Momentum: 0, WeightDecay: 0 });
+
+    /// <summary>
+    /// One plain SGD step of the binary logistic model without autograd: the gradient autograd computes, by the same
+    /// formulas in the same order (BCE's backward (p − y) / max((1 − p)·p, 1e-12) of the batch mean's 1/B, then the
+    /// sigmoid's (1 − p)·p, so a saturated output gives no gradient exactly as it does alone), scaled per lane by −lr and
+    /// added to the weights in one product, W += (−lr ⊙ ∂z)ᵀ·X: no gradient matrix is written and read back. Frozen
+    /// lanes have rate 0 and stay exactly as they were.
+    /// </summary>
+    /// <param name="images">The batch, [B, F].</param>
+    /// <param name="probabilities">The lanes' sigmoid outputs, [B, K], without NaN.</param>
+    /// <param name="labels">The second class's labels, [B, 1].</param>
+    public void StepBinaryLogistic(Tensor images, Tensor probabilities, Tensor labels)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var perImage = (1f / images.shape[0]).ToScalar(); // the batch mean's gradient, 1/B as a float
+        using var epsilon = 1e-12f.ToScalar();
+        var oneMinus = probabilities.neg().add_(Scalars.OneFloat);
+        var gradient = probabilities.sub(labels).mul_(perImage).div_(oneMinus.mul(probabilities).clamp_min_(epsilon))
+            .mul_(oneMinus).mul_(probabilities);
+        var scaled = gradient.t().mul(_columns.Shaped(2).NegatedLearningRates); // [K, B]
+        var weight = Parameters[0];
+        weight.view(weight.shape[0], weight.shape[^1]).addmm_(scaled, images);
+        Parameters[1].view(-1).add_(scaled.sum([1]));
     }
 
     private Tensor? StepOne(Tensor parameter, Tensor? buffer, bool hasMomentum)

@@ -127,6 +127,7 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
         int batches = 0;
         var active = new bool[group.Width];
         bool[]? throughout = null; // rows that trained in every batch of the epoch so far
+        bool direct = group.TakesBinaryLogisticSteps(shared.Model);
         for (int start = 0; start < count; start += shared.BatchSize)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -140,11 +141,24 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
             using var scope = NewDisposeScope();
             var indices = order.narrow(0, start, Math.Min(shared.BatchSize, count - start));
             var images = data.NormalisedImages(indices).flatten(1);
-            var perLane = LossPerLane(group, rows, FusedForward.Outputs(group, images, shared.Model, dropout), indices, epoch, batches + 1, diverged, progress);
-            group.ZeroGrad();
-            // The lanes' parameters are disjoint rows, so the gradient of the sum is each lane's own gradient.
-            perLane.sum().backward();
-            group.Step();
+            Tensor perLane;
+            if (direct)
+            {
+                using var _ = no_grad();
+                var outputs = FusedForward.Outputs(group, images, shared.Model, dropout);
+                var (loss, probabilities) = BinaryLossPerLane(group, rows, outputs, indices, epoch, batches + 1, diverged, progress);
+                group.StepBinaryLogistic(images, probabilities, data.Labels.index_select(0, indices));
+                perLane = loss;
+            }
+            else
+            {
+                perLane = LossPerLane(group, rows, FusedForward.Outputs(group, images, shared.Model, dropout), indices, epoch, batches + 1, diverged, progress);
+                group.ZeroGrad();
+                // The lanes' parameters are disjoint rows, so the gradient of the sum is each lane's own gradient.
+                perLane.sum().backward();
+                group.Step();
+            }
+
             var values = perLane.detach().cpu().data<float>().ToArray();
             batches++;
             for (int row = 0; row < values.Length; row++)
@@ -182,6 +196,16 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
             return nn.functional.log_softmax(logits, 2).gather(2, truth).squeeze(2).neg().mean([0]);
         }
 
+        return BinaryLossPerLane(group, rows, outputs, indices, epoch, batch, diverged, progress).Loss;
+    }
+
+    /// <summary>
+    /// Two classes: every lane's sigmoid probabilities [B, K] (NaN where a lane overflowed, which leaves the group, set
+    /// to 0.5) and its mean BCE over the batch [K].
+    /// </summary>
+    private (Tensor Loss, Tensor Probabilities) BinaryLossPerLane(FusedGroup group, IReadOnlyList<FusedLane?> rows, Tensor outputs, Tensor indices,
+        int epoch, int batch, bool[] diverged, IFusedProgress progress)
+    {
         var probabilities = nn.functional.sigmoid(outputs);
         // A lane whose weights overflowed gives NaN probabilities, which BCE refuses for the whole batch: it leaves the
         // group (reported here), and its column is neutralised so the others' step goes on unchanged.
@@ -201,7 +225,7 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
         }
 
         var targets = data.Labels.index_select(0, indices).expand(-1, group.Width);
-        return nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]);
+        return (nn.functional.binary_cross_entropy(probabilities, targets, reduction: nn.Reduction.None).mean([0]), probabilities);
     }
 
     /// <summary>Every row's validation accuracy, overall and per class (NaN where a split or class has no image).</summary>
