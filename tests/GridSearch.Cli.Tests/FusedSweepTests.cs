@@ -23,6 +23,14 @@ public sealed class FusedSweepTests : IDisposable
 
     private static JsonObject[] Trials(JsonObject result) => result["trials"]!.AsArray().Select(t => t!.AsObject()).ToArray();
 
+    /// <summary>The unfused sweep's winner (cell and epoch), and every accuracy within one validation image of it.</summary>
+    private static void AssertSameWinnerAndAccuracies(JsonObject fused, JsonObject alone)
+    {
+        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
+        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
+        AssertWithinOneValidationImage(fused, alone);
+    }
+
     private static void AssertWithinOneValidationImage(JsonObject fused, JsonObject alone)
     {
         double oneImage = 1.0 / (int)alone["dataset"]!["val"]!;
@@ -50,9 +58,7 @@ public sealed class FusedSweepTests : IDisposable
         var alone = await RunAsync("alone", data, [.. grid, "--no-fuse"]);
 
         Assert.Equal("Completed", (string?)fused["status"]);
-        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
-        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
-        AssertWithinOneValidationImage(fused, alone);
+        AssertSameWinnerAndAccuracies(fused, alone);
         // One group per batch size: its twelve runs (six rates × two momenta) share it; unfused, none has a group.
         var groups = Trials(fused).GroupBy(t => (string?)t["fusedGroup"]).ToList();
         Assert.Equal(2, groups.Count);
@@ -73,9 +79,7 @@ public sealed class FusedSweepTests : IDisposable
         Assert.Equal(3, fused["dataset"]!["classes"]!.AsArray().Count);
         Assert.Single(Trials(fused).Select(t => (string?)t["fusedGroup"]).Distinct());
         Assert.NotNull((string?)Trials(fused)[0]["fusedGroup"]);
-        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
-        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
-        AssertWithinOneValidationImage(fused, alone);
+        AssertSameWinnerAndAccuracies(fused, alone);
     }
 
     [Fact]
@@ -94,9 +98,7 @@ public sealed class FusedSweepTests : IDisposable
         Assert.Equal(2, groups.Count);
         Assert.All(groups, g => Assert.NotNull(g.Key));
         Assert.All(groups, g => Assert.Equal(6, g.Count()));
-        Assert.Equal((string?)alone["best"]!["trialId"], (string?)fused["best"]!["trialId"]);
-        Assert.Equal((int)alone["best"]!["epoch"]!, (int)fused["best"]!["epoch"]!);
-        AssertWithinOneValidationImage(fused, alone);
+        AssertSameWinnerAndAccuracies(fused, alone);
     }
 
     [Fact]

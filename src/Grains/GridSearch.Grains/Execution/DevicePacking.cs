@@ -32,13 +32,13 @@ public sealed partial class DevicePacking
 
         OnGpu = TorchDevices.MeansGpu(trainer.Device);
         long? budget = trainer.DeviceMemoryBudget > 0 ? trainer.DeviceMemoryBudget
-            : TorchDevices.MeansGpu(trainer.Device) ? Measured(trainer.Device) : null;
+            : OnGpu ? Measured(trainer.Device) : null;
         if (budget is { } bytes)
         {
             Gate = new DeviceMemoryGate(bytes);
             LogBudget(logger, bytes / (double)(1L << 30), trainer.DeviceMemoryBudget > 0 ? "configured" : "measured free memory less headroom");
         }
-        else if (TorchDevices.MeansGpu(trainer.Device))
+        else if (OnGpu)
         {
             // Unmeasured, the GPU trains one piece of work at a time (anything exceeds a budget of 0 and trains alone).
             Gate = new DeviceMemoryGate(0);
@@ -70,7 +70,7 @@ public sealed partial class DevicePacking
     }
 
     /// <summary>cuda:N → N; cuda and auto → 0.</summary>
-    public static int IndexOf(string? device)
+    private static int IndexOf(string? device)
     {
         string name = device?.Trim().ToLowerInvariant() ?? "";
         int colon = name.IndexOf(':');

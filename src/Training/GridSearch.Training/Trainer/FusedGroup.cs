@@ -22,6 +22,10 @@ internal sealed class FusedGroup : IDisposable
     private readonly TrainingPlan?[] _plans;
     private readonly Device _device;
     private readonly long[] _laneSizes;
+
+    // The lanes' plans never change, so which parts of SGD the step needs is known once.
+    private readonly bool _hasMomentum;
+    private readonly bool _hasWeightDecay;
     private Tensor[]? _momentum;
     private bool[] _active;
     private Columns _columns;
@@ -33,6 +37,8 @@ internal sealed class FusedGroup : IDisposable
         Outputs = outputs;
         _device = device;
         _laneSizes = parameters.Select(p => p.numel() / plans.Length).ToArray();
+        _hasMomentum = plans.Any(p => p is { Momentum: not 0 });
+        _hasWeightDecay = plans.Any(p => p is { WeightDecay: not 0 });
         _active = new bool[plans.Length];
         _columns = Columns.For(plans, _active, device);
     }
@@ -162,15 +168,14 @@ internal sealed class FusedGroup : IDisposable
     public void Step()
     {
         using var _ = no_grad();
-        bool hasMomentum = _plans.Any(p => p is { Momentum: not 0 });
-        if (hasMomentum)
+        if (_hasMomentum)
         {
             _momentum ??= new Tensor[Parameters.Count];
         }
 
         for (int p = 0; p < Parameters.Count; p++)
         {
-            var buffer = StepOne(Parameters[p], _momentum?[p], hasMomentum);
+            var buffer = StepOne(Parameters[p], _momentum?[p]);
             if (_momentum is not null)
             {
                 _momentum[p] = buffer!;
@@ -183,7 +188,7 @@ internal sealed class FusedGroup : IDisposable
     /// every lane (no momentum, no weight decay), the seed's case.
     /// </summary>
     public bool TakesBinaryLogisticSteps(ModelSpec model) =>
-        model.Name == ModelSpec.Logistic && Outputs == 1 && _plans.All(p => p is null or { Momentum: 0, WeightDecay: 0 });
+        model.Name == ModelSpec.Logistic && Outputs == 1 && !_hasMomentum && !_hasWeightDecay;
 
     /// <summary>
     /// One plain SGD step of the binary logistic model without autograd: the gradient autograd computes, by the same
@@ -210,18 +215,18 @@ internal sealed class FusedGroup : IDisposable
         Parameters[1].view(-1).add_(scaled.sum([1]));
     }
 
-    private Tensor? StepOne(Tensor parameter, Tensor? buffer, bool hasMomentum)
+    private Tensor? StepOne(Tensor parameter, Tensor? buffer)
     {
         using var scope = NewDisposeScope();
         var columns = _columns.Shaped((int)parameter.dim());
         // Every lane training (the usual case): the mask is all ones and g·1 is g, so it is skipped.
         var step = _active.All(a => a) ? parameter.grad! : parameter.grad!.mul(columns.Active);
-        if (_plans.Any(p => p is { WeightDecay: not 0 }))
+        if (_hasWeightDecay)
         {
             step = step.add(parameter.detach().mul(columns.WeightDecays));
         }
 
-        if (hasMomentum)
+        if (_hasMomentum)
         {
             if (buffer is null)
             {
