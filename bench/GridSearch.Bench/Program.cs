@@ -4,6 +4,7 @@ using Spectre.Console;
 // Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|all] [--data DIR] [--repeats N]
 //        [--results DIR] (default bench/results) [--device cpu|cuda] (fused, conv-fusion) and [--epochs N] (fused)
 // A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
+GridSearch.Training.Runtime.CpuNumerics.PinFromEnvironment();
 GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
 string data = Path.GetFullPath(Arg("--data") ?? Path.Combine(RepoRoot(), "..", "shared", "datasets", "cat_dog"));
 int repeats = int.Parse(Arg("--repeats") ?? "3", System.Globalization.CultureInfo.InvariantCulture);

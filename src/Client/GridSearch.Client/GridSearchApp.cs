@@ -13,10 +13,12 @@ public static class GridSearchApp
     {
         try
         {
-            // Before anything touches TorchSharp: a build with an external libtorch loads it from GRIDSEARCH_LIBTORCH.
+            // Before anything touches TorchSharp: the CPU numerics are pinned (libtorch reads them when it starts), then a
+            // build with an external libtorch loads it from GRIDSEARCH_LIBTORCH.
+            Training.Runtime.CpuNumerics.Pin(Hosting.NumericsArgument.Read(args));
             Training.Runtime.ExternalLibTorch.LoadIfConfigured();
         }
-        catch (Training.Runtime.LibTorchSetupException error)
+        catch (Exception error) when (error is Training.Runtime.LibTorchSetupException or Training.Runtime.NumericsSettingException)
         {
             return Report(error);
         }
@@ -74,7 +76,7 @@ public static class GridSearchApp
                 output.Error("cancelled.");
                 return ExitCodes.Cancelled;
             case UserInputException or DataProblemException or TrainingDivergedException or Abstractions.SiloProblemException
-                or Training.Runtime.LibTorchSetupException:
+                or Training.Runtime.LibTorchSetupException or Training.Runtime.NumericsSettingException:
                 output.Error(error.Message);
                 return ExitCodes.FailedOrInvalidInput;
             default:

@@ -1,13 +1,43 @@
+using GridSearch.Grains.Execution;
 using GridSearch.Grains.Hosting;
 using GridSearch.Silo.Health;
 using GridSearch.Silo.Hosting;
+using GridSearch.Training.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-// The GridSearch cluster silo. Configuration: appsettings.json, then environment variables such as
-// GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see README "Deploying to a GPU cluster").
-// A build with an external libtorch (-p:TorchBackend=external) loads it from GRIDSEARCH_LIBTORCH before anything else.
-GridSearch.Training.Runtime.ExternalLibTorch.LoadIfConfigured();
-var builder = WebApplication.CreateBuilder(args);
+// The GridSearch cluster silo. Configuration: appsettings.json beside the silo (wherever it is started from), then
+// environment variables such as GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see README "Cluster mode").
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// Everything a silo can check before it joins: a silo that stops here never enters the membership table.
+var problems = SiloPreflight.ConfigurationProblems(builder.Configuration);
+if (problems.Count == 0)
+{
+    var clusterOptions = builder.Configuration.ReadClusterOptions();
+    problems = [.. SiloPreflight.PortProblems(clusterOptions),
+        .. await SiloPreflight.RedisProblemsAsync(ClusterSiloExtensions.RedisOptions(clusterOptions), clusterOptions.RedisStartupWait, CancellationToken.None)];
+}
+
+if (problems.Count == 0)
+{
+    try
+    {
+        // Before anything touches TorchSharp: pinned CPU numerics, then an external libtorch (GRIDSEARCH_LIBTORCH) when the build uses one.
+        CpuNumerics.Pin(CpuNumerics.Parse(builder.Configuration[$"{TrainerSiloOptions.Section}:Numerics"], $"{TrainerSiloOptions.Section}:Numerics"));
+        ExternalLibTorch.LoadIfConfigured();
+    }
+    catch (Exception error) when (error is LibTorchSetupException or NumericsSettingException)
+    {
+        problems = [error.Message];
+    }
+}
+
+if (problems.Count > 0)
+{
+    SiloPreflight.Report(problems);
+    return 1;
+}
+
 var cluster = builder.Configuration.ReadClusterOptions();
 builder.WebHost.UseUrls($"http://0.0.0.0:{cluster.HttpPort}");
 builder.UseOrleans(silo => silo.UseGridSearchCluster(builder.Configuration, cluster));
@@ -24,4 +54,6 @@ app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
     Predicate = check => check.Tags.Contains("ready"),
     ResponseWriter = HealthResponse.WriteAsync,
 });
-app.Run();
+app.Logger.LogInformation("CPU numerics: {Mode}", CpuNumerics.Pinned);
+await app.RunAsync();
+return 0;

@@ -79,6 +79,10 @@ public class SiloSettings : CommonSettings
     [Description("GiB of device memory training may hold at once: runs and fused groups wait while theirs does not fit, and automatic fused groups are made as wide as fit. Default: on a GPU 90% of its free memory less 1 GiB; on CPU no limit.")]
     public double? DeviceMemoryGiB { get; init; }
 
+    [CommandOption("--numerics <MODE>")]
+    [Description("portable: the same numbers for the same seed on every x86-64 CPU with AVX2 (libtorch and oneDNN kernels pinned to AVX2, MKL to its vendor-neutral reproducible path); fast: this CPU's fastest kernels, numbers not portable (also GRIDSEARCH_NUMERICS). Default: portable.")]
+    public string? Numerics { get; init; }
+
     [CommandOption("--slots <N>")]
     [Description("Runs (or fused groups) taken at once in this process. Default: one per core on CPU, 4 on a GPU (its memory decides how many train at once).")]
     [DefaultValue(0)]

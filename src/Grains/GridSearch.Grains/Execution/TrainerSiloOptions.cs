@@ -63,6 +63,12 @@ public sealed class TrainerSiloOptions
     /// <summary>Automatic slots on a GPU: enough work in hand to fill the device; its memory decides how much trains at once.</summary>
     public const int GpuSlots = 4;
 
+    /// <summary>
+    /// CPU numerics: <c>portable</c> (the default: the same numbers on every x86-64 CPU with AVX2) or <c>fast</c> (this
+    /// CPU's fastest kernels). Pinned once per process, before libtorch loads; see <see cref="GridSearch.Training.Runtime.CpuNumerics"/>.
+    /// </summary>
+    public string Numerics { get; set; } = "portable";
+
     /// <summary>On shutdown, how long running runs may take to finish their current epoch and checkpoint it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -115,6 +121,15 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         if (options.DeviceMemoryBudget < 0)
         {
             problems.Add($"{TrainerSiloOptions.Section}:DeviceMemoryBudget is {options.DeviceMemoryBudget}; use 0 (measured on a GPU) or a number of bytes.");
+        }
+
+        try
+        {
+            GridSearch.Training.Runtime.CpuNumerics.Parse(options.Numerics, $"{TrainerSiloOptions.Section}:Numerics");
+        }
+        catch (GridSearch.Training.Runtime.NumericsSettingException error)
+        {
+            problems.Add(error.Message);
         }
 
         if (options.DrainTimeout < TimeSpan.Zero)

@@ -35,6 +35,9 @@ public sealed class ClusterHostOptions
     /// <summary>The address other silos and clients use to reach this one (in Kubernetes: the pod IP).</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>How long a starting silo waits for Redis to answer before it gives up (Redis may start beside it).</summary>
+    public TimeSpan RedisStartupWait { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>This silo's name (in Kubernetes: the pod name). Default: the host name.</summary>
     public string? SiloName { get; set; }
 }

@@ -62,7 +62,7 @@ public static class ClusterSiloExtensions
         return silo;
     }
 
-    private static ConfigurationOptions RedisOptions(ClusterHostOptions cluster)
+    public static ConfigurationOptions RedisOptions(ClusterHostOptions cluster)
     {
         var options = ConfigurationOptions.Parse(cluster.Redis);
         if (!string.IsNullOrEmpty(cluster.RedisPassword))
