@@ -9,13 +9,16 @@ public sealed class SiloProcess : IDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly ChildProcess _process;
 
-    private SiloProcess(ChildProcess process, string name, int gatewayPort, int httpPort)
+    private SiloProcess(ChildProcess process, string name, int siloPort, int gatewayPort, int httpPort)
     {
         _process = process;
         Name = name;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
     }
+
+    public int SiloPort { get; }
 
     public string Name { get; }
 
@@ -48,17 +51,24 @@ public sealed class SiloProcess : IDisposable
         ["GridSearch__Coordinator__ReminderPeriod"] = "00:00:02",
     };
 
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts a silo on free loopback ports, or on <paramref name="portsOf"/>'s ports (to test a clash).</summary>
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> environment, SiloProcess? portsOf = null,
+        bool tempDataRoot = true)
     {
-        int gatewayPort = FreePort.Next();
-        int httpPort = FreePort.Next();
+        int siloPort = portsOf?.SiloPort ?? FreePort.Next();
+        int gatewayPort = portsOf?.GatewayPort ?? FreePort.Next();
+        int httpPort = portsOf?.HttpPort ?? FreePort.Next();
         var env = new Dictionary<string, string>(environment);
         // Test data sets live under the temporary folder: the trainers may read there, nowhere else.
-        env.TryAdd("GridSearch__Trainer__DataRoots__0", Path.GetTempPath());
+        if (tempDataRoot)
+        {
+            env.TryAdd("GridSearch__Trainer__DataRoots__0", Path.GetTempPath());
+        }
+
         foreach (var (key, value) in new Dictionary<string, string>
         {
             ["GridSearch__Cluster__SiloName"] = name,
-            ["GridSearch__Cluster__SiloPort"] = FreePort.Next().ToString(),
+            ["GridSearch__Cluster__SiloPort"] = siloPort.ToString(),
             ["GridSearch__Cluster__GatewayPort"] = gatewayPort.ToString(),
             ["GridSearch__Cluster__HttpPort"] = httpPort.ToString(),
             ["GridSearch__Cluster__AdvertisedAddress"] = "127.0.0.1",
@@ -68,7 +78,7 @@ public sealed class SiloProcess : IDisposable
         }
 
         var process = ChildProcess.Start(name, "dotnet", [Assembly], env);
-        return new SiloProcess(process, name, gatewayPort, httpPort);
+        return new SiloProcess(process, name, siloPort, gatewayPort, httpPort);
     }
 
     /// <summary>The readiness answer, or null while the silo does not answer.</summary>
@@ -104,6 +114,11 @@ public sealed class SiloProcess : IDisposable
     }
 
     public void Kill() => _process.Kill();
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     /// <summary>SIGTERM, as Kubernetes sends on a node drain or rolling update: the silo drains and leaves.</summary>
     public async Task TerminateAsync(TimeSpan timeout)

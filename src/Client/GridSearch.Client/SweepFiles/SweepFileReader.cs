@@ -28,36 +28,54 @@ public static class SweepFileReader
             throw new UserInputException($"sweep file '{path}' does not exist; give the path of a YAML or JSON sweep file ({Example}).");
         }
 
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(full);
+            bytes = File.ReadAllBytes(full);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new UserInputException($"sweep file '{path}' cannot be read: {error.Message}");
         }
 
-        return Parse(text, path, System.IO.Path.GetDirectoryName(full)!);
+        string text = SweepFileSyntax.Decode(bytes, path, out string? problem);
+        return problem is null
+            ? Parse(text, path, System.IO.Path.GetDirectoryName(full)!)
+            : throw new UserInputException($"Sweep file '{path}' has 1 problem(s):{Environment.NewLine}  {problem}");
     }
 
     public static SweepFile Parse(string text, string path, string folder)
     {
         var context = new Context(path);
         YamlMappingNode? root = null;
-        try
+        if (SweepFileSyntax.Problem(text, path) is { } syntax)
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode;
-            if (root is null)
-            {
-                context.Add(stream.Documents.FirstOrDefault()?.RootNode, "", "the file must be a mapping of keys such as data:, parameters:, search:");
-            }
+            context.Problems.Add(syntax);
         }
-        catch (YamlException error)
+        else
         {
-            context.Problems.Add($"{path}:{error.Start.Line}:{error.Start.Column}: not valid YAML or JSON: {Innermost(error).Message}");
+            var parser = new Parser(new StringReader(text));
+            try
+            {
+                var stream = new YamlStream();
+                stream.Load(parser);
+                root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode;
+                if (root is null)
+                {
+                    context.Add(stream.Documents.FirstOrDefault()?.RootNode, "", "the file must be a mapping of keys such as data:, parameters:, search:");
+                }
+            }
+            catch (YamlException error)
+            {
+                // What the event scan cannot see: duplicate keys, an alias to an anchor not defined before it.
+                context.Problems.Add($"{path}:{error.Start.Line}:{error.Start.Column}: not valid YAML or JSON: {SweepFileSyntax.Innermost(error).Message}");
+            }
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException)
+            {
+                // The document loader refuses some event sequences the parser allows (a key with no name after a nested block).
+                var at = parser.Current?.Start ?? Mark.Empty;
+                context.Problems.Add($"{path}:{at.Line}:{at.Column}: not valid YAML or JSON here: every key needs a name (name: value), and nested keys one indentation level deeper.");
+            }
         }
 
         var file = root is null ? new SweepFile { Path = path } : Read(root, context, folder);
@@ -289,7 +307,6 @@ public static class SweepFileReader
         return value;
     }
 
-    private static Exception Innermost(Exception error) => error.InnerException is { } inner ? Innermost(inner) : error;
 
     /// <summary>The file's name for messages, and every problem found so far.</summary>
     private sealed class Context(string path)
