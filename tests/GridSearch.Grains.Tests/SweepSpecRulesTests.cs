@@ -89,4 +89,21 @@ public sealed class SweepSpecRulesTests
     {
         Assert.Equal(valid, SweepSpecRules.IsValidSweepId(id));
     }
+
+    [Fact]
+    public void Problems_OfASpecWithANamelessParameterOrNoScheduler_AreReportedNotThrown()
+    {
+        // What a client other than the CLI can send: the wire format carries nulls.
+        var spec = new SweepSpec
+        {
+            DataRoot = "/data",
+            Parameters = [new SearchDimension(null!, [ParameterValue.Of(0.1)]), SearchDimension.Of(ParameterCatalog.BatchSize, [16.0])],
+            Scheduler = null!,
+        };
+
+        var problems = SweepSpecRules.Problems(spec);
+
+        Assert.Contains(problems, p => p.StartsWith("a parameter has no name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("the scheduler is missing", StringComparison.Ordinal));
+    }
 }

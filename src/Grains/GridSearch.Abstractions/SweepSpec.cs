@@ -35,7 +35,7 @@ public sealed record SweepSpec
         SearchDimension.Of(ParameterCatalog.LearningRate, LearningRates ?? []),
         SearchDimension.Of(ParameterCatalog.BatchSize, (BatchSizes ?? []).Select(b => (double)b)),
         SearchDimension.Of(ParameterCatalog.Epochs, (Epochs ?? []).Select(e => (double)e)),
-    ]).OrderBy(d => ParameterCatalog.Order(d.Name)).ToArray();
+    ]).OrderBy(d => d?.Name is { } name ? ParameterCatalog.Order(name) : int.MaxValue).ToArray();
 
     /// <summary>Fixes the split, the initial weights and every shuffle.</summary>
     [Id(3)] public long Seed { get; init; }

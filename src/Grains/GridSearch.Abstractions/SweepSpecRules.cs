@@ -32,7 +32,7 @@ public static partial class SweepSpecRules
     {
         var problems = new List<string>();
         problems.AddRange(SpaceProblems(spec));
-        problems.AddRange(SchedulerProblems(spec.Scheduler));
+        problems.AddRange(spec.Scheduler is null ? ["the scheduler is missing; name one of " + string.Join(", ", SchedulerNames.All)] : SchedulerProblems(spec.Scheduler));
         if (Searchers.Find(spec.Search) is not { } searcher)
         {
             problems.Add($"unknown search '{spec.Search}'; use one of {string.Join(", ", Searchers.Names)}");
@@ -105,6 +105,13 @@ public static partial class SweepSpecRules
     public static IEnumerable<string> SpaceProblems(SweepSpec spec)
     {
         var space = spec.Space;
+        // A client other than the CLI can send anything the wire format holds, nulls included.
+        if (space.Any(d => d is null || d.Name is null))
+        {
+            yield return $"a parameter has no name; name each one of {string.Join(", ", ParameterCatalog.All.Select(p => p.Name))}";
+            yield break;
+        }
+
         foreach (var repeated in space.GroupBy(d => d.Name).Where(g => g.Count() > 1))
         {
             yield return $"parameter '{repeated.Key}' is given {repeated.Count()} times; give it once";
