@@ -52,7 +52,7 @@ public sealed class SiloPreflightTests : IDisposable
         env["GridSearch__Trainer__DataRoots__0"] = "relative/data";
         env["GridSearch__Trainer__Slots"] = "-1";
         env["GridSearch__Trainer__Numerics"] = "turbo";
-        env["GridSearch__Cluster__AdvertisedAddress"] = "not-an-address";
+        env["GridSearch__Trainer__Device"] = "tpu";
 
         string output = await ExitOutputAsync(Own(SiloProcess.Start("mistakes", env)));
 
@@ -60,7 +60,7 @@ public sealed class SiloPreflightTests : IDisposable
         Assert.Contains("GridSearch:Trainer:DataRoots entry 'relative/data' must be an absolute path", output);
         Assert.Contains("GridSearch:Trainer:Slots is -1", output);
         Assert.Contains("GridSearch:Trainer:Numerics is 'turbo'", output);
-        Assert.Contains("GridSearch:Cluster:AdvertisedAddress 'not-an-address' is not an IP address", output);
+        Assert.Contains("GridSearch:Trainer:Device is 'tpu'; use auto, cpu or cuda[:N]", output);
     }
 
     [Fact]
