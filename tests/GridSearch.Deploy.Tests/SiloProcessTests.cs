@@ -87,7 +87,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Tls_ClientsWithTheClusterCertificateConnectAndOthersDoNot()
     {
-        var (pfx, trusted) = SelfSignedCertificate("pfx-password");
+        var (pfx, trusted) = TestCertificates.SelfSigned(_dir.Path, "pfx-password");
 
         var redis = Own(new RedisServer(_dir.Combine("redis")));
         await redis.StartAsync();
@@ -122,7 +122,7 @@ public sealed class SiloProcessTests : IDisposable
     {
         const string redisSecret = "redis-secret-4f9c81d2";
         const string certificateSecret = "pfx-secret-7b2e55a0";
-        var (pfx, trusted) = SelfSignedCertificate(certificateSecret);
+        var (pfx, trusted) = TestCertificates.SelfSigned(_dir.Path, certificateSecret);
         var redis = Own(new RedisServer(_dir.Combine("redis"), redisSecret));
         await redis.StartAsync();
         var env = SiloProcess.TestTimings();
@@ -280,21 +280,6 @@ public sealed class SiloProcessTests : IDisposable
         string pfx = _dir.Combine($"{name}.pfx");
         File.WriteAllBytes(pfx, withKey.Export(X509ContentType.Pfx, "pfx-password"));
         return pfx;
-    }
-
-    /// <summary>A self-signed certificate for server and client authentication, as PKCS#12 (with a password) and PEM.</summary>
-    private (string Pfx, string Pem) SelfSignedCertificate(string password)
-    {
-        string pfx = _dir.Combine($"cluster-{password}.pfx");
-        string pem = _dir.Combine($"cluster-{password}.crt");
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=gridsearch-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, password));
-        File.WriteAllText(pem, certificate.ExportCertificatePem());
-        return (pfx, pem);
     }
 
     public void Dispose()

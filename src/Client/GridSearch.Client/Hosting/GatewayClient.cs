@@ -53,22 +53,38 @@ public sealed class GatewayClient : ISweepConnection
         var certificate = tls.Enabled ? LoadCertificate(tls) : null;
         var endpoints = ClusterAddress.Parse(gateways);
         string description = $"cluster '{clusterId}' through {gateways}";
+        var connectionErrors = new ConnectionErrorLog();
+        var connecting = ConnectAsync(client =>
+        {
+            client.UseStaticClustering(endpoints);
+            if (certificate is not null)
+            {
+                client.UseTls(certificate, ClusterTls.Configure(tls));
+            }
+
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = clusterId;
+            });
+        }, description, verbose, cancellation, connectionErrors);
         try
         {
-            return await ConnectAsync(client =>
+            // A client normally connects at once; one that has not after a moment asks the gateways why, so a wrong
+            // address, cluster id or TLS setting fails in seconds with its reason instead of at the timeout.
+            if (await Task.WhenAny(connecting, Task.Delay(DiagnoseAfter, cancellation)) != connecting)
             {
-                client.UseStaticClustering(endpoints);
-                if (certificate is not null)
+                var reasons = GatewayProbe.OtherCluster(connectionErrors.Messages, clusterId) is { } otherCluster
+                    ? [otherCluster]
+                    : await Task.WhenAll(endpoints.Select(e => GatewayProbe.DiagnoseAsync(e, clusterId, certificate is not null, cancellation)));
+                if (reasons.All(r => r is not null))
                 {
-                    client.UseTls(certificate, ClusterTls.Configure(tls));
+                    _ = connecting.ContinueWith(t => t.Result.DisposeAsync(), TaskContinuationOptions.OnlyOnRanToCompletion);
+                    throw new UserInputException($"Cannot reach the GridSearch {description}: " + string.Join("; ", reasons));
                 }
+            }
 
-                client.Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = clusterId;
-                    options.ServiceId = clusterId;
-                });
-            }, description, verbose, cancellation).WaitAsync(timeout, cancellation);
+            return await connecting.WaitAsync(timeout, cancellation);
         }
         catch (TimeoutException)
         {
@@ -83,6 +99,8 @@ public sealed class GatewayClient : ISweepConnection
         }
     }
 
+    private static readonly TimeSpan DiagnoseAfter = TimeSpan.FromSeconds(1);
+
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(TlsSettings tls)
     {
         try
@@ -96,10 +114,10 @@ public sealed class GatewayClient : ISweepConnection
     }
 
     private static async Task<GatewayClient> ConnectAsync(Action<IClientBuilder> configure, string description, bool verbose,
-        CancellationToken cancellation)
+        CancellationToken cancellation, ConnectionErrorLog? connectionErrors = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        ClientLogging.Configure(builder.Logging, verbose);
+        ClientLogging.Configure(builder.Logging, verbose, connectionErrors);
         builder.UseOrleansClient(configure);
         var host = builder.Build();
         try

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using GridSearch.TestSupport;
+
+namespace GridSearch.Deploy.Tests;
+
+/// <summary>
+/// A client pointed at the wrong place fails within seconds, saying what it tried and what to check: nothing listening,
+/// something that is not a gateway, a gateway of another cluster (named), a TLS gateway reached without TLS.
+/// </summary>
+public sealed class GatewayReachTests : IDisposable
+{
+    private readonly TemporaryDirectory _dir = new("reach");
+    private readonly List<IDisposable> _owned = [];
+
+    private T Own<T>(T item) where T : IDisposable
+    {
+        _owned.Add(item);
+        return item;
+    }
+
+    private async Task<(CliResult Result, TimeSpan Took)> CliAsync(params string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await new CliRun(_dir.Combine("state"), _dir.Combine("cache")).RunAsync(TimeSpan.FromMinutes(1), args);
+        return (result, clock.Elapsed);
+    }
+
+    private static void AssertFailedFast(CliResult result, TimeSpan took, string expected)
+    {
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.True(result.Stderr.Contains(expected, StringComparison.Ordinal), result.ToString());
+        // A guard against waiting for the 30 s connect timeout, not a speed goal (those are measured by benchmarks).
+        Assert.True(took < TimeSpan.FromSeconds(15), $"took {took.TotalSeconds:F1} s\n{result}");
+    }
+
+    [Fact]
+    public async Task Cancel_AgainstAPortNothingListensOn_FailsNamingTheAddressAndTheGatewayPort()
+    {
+        int port = FreePort.Next();
+
+        var (result, took) = await CliAsync("cancel", "some-sweep", "--cluster", $"127.0.0.1:{port}");
+
+        AssertFailedFast(result, took, $"nothing accepts connections at 127.0.0.1:{port}");
+        Assert.Contains("GatewayPort", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Cancel_AgainstAnotherKindOfServer_SaysItIsNotAGatewayAndWhatItAnswered()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        _ = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(stop.Token);
+                _ = client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.2\r\n"), stop.Token).AsTask();
+            }
+        }, stop.Token);
+        try
+        {
+            var (result, took) = await CliAsync("cancel", "some-sweep", "--cluster", $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+
+            AssertFailedFast(result, took, "is not a GridSearch gateway (it answered \"SSH-2.0-OpenSSH_9.2");
+        }
+        finally
+        {
+            stop.Cancel();
+            listener.Stop();
+        }
+    }
+
+    private async Task<SiloProcess> SiloAsync(string clusterId, Dictionary<string, string>? extra = null)
+    {
+        var redis = Own(new RedisServer(_dir.Combine($"redis-{clusterId}")));
+        await redis.StartAsync();
+        var env = SiloProcess.TestTimings();
+        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
+        env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = clusterId;
+        env["GridSearch__Trainer__Enabled"] = "false";
+        foreach (var (key, value) in extra ?? [])
+        {
+            env[key] = value;
+        }
+
+        var silo = Own(SiloProcess.Start(clusterId, env));
+        await silo.WaitReadyAsync(trainers: 0, TimeSpan.FromMinutes(1));
+        return silo;
+    }
+
+    [Fact]
+    public async Task List_WithAnotherClusterId_NamesTheClusterIdTheGatewayAnnounced()
+    {
+        var silo = await SiloAsync("reach-blue");
+
+        var (result, took) = await CliAsync("list", "--cluster", silo.Gateway, "--cluster-id", "reach-green");
+
+        AssertFailedFast(result, took, "belongs to another cluster (it announced cluster id 'reach-blue')");
+        Assert.Contains("--cluster-id reach-blue", result.Stderr);
+    }
+
+    [Fact]
+    public async Task List_WithoutTlsAgainstATlsGateway_SaysTheGatewayRequiresTls()
+    {
+        var (pfx, pem) = TestCertificates.SelfSigned(_dir.Path, "pfx-password");
+        var silo = await SiloAsync("reach-tls", new()
+        {
+            ["GridSearch__Tls__CertificatePath"] = pfx,
+            ["GridSearch__Tls__CertificatePassword"] = "pfx-password",
+            ["GridSearch__Tls__TrustedCertificatePath"] = pem,
+        });
+
+        var (result, took) = await CliAsync("list", "--cluster", silo.Gateway, "--cluster-id", "reach-tls");
+
+        AssertFailedFast(result, took, "requires TLS: pass --tls-certificate");
+    }
+
+    [Fact]
+    public async Task List_WithTheRightSettings_StillConnects()
+    {
+        var silo = await SiloAsync("reach-right");
+
+        var (result, _) = await CliAsync("list", "--json", "--cluster", silo.Gateway, "--cluster-id", "reach-right");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    public void Dispose()
+    {
+        foreach (var item in _owned.AsEnumerable().Reverse())
+        {
+            item.Dispose();
+        }
+
+        _dir.Dispose();
+    }
+}
