@@ -11,6 +11,8 @@ cd "$root"
 needed=()
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 command -v prometheus >/dev/null 2>&1 || needed+=(prometheus)
+# openssl: the documented TLS setup is tested by running its commands as written.
+command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || needed+=(python3-torch)
 if ((${#needed[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null 2>&1; then

@@ -10,21 +10,12 @@ namespace GridSearch.Deploy.Tests;
 /// A client pointed at the wrong place fails within seconds, saying what it tried and what to check: nothing listening,
 /// something that is not a gateway, a gateway of another cluster (named), a TLS gateway reached without TLS.
 /// </summary>
-public sealed class GatewayReachTests : IDisposable
+public sealed class GatewayReachTests() : ProcessTest("reach")
 {
-    private readonly TemporaryDirectory _dir = new("reach");
-    private readonly List<IDisposable> _owned = [];
-
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _owned.Add(item);
-        return item;
-    }
-
     private async Task<(CliResult Result, TimeSpan Took)> CliAsync(params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        var result = await new CliRun(_dir.Combine("state"), _dir.Combine("cache")).RunAsync(TimeSpan.FromMinutes(1), args);
+        var result = await new CliRun(Dir.Combine("state"), Dir.Combine("cache")).RunAsync(TimeSpan.FromMinutes(1), args);
         return (result, clock.Elapsed);
     }
 
@@ -76,11 +67,7 @@ public sealed class GatewayReachTests : IDisposable
 
     private async Task<SiloProcess> SiloAsync(string clusterId, Dictionary<string, string>? extra = null)
     {
-        var redis = Own(new RedisServer(_dir.Combine($"redis-{clusterId}")));
-        await redis.StartAsync();
-        var env = SiloProcess.TestTimings();
-        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
-        env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = clusterId;
+        var env = ClusterEnvironment(await RedisAsync($"redis-{clusterId}"), clusterId);
         env["GridSearch__Trainer__Enabled"] = "false";
         foreach (var (key, value) in extra ?? [])
         {
@@ -106,7 +93,7 @@ public sealed class GatewayReachTests : IDisposable
     [Fact]
     public async Task List_WithoutTlsAgainstATlsGateway_SaysTheGatewayRequiresTls()
     {
-        var (pfx, pem) = TestCertificates.SelfSigned(_dir.Path, "pfx-password");
+        var (pfx, pem) = TestCertificates.SelfSigned(Dir.Path, "pfx-password");
         var silo = await SiloAsync("reach-tls", new()
         {
             ["GridSearch__Tls__CertificatePath"] = pfx,
@@ -127,15 +114,5 @@ public sealed class GatewayReachTests : IDisposable
         var (result, _) = await CliAsync("list", "--json", "--cluster", silo.Gateway, "--cluster-id", "reach-right");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-    }
-
-    public void Dispose()
-    {
-        foreach (var item in _owned.AsEnumerable().Reverse())
-        {
-            item.Dispose();
-        }
-
-        _dir.Dispose();
     }
 }

@@ -43,6 +43,41 @@ public class CommonSettings : CommandSettings
         TrustedCertificatePath = TlsTrusted,
     };
 
+    /// <summary>
+    /// The options that reach the same sweeps again (cluster, cluster id, TLS; or the state directory), for the
+    /// commands GridSearch suggests: copied as printed, they work. A TLS password from GRIDSEARCH_TLS_PASSWORD stays there.
+    /// </summary>
+    public string ReachArguments()
+    {
+        var parts = new List<string>();
+        void Add(string option, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                parts.Add($"{option} {Quoted(value)}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(Cluster))
+        {
+            Add("--state", State);
+        }
+        else
+        {
+            Add("--cluster", Cluster);
+            Add("--cluster-id", ClusterId == "gridsearch" ? null : ClusterId);
+            Add("--tls-certificate", TlsCertificate);
+            Add("--tls-password", TlsPassword);
+            Add("--tls-trusted", TlsTrusted);
+        }
+
+        return string.Concat(parts.Select(part => " " + part));
+    }
+
+    private static string Quoted(string value) => value.All(c => char.IsLetterOrDigit(c) || "-_./:,=@+".Contains(c))
+        ? value
+        : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     [CommandOption("--connect-timeout <SECONDS>")]
     [Description("With --cluster: give up connecting after this long. Default: 30.")]
     [DefaultValue(30)]

@@ -18,6 +18,11 @@ public sealed class DeleteCommand : AsyncCommand<SweepIdSettings>
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
         await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var result = await connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId).DeleteAsync();
+        if (result.Outcome == SweepDeleteOutcome.StillRunning)
+        {
+            throw new UserInputException($"{result.Message}: cancel it first ('gridsearch cancel {settings.SweepId}{settings.ReachArguments()}'), then delete it.");
+        }
+
         if (result.Outcome != SweepDeleteOutcome.Deleted)
         {
             throw new UserInputException(result.Message + ".");

@@ -28,7 +28,7 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
             : await SweepConnections.HostAsync(statePath, settings, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         var before = await coordinator.GetSnapshotAsync() ?? throw new UserInputException(
-            $"No sweep '{settings.SweepId}' ({connection.Description}); 'gridsearch list{(cluster ? " --cluster ..." : $" --state {statePath}")}' shows the sweeps there.");
+            $"No sweep '{settings.SweepId}' ({connection.Description}); 'gridsearch list{(cluster ? settings.ReachArguments() : $" --state {statePath}")}' shows the sweeps there.");
         if (before.Status == SweepStatus.Completed)
         {
             output.Human.WriteLine($"Sweep {settings.SweepId} already completed; writing its results.");

@@ -25,14 +25,21 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
             throw new UserInputException("submit needs --data (or data: in the --config file): the data set's path as the trainer silos see it (for example /data/cat_dog).");
         }
 
+        if (!Path.IsPathRooted(settings.DataRoot))
+        {
+            throw new UserInputException($"submit --data '{settings.DataRoot}' is a relative path, but the trainer silos read the data set, " +
+                                         "not this machine: give its absolute path as the trainers see it (for example /data/cat_dog, under " +
+                                         "their GridSearch:Trainer:DataRoots).");
+        }
+
         var output = CliOutput.For(json: true);
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
         var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot);
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         var started = await SweepSubmission.StartAsync(coordinator, spec,
-            $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId} --cluster {settings.Cluster}'.", output);
-        output.Human.WriteLine($"Submitted. Follow it with: gridsearch watch {sweepId} --cluster {settings.Cluster}");
+            $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId}{settings.ReachArguments()}'.", output);
+        output.Human.WriteLine($"Submitted. Follow it with: gridsearch watch {sweepId}{settings.ReachArguments()}");
         await output.Data.WriteLineAsync(settings.Json
             ? JsonSerializer.Serialize(new { sweepId, status = started.Status.ToString(), trials = started.Trials.Length }, Json.Options)
             : sweepId);

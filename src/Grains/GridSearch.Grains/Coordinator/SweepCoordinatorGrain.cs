@@ -333,8 +333,12 @@ public sealed partial class SweepCoordinatorGrain(
         if (!sweep.State.Status.IsFinal())
         {
             return new SweepDeleteResult(SweepDeleteOutcome.StillRunning,
-                $"sweep '{SweepId}' is {sweep.State.Status}; cancel it first ('gridsearch cancel {SweepId}'), then delete it");
+                $"sweep '{SweepId}' is {sweep.State.Status}");
         }
+
+        // A progress write still pending (a cancelled run's last report) would bring the cleared record back.
+        _pendingWrite?.Dispose();
+        _pendingWrite = null;
 
         // Checkpoints first, the sweep's own record last: a delete that stops half-way can simply be repeated.
         await ClearCheckpointsAsync();

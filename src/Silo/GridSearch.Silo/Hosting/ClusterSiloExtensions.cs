@@ -48,6 +48,8 @@ public static class ClusterSiloExtensions
             options.ConfigurationOptions = redis.Clone();
             // Binary, not the JSON default: weights are float arrays and JSON would double their size.
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            // Deleting a sweep removes its keys, rather than leaving them behind holding empty state.
+            options.DeleteStateOnClear = true;
         }));
         silo.UseRedisReminderService(options => options.ConfigurationOptions = redis.Clone());
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("GridSearch:Membership"));
