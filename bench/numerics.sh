@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What pinning the CPU numerics costs: each sweep with --numerics portable (the default) and --numerics fast, one after
 # the other in every repeat, on cat_dog with a warm decode cache. Sweeps: the seed grid; the wide grid (16 learning
-# rates x batch 16, 32 x epochs 5, 10) fused and with --no-fuse; the seed grid with the cnn at 64x64.
+# rates x batch 16, 32 x epochs 5, 10) fused and with --no-fuse; the seed grid with the cnn at 64x64, 2 epochs.
 # Writes bench/results/numerics.json (median wall seconds of each, and portable / fast).
 # Usage: bench/numerics.sh [DATA_DIR] ; REPEATS=N (default 3)
 set -euo pipefail
@@ -11,7 +11,7 @@ declare -A sweeps=(
   [seed-grid]=""
   [wide-fused]="--config $repo/bench/sweeps/wide-grid.yaml"
   [wide-unfused]="--config $repo/bench/sweeps/wide-grid.yaml --no-fuse"
-  [cnn-64]="--model cnn --image-size 64"
+  [cnn-64]="--model cnn --image-size 64 --epochs 2"
 )
 names="seed-grid wide-fused wide-unfused cnn-64"
 

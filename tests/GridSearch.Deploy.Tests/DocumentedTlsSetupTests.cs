@@ -64,6 +64,9 @@ public sealed class DocumentedTlsSetupTests() : ProcessTest("documented-tls")
         var watched = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "tls", "--json", "--out", Dir.Combine("out"), .. reach]);
 
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        // The hint to follow the sweep carries the TLS options, so it works when copied.
+        Assert.Contains($"gridsearch watch tls --cluster {gateway.Gateway} --cluster-id documented --tls-certificate {Path.Combine(certificates, "client.pfx")}",
+            submitted.Stderr);
         Assert.True(watched.ExitCode == 0, watched.ToString());
         Assert.Contains("\"status\": \"Completed\"", watched.Stdout);
     }

@@ -15,7 +15,15 @@ public static class GridSearchApp
         {
             // Before anything touches TorchSharp: the CPU numerics are pinned (libtorch reads them when it starts), then a
             // build with an external libtorch loads it from GRIDSEARCH_LIBTORCH.
-            Training.Runtime.CpuNumerics.Pin(Hosting.NumericsArgument.Read(args));
+            var numerics = Hosting.NumericsArgument.Read(args);
+            Training.Runtime.CpuNumerics.Pin(numerics);
+            if (numerics == Training.Runtime.NumericsMode.Portable && !Training.Runtime.CpuNumerics.CpuSupportsPortableKernels
+                && args.FirstOrDefault() is "run" or "resume" or "train")
+            {
+                CliOutput.For(json: true).Warn("this CPU has no AVX2, so it cannot run the pinned kernels: its numbers are reproducible " +
+                                               "here but differ in the last bits from those of x86-64 AVX2 machines (README: Reproducibility).");
+            }
+
             Training.Runtime.ExternalLibTorch.LoadIfConfigured();
         }
         catch (Exception error) when (error is Training.Runtime.LibTorchSetupException or Training.Runtime.NumericsSettingException)

@@ -55,5 +55,10 @@ app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
     ResponseWriter = HealthResponse.WriteAsync,
 });
 app.Logger.LogInformation("CPU numerics: {Mode}", CpuNumerics.Pinned);
+if (CpuNumerics.Pinned == NumericsMode.Portable && !CpuNumerics.CpuSupportsPortableKernels)
+{
+    app.Logger.LogWarning("This CPU has no AVX2: its numbers differ in the last bits from those of x86-64 AVX2 trainers (README: Reproducibility)");
+}
+
 await app.RunAsync();
 return 0;
