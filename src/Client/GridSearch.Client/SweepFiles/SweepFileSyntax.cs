@@ -45,7 +45,12 @@ public static class SweepFileSyntax
     {
         var parser = new Parser(new StringReader(text));
         Mark last = Mark.Empty;
-        int depth = 0, events = 0, aliases = 0;
+        int depth = 0, aliases = 0;
+        // Nodes counted as a loader would see them, every alias standing for its anchor's whole subtree: a few lines of
+        // nested aliases can stand for billions of nodes, which comparing or printing them would walk.
+        long expanded = 0;
+        var anchorSizes = new Dictionary<string, long>();
+        var open = new Stack<(string? Anchor, long Start)>();
         try
         {
             while (parser.MoveNext())
@@ -56,16 +61,40 @@ public static class SweepFileSyntax
                 {
                     case MappingStart or SequenceStart when ++depth > MaxDepth:
                         return $"{path}:{last.Line}:{last.Column}: nested more than {MaxDepth} levels deep; a sweep file needs a few (parameters: name: [values]).";
+                    case NodeEvent { Anchor: var anchor } and (MappingStart or SequenceStart):
+                        expanded++;
+                        open.Push((anchor.IsEmpty ? null : anchor.Value, expanded));
+                        break;
                     case MappingEnd or SequenceEnd:
                         depth--;
+                        if (open.TryPop(out var closed) && closed.Anchor is { } name)
+                        {
+                            anchorSizes[name] = expanded - closed.Start + 1;
+                        }
+
                         break;
-                    case AnchorAlias when ++aliases > MaxAliases:
-                        return $"{path}:{last.Line}:{last.Column}: more than {MaxAliases:N0} aliases (*name); write the values out instead.";
+                    case Scalar { Anchor: var anchor }:
+                        expanded++;
+                        if (!anchor.IsEmpty)
+                        {
+                            anchorSizes[anchor.Value] = 1;
+                        }
+
+                        break;
+                    case AnchorAlias alias:
+                        if (++aliases > MaxAliases)
+                        {
+                            return $"{path}:{last.Line}:{last.Column}: more than {MaxAliases:N0} aliases (*name); write the values out instead.";
+                        }
+
+                        expanded += anchorSizes.GetValueOrDefault(alias.Value.Value, 1);
+                        break;
                 }
 
-                if (++events > MaxEvents)
+                if (expanded > MaxEvents)
                 {
-                    return $"{path}:{last.Line}:{last.Column}: more than {MaxEvents:N0} YAML nodes; a sweep file needs far fewer (ranges such as {{min, max, count}} stand for many values).";
+                    return $"{path}:{last.Line}:{last.Column}: more than {MaxEvents:N0} YAML nodes, counting what each alias (*name) stands for; " +
+                           "a sweep file needs far fewer (ranges such as {min, max, count} stand for many values).";
                 }
             }
 
