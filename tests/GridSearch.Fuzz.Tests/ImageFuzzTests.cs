@@ -60,6 +60,23 @@ public sealed class ImageFuzzTests : IDisposable
         }, bytes => Convert.ToHexString(bytes));
     }
 
+    public static TheoryData<string> HostileImages => new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus", "images"))
+        .Select(Path.GetFileName).OfType<string>());
+
+    [Theory]
+    [MemberData(nameof(HostileImages))]
+    public void HostileImage_IsRejectedNamingTheFile_WithinBoundedMemory(string name)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Corpus", "images", name);
+        var decoder = new ImageDecoder(new PreprocessingOptions { ImageSize = 16, MaxImagePixels = 4_000_000 });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<ImageRejectedException>(() => decoder.Decode(path, new byte[3 * 16 * 16]));
+
+        Fuzzing.AssertExplained(error, path);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L << 20, "rejecting it allocated more than 64 MiB");
+    }
+
     [Fact]
     public void ImageClaimingHugeDimensions_IsRejectedBeforeDecoding()
     {

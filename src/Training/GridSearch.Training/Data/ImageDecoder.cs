@@ -79,6 +79,11 @@ public sealed class ImageDecoder
         try
         {
             using var stream = File.OpenRead(path);
+            if (BmpHeaderProblem(stream) is { } problem)
+            {
+                throw new ImageRejectedException(path, problem);
+            }
+
             IImageInfo? info = Image.Identify(_configuration, stream);
             if (info is null)
             {
@@ -106,5 +111,26 @@ public sealed class ImageDecoder
             // bad image: reported with its path, or skipped and listed with --skip-bad-images. Never a failed load.
             throw new ImageRejectedException(path, $"cannot be decoded: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// A BMP whose header places its pixels beyond the end of the file: the decoder would size its colour table from
+    /// that offset (about a gigabyte for a 165-byte file, found by fuzzing) before noticing, so such a file is refused
+    /// from its first 14 bytes.
+    /// </summary>
+    private static string? BmpHeaderProblem(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[14];
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read < header.Length || header[0] != (byte)'B' || header[1] != (byte)'M')
+        {
+            return null;
+        }
+
+        uint pixelOffset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[10..]);
+        return pixelOffset > stream.Length
+            ? $"is a damaged BMP: its header puts the pixels at byte {pixelOffset:N0}, beyond the end of the {stream.Length:N0}-byte file"
+            : null;
     }
 }

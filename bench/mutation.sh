@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Mutation testing of the pure core with Stryker.NET (the .NET tool pinned in .config/dotnet-tools.json): the sweep book,
+# schedulers, fused groups, retry backoff, status rules and file storage (GridSearch.Grains), and the searchers,
+# parameter rules and statuses (GridSearch.Abstractions), each against GridSearch.Grains.Tests. Too slow for CI (tens
+# of minutes on 2 cores). Prints each project's mutation score; HTML and JSON reports go to bench/results/mutation/.
+# Usage: bench/mutation.sh [grains|abstractions]   (default: both)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+dotnet tool restore >/dev/null
+targets="${1:-grains abstractions}"
+results="$root/bench/results/mutation"
+mkdir -p "$results"
+
+run() { # name, project, mutate globs...
+  local name="$1" project="$2"
+  shift 2
+  local mutate=()
+  for glob in "$@"; do mutate+=(--mutate "$glob"); done
+  (cd tests/GridSearch.Grains.Tests && dotnet stryker --project "$project" "${mutate[@]}" \
+    --reporter html --reporter json --reporter progress --reporter cleartext --concurrency 2 \
+    --output "$results/$name" --break-at 0)
+}
+
+for target in $targets; do
+  case "$target" in
+    grains) run grains GridSearch.Grains.csproj "**/Coordinator/SweepBook.cs" "**/Coordinator/Scheduling/*.cs" \
+      "**/Coordinator/FusedGroups.cs" "**/Coordinator/RetryBackoff.cs" "**/Coordinator/StatusRules.cs" "**/Storage/FileGrainStorage.cs" ;;
+    abstractions) run abstractions GridSearch.Abstractions.csproj "**/Search/*.cs" "**/Parameters/*.cs" "**/SweepSpecRules.cs" \
+      "**/Statuses.cs" ;;
+    *) echo "mutation: unknown target '$target' (grains or abstractions)" >&2; exit 2 ;;
+  esac
+done
