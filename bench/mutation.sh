@@ -18,7 +18,7 @@ run() { # name, project, mutate globs...
   local mutate=()
   for glob in "$@"; do mutate+=(--mutate "$glob"); done
   (cd tests/GridSearch.Grains.Tests && dotnet stryker --project "$project" "${mutate[@]}" \
-    --reporter html --reporter json --reporter progress --reporter cleartext --concurrency 2 \
+    --test-runner mtp --reporter html --reporter json --reporter progress --reporter cleartext --concurrency 2 \
     --output "$results/$name" --break-at 0)
 }
 
