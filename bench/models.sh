@@ -17,10 +17,7 @@ declare -A options=(
 )
 rows="${ROWS:-logistic mlp logistic-64 cnn-64 cnn-128}"
 
-for size in 128 64; do  # decode each image size once, outside the timings
-  dotnet "$cli" run --data "$data" --state "$work/warm-$size" --cache-dir "$cache" --image-size "$size" \
-    --lr 0.01 --batch-size 16 --epochs 1 --json >/dev/null 2>&1
-done
+warm_cache 128 64
 for row in $rows; do
   echo "running $row (${options[$row]})" >&2
   # shellcheck disable=SC2086

@@ -15,10 +15,7 @@ declare -A sweeps=(
 )
 names="seed-grid wide-fused wide-unfused cnn-64"
 
-for size in 128 64; do  # decode each image size once, outside the timings
-  dotnet "$cli" run --data "$data" --state "$work/warm-$size" --cache-dir "$cache" --image-size "$size" \
-    --lr 0.01 --batch-size 16 --epochs 1 --json >/dev/null 2>&1
-done
+warm_cache 128 64
 for ((r = 1; r <= repeats; r++)); do
   for name in $names; do
     for mode in portable fast; do

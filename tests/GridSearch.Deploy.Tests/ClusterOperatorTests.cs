@@ -14,15 +14,8 @@ public sealed class ClusterOperatorTests() : ProcessTest("operator")
     [Fact]
     public async Task Delete_OfARunningSweep_SuggestsACancelThatWorksAsPrinted_ThenLeavesNoKeyOfTheSweepInRedis()
     {
-        var redis = Own(new RedisServer(Dir.Combine("redis")));
-        await redis.StartAsync();
-        var env = SiloProcess.TestTimings();
-        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
-        env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = ClusterId;
-        env["GridSearch__Trainer__Device"] = "cpu";
-        env["GridSearch__Trainer__Slots"] = "1";
-        env["GridSearch__Trainer__CacheDirectory"] = Dir.Combine("cache");
-        var silo = Own(SiloProcess.Start("operator-silo", env));
+        var redis = await RedisAsync();
+        var silo = Own(SiloProcess.Start("operator-silo", ClusterEnvironment(redis, ClusterId)));
         await silo.WaitReadyAsync(trainers: 1, TimeSpan.FromMinutes(1));
         var cli = new CliRun(Dir.Combine("state"), Dir.Combine("cli-cache"));
         string data = TestImages.WriteImageFolder(Dir.Combine("data"), perClass: 20);
