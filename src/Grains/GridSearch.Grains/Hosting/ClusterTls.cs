@@ -133,10 +133,19 @@ public static class ClusterTls
     /// <summary>A certificate whose extended key usage names client authentication and not server authentication.</summary>
     public static bool IsClientOnly(X509Certificate2 certificate)
     {
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>()
-            .SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value).ToHashSet();
+        var usages = Usages(certificate);
         return usages.Contains(ClientAuthentication) && !usages.Contains(ServerAuthentication);
     }
+
+    /// <summary>
+    /// Whether a certificate may be presented as a client's: a silo presents its own to other silos, and TLS drops a
+    /// certificate whose extended key usages exclude client authentication (none listed allows every use).
+    /// </summary>
+    public static bool AllowsClientAuthentication(X509Certificate2 certificate) =>
+        Usages(certificate) is var usages && (usages.Count == 0 || usages.Contains(ClientAuthentication));
+
+    private static HashSet<string?> Usages(X509Certificate2 certificate) => certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>()
+        .SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value).ToHashSet();
 
     private static X509Certificate2? LoadTrusted(TlsSettings settings) => string.IsNullOrWhiteSpace(settings.TrustedCertificatePath)
         ? null

@@ -14,8 +14,6 @@ namespace GridSearch.Silo.Hosting;
 /// </summary>
 public static class SiloPreflight
 {
-    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-
     /// <summary>Every problem with the configuration, at once.</summary>
     public static IReadOnlyList<string> ConfigurationProblems(IConfiguration configuration)
     {
@@ -148,9 +146,7 @@ public static class SiloPreflight
         }
 
         var problems = new List<string>();
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>())
-            .Select(oid => oid.Value).ToList();
-        if (usages.Count > 0 && !usages.Contains(ClientAuthentication))
+        if (!ClusterTls.AllowsClientAuthentication(certificate))
         {
             problems.Add($"{TlsSettings.Section}:CertificatePath: '{tls.CertificatePath}' does not allow client authentication. A silo presents its " +
                 "certificate to other silos as a client too, so silo certificates need both extended key usages: " +
