@@ -6,7 +6,8 @@ namespace GridSearch.Cli.Tests;
 /// <summary>
 /// A real <c>gridsearch run</c> of a fused sweep is stopped with SIGKILL at a precise point (a hold point makes the process wait
 /// there and tell the test), then <c>gridsearch resume</c> finishes it. Each resumed sweep must end exactly like an
-/// uninterrupted run with the same seed, and train no epoch twice.
+/// uninterrupted run with the same seed (numbers and the winner's weights, on the shared discriminating data set),
+/// and train no epoch twice.
 /// </summary>
 public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClassFixture<CrashResumeTests.Baseline>, IDisposable
 {
@@ -28,7 +29,7 @@ public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClas
 
         public async ValueTask InitializeAsync()
         {
-            Data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+            Data = DiscriminatingData.Root;
             var cli = new CliRun(_dir.Combine("state"), Cache);
             var run = await cli.RunAsync([.. Arguments(Data, "baseline", _dir.Combine("out")), "--json"]);
             Assert.True(run.ExitCode == 0, run.ToString());

@@ -7,7 +7,8 @@ namespace GridSearch.Cli.Tests;
 /// <summary>
 /// Faults a laptop or a cluster node sees, on real <c>gridsearch</c> processes: a damaged checkpoint, data that
 /// changed between a crash and its resume, a sweep id used again, a cancelled sweep resumed. None may hang, and none
-/// may give numbers other than an uninterrupted run's.
+/// may give numbers or weights other than an uninterrupted run's (on the shared discriminating data set, where cells
+/// differ).
 /// </summary>
 public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassFixture<SweepFaultTests.Baseline>, IDisposable
 {
@@ -26,12 +27,17 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
 
         public JsonObject Seed7 { get; private set; } = null!;
 
+        /// <summary>Where the uninterrupted runs wrote their winner's weights.</summary>
+        public string Out5 => _dir.Combine("out5");
+
+        public string Out7 => _dir.Combine("out7");
+
         public async ValueTask InitializeAsync()
         {
-            Data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
+            Data = DiscriminatingData.Root;
             var cli = new CliRun(_dir.Combine("state"), Cache);
-            Seed5 = await CompletedAsync(cli, Arguments(Data, "baseline-5", _dir.Combine("out5"), seed: 5));
-            Seed7 = await CompletedAsync(cli, Arguments(Data, "baseline-7", _dir.Combine("out7"), seed: 7));
+            Seed5 = await CompletedAsync(cli, Arguments(Data, "baseline-5", Out5, seed: 5));
+            Seed7 = await CompletedAsync(cli, Arguments(Data, "baseline-7", Out7, seed: 7));
         }
 
         public ValueTask DisposeAsync()
@@ -89,22 +95,39 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
         var resumed = await cli.RunAsync("resume", "damaged", "--discard-damaged", "--slots", "1", "--json", "--out", _dir.Combine("resumed"));
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         AssertSameResults(baseline.Seed5, JsonNode.Parse(resumed.Stdout)!.AsObject());
+        Assert.Null(WinnerFiles.Difference(baseline.Out5, _dir.Combine("resumed")));
     }
 
-    [Fact]
-    public async Task Resume_DataChangedAfterTheCrash_IsRefusedSayingWhatChanged()
+    [Theory]
+    [InlineData("removed")]
+    [InlineData("added")]
+    [InlineData("modified")]
+    public async Task Resume_DataChangedAfterTheCrash_IsRefusedSayingWhatChanged(string change)
     {
+        // A copy of its own: this test changes the data.
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
         var cli = await CrashedRunAsync(data, "changed");
-        foreach (string file in Directory.GetFiles(Path.Combine(data, "a")).Order().Take(3))
+        string[] files = Directory.GetFiles(Path.Combine(data, "a")).Order().Take(3).ToArray();
+        foreach (string file in files)
         {
-            File.Delete(file);
+            switch (change)
+            {
+                case "removed":
+                    File.Delete(file);
+                    break;
+                case "added":
+                    File.Copy(file, Path.Combine(data, "b", "new-" + Path.GetFileName(file)));
+                    break;
+                default:
+                    TestImages.NoisyJpeg(file, 30, 30, label: 1, new Random(1)); // same name, other pixels
+                    break;
+            }
         }
 
         var refused = await cli.RunAsync(TimeSpan.FromSeconds(60), "resume", "changed", "--slots", "1", "--out", _dir.Combine("changed-out"));
 
         Assert.True(refused.ExitCode == 1, refused.ToString());
-        Assert.Contains("changed since sweep 'changed' started: 3 file(s) removed", refused.Stderr);
+        Assert.Contains($"changed since sweep 'changed' started: 3 file(s) {change}", refused.Stderr);
         Assert.Contains("restore the files it started with", refused.Stderr);
         Assert.False(File.Exists(_dir.Combine("changed-out", "results.json")), "a refused resume wrote results");
     }
@@ -121,6 +144,8 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
         var again = await CompletedAsync(cli, Arguments(baseline.Data, "reused", _dir.Combine("again"), seed: 7));
 
         AssertSameResults(baseline.Seed7, again);
+        Assert.Equal((int)baseline.Seed7["timings"]!["epochsTrained"]!, (int)again["timings"]!["epochsTrained"]!);
+        Assert.Null(WinnerFiles.Difference(baseline.Out7, _dir.Combine("again")));
     }
 
     [Fact]
@@ -141,6 +166,7 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
 
         var fresh = await CompletedAsync(cli, Arguments(baseline.Data, "deleted", _dir.Combine("fresh"), seed: 7));
         AssertSameResults(baseline.Seed7, fresh);
+        Assert.Null(WinnerFiles.Difference(baseline.Out7, _dir.Combine("fresh")));
     }
 
     [Fact]
@@ -155,6 +181,7 @@ public sealed class SweepFaultTests(SweepFaultTests.Baseline baseline) : IClassF
         var result = JsonNode.Parse(resumed.Stdout)!.AsObject();
         AssertSameResults(baseline.Seed5, result);
         Assert.Equal((int)baseline.Seed5["timings"]!["epochsTrained"]!, (int)result["timings"]!["epochsTrained"]!);
+        Assert.Null(WinnerFiles.Difference(baseline.Out5, _dir.Combine("resumed")));
     }
 
     private static void AssertSameResults(JsonObject expected, JsonObject actual)

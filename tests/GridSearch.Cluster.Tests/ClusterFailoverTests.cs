@@ -17,7 +17,7 @@ public sealed class ClusterFailoverTests : IDisposable
 
     private static string[] Grid => ["--lr", "0.05,0.01", "--batch-size", "8", "--epochs", "2,3", "--seed", "5"];
 
-    private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string? holdAt = null)
+    private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string? holdAt = null, string? releaseFile = null)
     {
         var env = SiloProcess.TestTimings();
         env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
@@ -33,18 +33,28 @@ public sealed class ClusterFailoverTests : IDisposable
             env["GRIDSEARCH_HOLD_FILE"] = _dir.Combine($"held-{holdAt.Replace(':', '-')}");
         }
 
+        if (releaseFile is not null)
+        {
+            env["GRIDSEARCH_HOLD_RELEASE"] = releaseFile;
+        }
+
         return env;
     }
 
-    /// <summary>A generated data set and the grid run on it uninterrupted in embedded mode: what cluster sweeps must match.</summary>
-    private async Task<(CliRun Cli, string Data, JsonObject Baseline)> BaselineAsync(int perClass = 40)
+    /// <summary>
+    /// The shared discriminating data set and the grid run on it uninterrupted in embedded mode: what cluster sweeps must
+    /// match, numbers and winner's weights (written to <see cref="BaselineOut"/>).
+    /// </summary>
+    private async Task<(CliRun Cli, string Data, JsonObject Baseline)> BaselineAsync()
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass);
+        string data = DiscriminatingData.Root;
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        var run = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", _dir.Combine("baseline")]);
+        var run = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", BaselineOut]);
         Assert.True(run.ExitCode == 0, run.ToString());
         return (cli, data, JsonNode.Parse(run.Stdout)!.AsObject());
     }
+
+    private string BaselineOut => _dir.Combine("baseline");
 
     private SiloProcess Silo(string name, Dictionary<string, string> env)
     {
@@ -80,7 +90,7 @@ public sealed class ClusterFailoverTests : IDisposable
         var failover = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "failover", .. cluster, "--json", "--out", _dir.Combine("failover")]);
         Assert.True(failover.ExitCode == 0, $"{failover}\n--- trainer-b ---\n{trainerB.Output}\n--- gateway ---\n{gateway.Output}");
         var afterFailover = JsonNode.Parse(failover.Stdout)!.AsObject();
-        AssertSameResults(baseline, afterFailover);
+        AssertSameResults(baseline, afterFailover, _dir.Combine("failover"));
         Assert.All(afterFailover["trials"]!.AsArray(), t => Assert.Equal("trainer-b", (string?)t!["silo"]));
 
         // 2. With a sweep unfinished, every silo and Redis are killed (SIGKILL, no clean shutdown anywhere); started
@@ -103,7 +113,7 @@ public sealed class ClusterFailoverTests : IDisposable
         string[] cluster2 = ["--cluster", gateway2.Gateway, "--cluster-id", _clusterId];
         var restarted = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "restarted", .. cluster2, "--json", "--out", _dir.Combine("restarted")]);
         Assert.True(restarted.ExitCode == 0, $"{restarted}\n--- trainer-d ---\n{trainerD.Output}\n--- gateway-2 ---\n{gateway2.Output}");
-        AssertSameResults(baseline, JsonNode.Parse(restarted.Stdout)!.AsObject());
+        AssertSameResults(baseline, JsonNode.Parse(restarted.Stdout)!.AsObject(), _dir.Combine("restarted"));
     }
 
     [Fact]
@@ -135,7 +145,7 @@ public sealed class ClusterFailoverTests : IDisposable
         await replacement.WaitReadyAsync(trainers: 1, Ready);
         var finished = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "lost-all", .. cluster, "--json", "--out", _dir.Combine("lost-all")]);
         Assert.True(finished.ExitCode == 0, $"{finished}\n--- new-trainer ---\n{replacement.Output}\n--- gateway ---\n{gateway.Output}");
-        AssertSameResults(baseline, JsonNode.Parse(finished.Stdout)!.AsObject());
+        AssertSameResults(baseline, JsonNode.Parse(finished.Stdout)!.AsObject(), _dir.Combine("lost-all"));
     }
 
     [Fact]
@@ -171,37 +181,47 @@ public sealed class ClusterFailoverTests : IDisposable
         watch.WaitForExit();
 
         Assert.True(watch.ExitCode == 0, $"watch exited {watch.ExitCode}\n{stdout}\n{stderr}\n--- trainer ---\n{trainer.Output}");
-        AssertSameResults(baseline, JsonNode.Parse(stdout.ToString())!.AsObject());
+        AssertSameResults(baseline, JsonNode.Parse(stdout.ToString())!.AsObject(), _dir.Combine("coordinator-lost"));
     }
 
     [Fact]
-    public async Task Cluster_TrainerDrainedMidSweep_RunsCheckpointMoveAndTheResultIsUnchanged()
+    public async Task Cluster_TrainerDrainedMidEpoch_FinishesAndCheckpointsThatEpoch_ThenTheRunsMoveAndTheResultIsUnchanged()
     {
-        // Larger images and more of them: epochs long enough that the drain finds runs in the middle of one.
-        var (cli, data, baseline) = await BaselineAsync(perClass: 150);
+        var (cli, data, baseline) = await BaselineAsync();
 
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
         var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false));
-        var leaving = Silo("leaving", SiloEnvironment(redis, trainer: true));
+        // The leaving trainer pauses after batch 3 of epoch 2 until the test lets it go: the drain provably finds the
+        // sweep's group in the middle of an epoch.
+        string release = _dir.Combine("release-leaving");
+        var leaving = Silo("leaving", SiloEnvironment(redis, trainer: true, holdAt: "mid-epoch:2:3", releaseFile: release));
         await gateway.WaitReadyAsync(trainers: 1, Ready);
         await leaving.WaitReadyAsync(trainers: 1, Ready);
         string[] cluster = ["--cluster", gateway.Gateway, "--cluster-id", _clusterId];
         var submitted = await cli.RunAsync(["submit", "--data", data, .. Grid, "--sweep-id", "drained", .. cluster]);
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-mid-epoch-2-3")), Ready, "the leaving trainer to hold in epoch 2");
         var staying = Silo("staying", SiloEnvironment(redis, trainer: true));
         await staying.WaitReadyAsync(trainers: 2, Ready);
         await gateway.WaitReadyAsync(trainers: 2, Ready);
-        await Eventually.WaitAsync(async () => await cli.RunAsync(["status", "drained", .. cluster, "--json"]),
-            r => r.ExitCode != 0 || (JsonNode.Parse(r.Stdout)?["trials"]?.AsArray().Any(t => t!["valAccuracy"]!.AsArray().Count > 0) ?? false),
-            Ready, "the first epoch to be recorded");
 
-        // SIGTERM, as on a node drain: running epochs finish and checkpoint, then the runs move to the staying trainer.
-        await leaving.TerminateAsync(TimeSpan.FromMinutes(2));
+        // SIGTERM, as on a node drain, while the epoch is half done; once the silo says it drains, the epoch may go on.
+        var terminated = leaving.TerminateAsync(TimeSpan.FromMinutes(2));
+        await Eventually.WaitAsync(() => leaving.Output.Contains("Draining the trainer slots for shutdown: 1 piece(s) of work"), Ready,
+            "the leaving trainer to start draining");
+        File.WriteAllText(release, "go\n");
+        await terminated;
+        Assert.True(leaving.HasExited, $"the drained trainer did not exit\n{leaving.Output}");
+        Assert.Contains("Trainer slots drained for shutdown (0 still stopping)", leaving.Output);
 
         var drained = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "drained", .. cluster, "--json", "--out", _dir.Combine("drained")]);
         Assert.True(drained.ExitCode == 0, $"{drained}\n--- leaving ---\n{leaving.Output}\n--- staying ---\n{staying.Output}");
-        AssertSameResults(baseline, JsonNode.Parse(drained.Stdout)!.AsObject());
+        var result = JsonNode.Parse(drained.Stdout)!.AsObject();
+        // The epoch caught half done was finished and checkpointed by the leaving trainer (no epoch trained twice,
+        // same numbers and weights), and the runs' last epoch moved to the staying one.
+        AssertSameResults(baseline, result, _dir.Combine("drained"));
+        Assert.All(result["trials"]!.AsArray(), t => Assert.Equal("staying", (string?)t!["silo"]));
     }
 
     [Fact]
@@ -240,7 +260,7 @@ public sealed class ClusterFailoverTests : IDisposable
         Assert.Equal(80, (int)result["dataset"]!["images"]!); // the data set it started with, and only that
     }
 
-    private static void AssertSameResults(JsonObject expected, JsonObject actual)
+    private void AssertSameResults(JsonObject expected, JsonObject actual, string outDir)
     {
         Assert.Equal("Completed", (string?)actual["status"]);
         Assert.Equal(ResultsJson.Numbers(expected), ResultsJson.Numbers(actual));
@@ -248,6 +268,8 @@ public sealed class ClusterFailoverTests : IDisposable
         Assert.Equal((double)expected["testAccuracy"]!, (double)actual["testAccuracy"]!);
         // Each grid cell done exactly once and no completed epoch trained again.
         Assert.Equal((int)expected["timings"]!["epochsTrained"]!, (int)actual["timings"]!["epochsTrained"]!);
+        // The winner's own weights, not only its numbers.
+        Assert.Null(WinnerFiles.Difference(BaselineOut, outDir));
     }
 
     public void Dispose()

@@ -16,10 +16,11 @@ public sealed class SiloDatasetsTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("budget");
     private readonly ServiceProvider _services;
+    private readonly TrainerSiloOptions _trainer = new() { Enabled = false, Device = "cpu", DatasetMemoryBudget = 1 };
 
     public SiloDatasetsTests()
     {
-        var trainer = new TrainerSiloOptions { Enabled = false, Device = "cpu", DatasetMemoryBudget = 1 };
+        var trainer = _trainer;
         _services = new ServiceCollection()
             .AddMetrics()
             .AddLogging()
@@ -41,7 +42,7 @@ public sealed class SiloDatasetsTests : IDisposable
         new(TestImages.WriteImageFolder(_dir.Combine(name), perClass: 6), 0, 0.8, 0.1, false, 40_000_000);
 
     [Fact]
-    public async Task Prepare_OverBudget_FreesTheLeastRecentlyUsedDataSetNoRunHolds()
+    public async Task Prepare_BudgetSmallerThanOneSet_NeverFreesASetInUse_AndFreesEachOnceReleased()
     {
         var first = Request("first");
         var second = Request("second");
@@ -59,6 +60,49 @@ public sealed class SiloDatasetsTests : IDisposable
 
         using var again = await Datasets.PrepareAsync(first); // decoded again (or read from the cache) when needed
         Assert.Equal(perSet, again.Loaded.Dataset.PixelBytes);
+    }
+
+    [Fact]
+    public async Task Prepare_BudgetOfTwoAndAHalfSets_KeepsTheTwoMostRecentlyUsed_AndFreesTheLeastRecentlyUsedOne()
+    {
+        var first = Request("first");
+        var second = Request("second");
+        var third = Request("third");
+        GridSearch.Training.Data.DatasetLoadResult one, two;
+        _trainer.DatasetMemoryBudget = long.MaxValue; // until the size of a set is known
+        using (var lease = await Datasets.PrepareAsync(first))
+        {
+            one = lease.Loaded;
+        }
+
+        long perSet = one.Dataset.PixelBytes;
+        _trainer.DatasetMemoryBudget = 2 * perSet + perSet / 2;
+        using (var lease = await Datasets.PrepareAsync(second))
+        {
+            two = lease.Loaded;
+        }
+
+        using (var lease = await Datasets.PrepareAsync(first))
+        {
+            Assert.Same(one, lease.Loaded); // still resident; now used after the second
+        }
+
+        Assert.Equal(2 * perSet, Datasets.ResidentBytes);
+        using (await Datasets.PrepareAsync(third))
+        {
+            Assert.Equal(2 * perSet, Datasets.ResidentBytes); // the third in, the least recently used (the second) out
+        }
+
+        using (var lease = await Datasets.PrepareAsync(first))
+        {
+            Assert.Same(one, lease.Loaded); // kept
+        }
+
+        using (var lease = await Datasets.PrepareAsync(second))
+        {
+            Assert.NotSame(two, lease.Loaded); // freed, so decoded again
+            Assert.Equal(perSet, lease.Loaded.Dataset.PixelBytes);
+        }
     }
 
     [Fact]

@@ -98,8 +98,12 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// The coordinator's part of a cancel: every cell final at once and the running run's token fired, so it trains no
+    /// further epoch. That the real trainers then stop at the next batch is StopBetweenBatchesTests' to show.
+    /// </summary>
     [Fact]
-    public async Task Cancel_RunningSweep_StopsTrialsBetweenBatches()
+    public async Task Cancel_RunningSweep_EndsEveryCellAndStopsTheHeldRunBeforeItsNextEpoch()
     {
         var blocked = new TaskCompletionSource();
         fixture.TrainerRunner.BeforeEpoch = (assignment, epoch, token) =>

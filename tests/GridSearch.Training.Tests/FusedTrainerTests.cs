@@ -46,14 +46,17 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The bound the README states for fused against unfused weights (largest seen on these sets: 4.2e-7).</summary>
+    private const double WeightBound = 5e-7;
+
     /// <summary>
-    /// Each lane equals its run trained alone up to float rounding: the same epochs, the unfused weight layout, losses
-    /// within 1e-5, validation accuracy within one image, weights within 1e-4. Returns the largest weight difference.
+    /// Each lane equals its run trained alone up to float rounding: the same epochs, the unfused weight layout, every
+    /// weight within <see cref="WeightBound"/>, losses within 1e-6 and the same validation accuracy (the rounding is far
+    /// too small to move a prediction on these sets). Returns the largest weight difference.
     /// </summary>
     private static double AssertEachLaneIsItsUnfusedRun(TrainingData data, IReadOnlyList<TrainingPlan> plans, Dictionary<int, List<EpochResult>> fused)
     {
         double largest = 0;
-        int validation = data.Split.Validation.Length;
         for (int lane = 0; lane < plans.Count; lane++)
         {
             var alone = new ClassifierTrainer(data, Options).Train(plans[lane], null, CancellationToken.None);
@@ -61,12 +64,12 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
             for (int e = 0; e < alone.Count; e++)
             {
                 Assert.Equal(alone[e].Weights.Values.Length, fused[lane][e].Weights.Values.Length);
-                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-5);
-                Assert.InRange(Math.Abs(alone[e].ValidationAccuracy - fused[lane][e].ValidationAccuracy), 0, 1.0 / validation + 1e-12);
-                Assert.Equal(alone[e].ValidationClassAccuracy.Length, fused[lane][e].ValidationClassAccuracy.Length);
+                Assert.Equal(alone[e].TrainLoss, fused[lane][e].TrainLoss, 1e-6);
+                Assert.Equal(alone[e].ValidationAccuracy, fused[lane][e].ValidationAccuracy);
+                Assert.Equal(alone[e].ValidationClassAccuracy, fused[lane][e].ValidationClassAccuracy);
                 double difference = alone[e].Weights.Values.Zip(fused[lane][e].Weights.Values, (a, b) => Math.Abs(a - b)).Max();
                 largest = Math.Max(largest, difference);
-                Assert.True(difference < 1e-4, $"lane {lane} epoch {e + 1}: weights differ by {difference}");
+                Assert.True(difference <= WeightBound, $"lane {lane} epoch {e + 1}: weights differ by {difference}, more than {WeightBound}");
             }
         }
 
@@ -173,7 +176,7 @@ public sealed class FusedTrainerTests(ITestOutputHelper output)
         {
             var alone = new ClassifierTrainer(data, Options).Train(plans[cell], null, CancellationToken.None);
             Assert.Equal(3, fused[cell].Count);
-            Assert.Equal(alone[^1].TrainLoss, fused[cell][^1].TrainLoss, 1e-5);
+            Assert.Equal(alone[^1].TrainLoss, fused[cell][^1].TrainLoss, 1e-6);
         }
     }
 

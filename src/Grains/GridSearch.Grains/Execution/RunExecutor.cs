@@ -54,6 +54,7 @@ public sealed partial class RunExecutor : IDisposable
     public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellation)
     {
         Draining = true;
+        LogDraining(_active.Count, timeout.TotalSeconds);
         var deadline = DateTime.UtcNow + timeout;
         while (!_active.IsEmpty && DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
         {
@@ -158,6 +159,10 @@ public sealed partial class RunExecutor : IDisposable
 
         _shutdown.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Draining the trainer slots for shutdown: {Active} piece(s) of work finish their epoch and checkpoint (waiting up to {Seconds} s)")]
+    private partial void LogDraining(int active, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trainer slots drained for shutdown ({Busy} still stopping)")]
     private partial void LogDrained(int busy);
