@@ -11,11 +11,14 @@ public sealed class SchedulerTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // Nine learning rates, one epoch count: nine runs of one cell each, accuracy rising with the learning rate.
-    private static SweepBook Book(string scheduler, int[]? epochs = null) => new(SweepBook.Create(new SweepSpec
+    private static SweepBook Book(string scheduler, int[]? epochs = null, int minEpochs = 1) => new(SweepBook.Create(new SweepSpec
     {
         LearningRates = Enumerable.Range(1, 9).Select(i => i / 100.0).ToArray(), BatchSizes = [8], Epochs = epochs ?? [9],
-        DataRoot = "/data", Scheduler = new SchedulerSpec { Name = scheduler, ReductionFactor = 3, MinEpochs = 1 },
+        DataRoot = "/data", Scheduler = new SchedulerSpec { Name = scheduler, ReductionFactor = 3, MinEpochs = minEpochs },
     }, Dataset, Now));
+
+    private static void Record(SweepBook book, RunRecord run, int epoch, double? accuracy = null) =>
+        book.RecordEpoch(run.Id, run.Attempts, new EpochMetrics(epoch, 0.5, accuracy ?? Accuracy(run, epoch), 0.1, 1));
 
     private static double Accuracy(RunRecord run, int epoch) => run.LearningRate + epoch / 1000.0;
 
@@ -65,6 +68,67 @@ public sealed class SchedulerTests
         Assert.True(book.TrainingDone);
         Assert.Equal(9 + 2 * 3 + 6, trials.Sum(t => t.Epochs.Count)); // 21 epochs instead of 81
         Assert.Equal("lr0.09-bs8-ep9", book.State.Best!.TrialId);
+    }
+
+    [Fact]
+    public void Halving_MinEpochsTwo_HasRungsAtTwoAndSix_AndSendsEveryRunToTheFirstOnly()
+    {
+        var book = Book(SchedulerNames.Halving, minEpochs: 2);
+
+        Assert.All(book.ClaimRuns(100, Now), r => Assert.Equal(2, r.AssignedEpochs));
+        foreach (var run in book.State.Runs)
+        {
+            Record(book, run, 1);
+            Record(book, run, 2);
+            book.RunFinished(run.Id, run.Attempts, RunOutcome.Completed, null, Now);
+        }
+
+        TrainAll(book);
+
+        var trials = book.State.Trials;
+        Assert.Equal([2, 6], book.State.DecidedRungs);
+        Assert.Equal(["lr0.09-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Completed).Select(t => t.Id));
+        Assert.Equal(["lr0.07-bs8-ep9", "lr0.08-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 6).Select(t => t.Id));
+        Assert.Equal(6, trials.Count(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 2));
+        Assert.Equal(6 * 2 + 2 * 6 + 9, trials.Sum(t => t.Epochs.Count));
+    }
+
+    [Fact]
+    public void Asha_BeyondTheFirstRung_StopsACellThatPassedRungOneButNotRungThree()
+    {
+        var book = Book(SchedulerNames.Asha);
+        var runs = book.ClaimRuns(100, Now);
+        var (second, best) = (runs[7], runs[8]);
+
+        Record(book, second, 1); // alone at rung 1: among the best third of one
+        Record(book, best, 1);
+        Record(book, best, 2);
+        Record(book, best, 3); // first at rung 3
+        Record(book, second, 2);
+        Assert.Equal(CellStatus.Running, book.State.Trials[7].Status); // epoch 2 is no rung
+        Record(book, second, 3); // one better of two at rung 3: ⌈2/3⌉ = 1 goes on
+
+        Assert.Equal(CellStatus.Stopped, book.State.Trials[7].Status);
+        Assert.Equal(3, book.State.Trials[7].Epochs.Count);
+        Assert.Equal(CellStatus.Running, book.State.Trials[8].Status);
+        Assert.Equal([second.Id], book.TakeRunsToStop());
+    }
+
+    [Fact]
+    public void Asha_MinEpochsTwo_DecidesNothingAfterEpochOne_AndStopsAtRungTwo()
+    {
+        var book = Book(SchedulerNames.Asha, minEpochs: 2);
+        var runs = book.ClaimRuns(100, Now);
+        var (worst, best) = (runs[0], runs[8]);
+
+        Record(book, best, 1);
+        Record(book, best, 2);
+        Record(book, worst, 1, accuracy: 0.0);
+        Assert.Equal(CellStatus.Running, book.State.Trials[0].Status); // epoch 1 is below the first rung
+        Record(book, worst, 2);
+
+        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
+        Assert.Equal(2, book.State.Trials[0].Epochs.Count);
     }
 
     [Fact]

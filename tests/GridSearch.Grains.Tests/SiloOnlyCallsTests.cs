@@ -1,5 +1,6 @@
 using GridSearch.Abstractions;
 using GridSearch.Grains.Execution;
+using GridSearch.Grains.Security;
 using GridSearch.Grains.Trainers;
 using GridSearch.TestSupport;
 
@@ -59,5 +60,56 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
         {
             RequestContext.Clear();
         }
+    }
+
+    /// <summary>What a client may call: the public sweep API, and nothing else.</summary>
+    private static readonly string[] ClientApi =
+    [
+        "ISweepCoordinatorGrain.StartAsync", "ISweepCoordinatorGrain.GetSnapshotAsync", "ISweepCoordinatorGrain.CancelAsync",
+        "ISweepCoordinatorGrain.ResumeAsync", "ISweepCoordinatorGrain.DeleteAsync", "ISweepCoordinatorGrain.GetWinnerWeightsAsync",
+        "ISweepRegistryGrain.ListAsync",
+    ];
+
+    private static IEnumerable<System.Reflection.MethodInfo> GrainMethods() =>
+        new[] { typeof(ISweepCoordinatorGrain).Assembly, typeof(RunGrain).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.IsInterface && typeof(IAddressable).IsAssignableFrom(t) && t.Namespace?.StartsWith("GridSearch", StringComparison.Ordinal) == true)
+            .SelectMany(t => t.GetMethods());
+
+    [Fact]
+    public void EveryGrainMethodOutsideThePublicSweepApi_IsMarkedSiloOnly()
+    {
+        var methods = GrainMethods().ToList();
+        Assert.Contains(methods, m => m.DeclaringType == typeof(IFusedGroupGrain)); // the scan sees the trainers' interfaces
+
+        var open = methods.Where(m => !SiloOnlyCalls.IsSiloOnly(m)).Select(m => $"{m.DeclaringType!.Name}.{m.Name}").Order().ToList();
+
+        Assert.Equal(ClientApi.Order(), open);
+    }
+
+    [Fact]
+    public async Task EverySiloOnlyMethod_CalledByAClient_IsRefusedBeforeItRuns()
+    {
+        var probed = new List<string>();
+        foreach (var method in GrainMethods().Where(SiloOnlyCalls.IsSiloOnly))
+        {
+            var type = method.DeclaringType!;
+            var grain = typeof(IGrainWithIntegerKey).IsAssignableFrom(type)
+                ? fixture.Client.GetGrain(type, 0L)
+                : fixture.Client.GetGrain(type, "probe/lr0.1-bs8-ep2");
+            object?[] arguments = method.GetParameters()
+                .Select(p => p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null).ToArray();
+
+            var error = await Record.ExceptionAsync(() => (Task)method.Invoke(grain, arguments)!);
+
+            Assert.True(error is PermissionDeniedException, $"{type.Name}.{method.Name} from a client: {error?.ToString() ?? "no error"}");
+            probed.Add($"{type.Name}.{method.Name}");
+        }
+
+        // Every trainer-side interface, the fused groups' and the winner test's included.
+        Assert.Contains("IFusedGroupGrain.StartAsync", probed);
+        Assert.Contains("IWinnerTestGrain.StartAsync", probed);
+        Assert.Contains("ITrainerReports.RunFinishedAsync", probed);
+        Assert.Contains("ISweepRegistryGrain.RegisterAsync", probed);
     }
 }
