@@ -45,9 +45,9 @@ public sealed class ClusterFailoverTests : IDisposable
     /// The shared discriminating data set and the grid run on it uninterrupted in embedded mode: what cluster sweeps must
     /// match, numbers and winner's weights (written to <see cref="BaselineOut"/>).
     /// </summary>
-    private async Task<(CliRun Cli, string Data, JsonObject Baseline)> BaselineAsync()
+    private async Task<(CliRun Cli, string Data, JsonObject Baseline)> BaselineAsync(string? copyTo = null)
     {
-        string data = DiscriminatingData.Root;
+        string data = copyTo is null ? DiscriminatingData.Root : Copy(DiscriminatingData.Root, copyTo);
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
         var run = await cli.RunAsync(["run", "--data", data, .. Grid, "--slots", "1", "--threads", "1", "--json", "--out", BaselineOut]);
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -225,10 +225,10 @@ public sealed class ClusterFailoverTests : IDisposable
     }
 
     [Fact]
-    public async Task Cluster_DataChangedWhileTheTrainerWasDown_NewTrainerRefusesTheRunsAndNothingMixesTwoDataSets()
+    public async Task Cluster_DataChangedWhileTheTrainerWasDown_FailsTheSweep_AndOnceTheFilesAreBackResumeAndExportGiveTheUninterruptedResult()
     {
-        string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 40);
-        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        // A copy of the shared data set: this test takes files away and puts them back.
+        var (cli, data, baseline) = await BaselineAsync(copyTo: _dir.Combine("data"));
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
         var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false));
@@ -241,9 +241,11 @@ public sealed class ClusterFailoverTests : IDisposable
         await Eventually.WaitAsync(() => File.Exists(_dir.Combine("held-mid-epoch-2-3")), Ready, "the trainer to hold in epoch 2");
 
         first.Kill();
-        foreach (string file in Directory.GetFiles(Path.Combine(data, "b")).Order().Take(5))
+        string aside = Directory.CreateDirectory(_dir.Combine("aside")).FullName;
+        var moved = Directory.GetFiles(Path.Combine(data, "b")).Order().Take(5).ToList();
+        foreach (string file in moved)
         {
-            File.Delete(file);
+            File.Move(file, Path.Combine(aside, Path.GetFileName(file))); // a move keeps size and modification time
         }
 
         // Another trainer (its own decode cache, a fresh listing of the folder) must refuse the sweep's runs.
@@ -257,7 +259,41 @@ public sealed class ClusterFailoverTests : IDisposable
         var result = JsonNode.Parse(ended.Stdout)!.AsObject();
         Assert.Equal("Failed", (string?)result["status"]);
         Assert.Contains("is not the one the sweep started with", (string?)result["message"]);
-        Assert.Equal(80, (int)result["dataset"]!["images"]!); // the data set it started with, and only that
+        Assert.Equal(DiscriminatingData.Images, (int)result["dataset"]!["images"]!); // the data set it started with, and only that
+
+        // The files back as they were: the failed sweep resumed on the cluster ends like the uninterrupted run, and
+        // export --cluster writes the same winner.
+        foreach (string file in moved)
+        {
+            File.Move(Path.Combine(aside, Path.GetFileName(file)), file);
+        }
+
+        var resumed = await cli.RunAsync(TimeSpan.FromMinutes(3), ["resume", "changed", .. cluster, "--json", "--out", _dir.Combine("resumed")]);
+        Assert.True(resumed.ExitCode == 0, $"{resumed}\n--- second-trainer ---\n{second.Output}");
+        var after = JsonNode.Parse(resumed.Stdout)!.AsObject();
+        Assert.Equal("Completed", (string?)after["status"]);
+        Assert.Equal(ResultsJson.Numbers(baseline), ResultsJson.Numbers(after));
+        Assert.Equal(baseline["best"]!.ToJsonString(), after["best"]!.ToJsonString());
+        Assert.Equal((double)baseline["testAccuracy"]!, (double)after["testAccuracy"]!);
+        Assert.Null(WinnerFiles.Difference(BaselineOut, _dir.Combine("resumed")));
+
+        var exported = await cli.RunAsync(["export", "changed", .. cluster, "--out", _dir.Combine("exported")]);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Null(WinnerFiles.Difference(BaselineOut, _dir.Combine("exported")));
+        Assert.Equal(ResultsJson.Numbers(baseline),
+            ResultsJson.Numbers(JsonNode.Parse(File.ReadAllText(_dir.Combine("exported", "results.json")))!.AsObject()));
+    }
+
+    private static string Copy(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return to;
     }
 
     private void AssertSameResults(JsonObject expected, JsonObject actual, string outDir)
