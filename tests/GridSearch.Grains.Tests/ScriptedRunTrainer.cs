@@ -38,7 +38,11 @@ public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
             ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
             : data.Root.Contains("unserializable", StringComparison.Ordinal)
                 ? throw new NotForTheWireException($"Data root '{data.Root}' is refused by the scripted trainer; pick another.")
-                : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
+                : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false)
+                {
+                    // Roots naming "fused" get fused groups (trained one run after another by the default TrainFused).
+                    FusedTraining = data.Root.Contains("fused", StringComparison.Ordinal),
+                });
 
     public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
