@@ -156,6 +156,54 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Secrets_IncludingTheClusterSecret_NeverAppearInTheLogsOfASiloThatTrained()
+    {
+        const string redisSecret = "redis-secret-91a6c3e0";
+        var redis = Own(new RedisServer(_dir.Combine("redis"), redisSecret));
+        await redis.StartAsync();
+        var env = SiloProcess.TestTimings();
+        string clusterId = $"trained-{Guid.NewGuid():N}"[..20];
+        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
+        env["GridSearch__Cluster__RedisPassword"] = redisSecret;
+        env["GridSearch__Cluster__ClusterId"] = env["GridSearch__Cluster__ServiceId"] = clusterId;
+        env["GridSearch__Trainer__Device"] = "cpu";
+        env["GridSearch__Trainer__CacheDirectory"] = _dir.Combine("silo-cache");
+        env["Logging__LogLevel__Default"] = "Debug"; // the most a silo ever logs
+        var silo = Own(SiloProcess.Start("trained", env));
+        await silo.WaitReadyAsync(trainers: 1, TimeSpan.FromMinutes(1));
+
+        // A whole sweep through the silo: trainer reports, checkpoints and the winner's test all carry the secret.
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
+        string[] cluster = ["--cluster", silo.Gateway, "--cluster-id", clusterId];
+        var submitted = await cli.RunAsync(["submit", "--data", DiscriminatingData.Root, "--lr", "0.05,0.01", "--batch-size", "32",
+            "--epochs", "2", "--image-size", "32", "--sweep-id", "secretive", .. cluster]);
+        Assert.True(submitted.ExitCode == 0, $"{submitted}\n--- silo ---\n{silo.Output}");
+        var watched = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "secretive", .. cluster, "--json", "--out", _dir.Combine("out")]);
+        Assert.True(watched.ExitCode == 0, $"{watched}\n--- silo ---\n{silo.Output}");
+        Assert.Equal("Completed", (string?)System.Text.Json.Nodes.JsonNode.Parse(watched.Stdout)!["status"]);
+        await silo.TerminateAsync(TimeSpan.FromMinutes(1));
+
+        // The cluster secret, as Redis holds it.
+        var scan = await ProcessRun.RunAsync("redis-cli", ["-p", $"{redis.Port}", "-a", redisSecret, "--no-auth-warning", "--scan",
+            "--pattern", "*internal-call-secret*"], TestContext.Current.CancellationToken);
+        string key = Assert.Single(scan.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var type = await ProcessRun.RunAsync("redis-cli", ["-p", $"{redis.Port}", "-a", redisSecret, "--no-auth-warning", "TYPE", key],
+            TestContext.Current.CancellationToken);
+        var stored = await ProcessRun.RunAsync("redis-cli", ["-p", $"{redis.Port}", "-a", redisSecret, "--no-auth-warning",
+            type.Output.Trim() == "hash" ? "HGETALL" : "GET", key], TestContext.Current.CancellationToken);
+        string clusterSecret = System.Text.RegularExpressions.Regex.Match(stored.Output, "[0-9a-f]{64}").Value;
+        Assert.True(clusterSecret.Length == 64, $"no secret in {key}: {stored.Output}");
+
+        foreach (string secret in new[] { redisSecret, clusterSecret })
+        {
+            Assert.DoesNotContain(secret, silo.Output);
+            Assert.DoesNotContain(secret, submitted.Stdout + submitted.Stderr + watched.Stdout + watched.Stderr);
+        }
+
+        Assert.Contains("secretive", silo.Output); // the log really covers the sweep
+    }
+
+    [Fact]
     public async Task StrictTlsCluster_ClientsReachOnlyThePublicApi_ClientOnlyCertificatesCannotJoin_OtherCasAndExpiredAreRefused()
     {
         var now = DateTimeOffset.UtcNow;
