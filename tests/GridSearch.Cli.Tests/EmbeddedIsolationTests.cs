@@ -6,7 +6,8 @@ namespace GridSearch.Cli.Tests;
 /// <summary>
 /// A running <c>gridsearch run</c> listens on loopback ports that any local user can find (<c>ss -ltn</c>). Only
 /// processes that can read its state directory may reach it: another user who knows the ports and the cluster id can
-/// neither cancel nor read the sweep, while the owner's status and cancel keep working.
+/// neither submit a sweep of their own, nor cancel, read, export, delete or list the owner's, while the owner's status
+/// and cancel keep working.
 /// </summary>
 public sealed class EmbeddedIsolationTests : IDisposable
 {
@@ -14,7 +15,7 @@ public sealed class EmbeddedIsolationTests : IDisposable
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task Cancel_FromAnotherStateDirectory_IsRefused_WhileTheOwnerStillReachesTheRun()
+    public async Task SubmitCancelAndReads_FromAnotherStateDirectory_AreRefused_WhileTheOwnerStillReachesTheRun()
     {
         string data = TestImages.WriteImageFolder(_dir.Combine("data"), perClass: 20);
         string ownerState = _dir.Combine("owner-state");
@@ -44,6 +45,24 @@ public sealed class EmbeddedIsolationTests : IDisposable
             Assert.True(cancel.ExitCode == 1, cancel.ToString());
             Assert.Contains("Cannot reach", cancel.Stderr);
             Assert.True(status.ExitCode == 1, status.ToString());
+            foreach (string[] command in new[]
+            {
+                new[] { "submit", "--data", data, "--sweep-id", "intruded", "--epochs", "1" },
+                ["export", "victim", "--out", _dir.Combine("stolen")],
+                ["delete", "victim"],
+                ["list"],
+            })
+            {
+                var refused = await intruder.RunAsync(TimeSpan.FromMinutes(1), [.. command, .. reach]);
+                Assert.True(refused.ExitCode == 1, $"{command[0]}: {refused}");
+                Assert.Contains("Cannot reach", refused.Stderr);
+            }
+
+            Assert.False(Directory.Exists(_dir.Combine("stolen")));
+            var ownerList = await owner.RunAsync(TimeSpan.FromMinutes(1), "list", "--json");
+            Assert.True(ownerList.ExitCode == 0, ownerList.ToString());
+            Assert.Contains("victim", ownerList.Stdout);
+            Assert.DoesNotContain("intruded", ownerList.Stdout); // nothing was submitted
 
             var ownerStatus = await owner.RunAsync(TimeSpan.FromMinutes(1), "status", "victim");
             Assert.True(ownerStatus.ExitCode == 0, ownerStatus.ToString());
