@@ -7,13 +7,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # Debian packages the tests use: a real Redis for the cluster tests, a real Prometheus for the metrics tests, and
-# PyTorch (for the system python3) for the test that loads a winner's weights into its PyTorch twin.
+# PyTorch (for the system python3) for the test that loads a winner's weights into its PyTorch twin, and torchvision
+# with PIL for the test that compares GridSearch's preprocessing of real photos with the baseline's.
 needed=()
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 command -v prometheus >/dev/null 2>&1 || needed+=(prometheus)
 # openssl: the documented TLS setup is tested by running its commands as written.
 command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || needed+=(python3-torch)
+/usr/bin/python3 -c 'import torchvision, PIL' >/dev/null 2>&1 || needed+=(python3-torchvision python3-pil)
 if ((${#needed[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null 2>&1; then
     echo "test: missing ${needed[*]}; install them (apt-get install ${needed[*]}) or run as root." >&2
