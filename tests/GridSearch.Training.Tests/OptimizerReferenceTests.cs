@@ -7,8 +7,9 @@ namespace GridSearch.Training.Tests;
 
 /// <summary>
 /// Momentum, weight decay and Adam against a float64 reference written from PyTorch's documented update rules, for the
-/// seed's model (sigmoid and BCE) and softmax regression (cross-entropy over three classes). Full-batch epochs, so each
-/// epoch is one step and the order of images does not matter.
+/// seed's model (sigmoid and BCE), softmax regression (cross-entropy over three classes) and the MLP's step
+/// (backpropagation through a ReLU layer). Full-batch epochs, so each epoch is one step and the order of images does
+/// not matter.
 /// </summary>
 public sealed class OptimizerReferenceTests
 {
@@ -69,6 +70,114 @@ public sealed class OptimizerReferenceTests
             {
                 Assert.True(Math.Abs(w[i] - actual[i]) < 2e-6, $"step {step}, parameter {i}: expected {w[i]}, got {actual[i]}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 0, 2)]
+    [InlineData(0.9, 0.01, 2)]
+    [InlineData(0.5, 0, 3)]
+    public void MlpStep_MatchesBackpropagationThroughItsReluLayerInFloat64(double momentum, double weightDecay, int classes)
+    {
+        const int hidden = 3;
+        DecodedDataset dataset = TinyData.Dataset(Count, Size, classes: classes);
+        var split = DataSplit.Create(Count, seed: 3);
+        using var data = TrainingData.Create(dataset, split, torch.CPU);
+        int features = dataset.PixelsPerImage, outputs = classes == 2 ? 1 : classes;
+        var layout = new MlpLayout(features, hidden, outputs);
+        // Some hidden units start inactive for some images (negative pre-activations), so the ReLU's zero gradient is tested.
+        var start = Enumerable.Range(0, layout.Length).Select(i => 0.3 * Math.Sin(1.7 * i + 1)).ToArray();
+        const double lr = 0.1;
+        var plan = new TrainingPlan(lr, BatchSize: split.Train.Length, Epochs: Epochs, Seed: 0)
+        {
+            Momentum = momentum, WeightDecay = weightDecay, Model = new ModelSpec(ModelSpec.Mlp, Hidden: hidden, HiddenLayers: 1),
+        };
+
+        var epochs = new ClassifierTrainer(data, new TrainerOptions { Threads = 1 })
+            .Train(plan, null, CancellationToken.None, new TrainingCheckpoint(0, new ModelWeights(start.Select(v => (float)v).ToArray())));
+
+        double[] w = [.. start], buffer = new double[w.Length];
+        bool someInactive = false;
+        for (int step = 1; step <= Epochs; step++)
+        {
+            double loss = layout.LossAndGradient(dataset, split.Train, w, out double[] g, ref someInactive);
+            Assert.True(Math.Abs(loss - epochs[step - 1].TrainLoss) < 1e-5, $"step {step}: loss {epochs[step - 1].TrainLoss}, expected {loss}");
+            for (int i = 0; i < w.Length; i++)
+            {
+                double d = g[i] + weightDecay * w[i];
+                buffer[i] = step == 1 ? d : momentum * buffer[i] + d;
+                w[i] -= lr * (momentum == 0 ? d : buffer[i]);
+            }
+
+            float[] actual = epochs[step - 1].Weights.Values;
+            Assert.Equal(w.Length, actual.Length);
+            for (int i = 0; i < w.Length; i++)
+            {
+                Assert.True(Math.Abs(w[i] - actual[i]) < 2e-6, $"step {step}, parameter {i}: expected {w[i]}, got {actual[i]}");
+            }
+        }
+
+        Assert.True(someInactive, "no hidden unit was ever inactive: the ReLU's gradient was not exercised");
+    }
+
+    /// <summary>
+    /// One hidden layer of the MLP in float64, in its state dictionary's layout: hidden.0.weight [hidden, features],
+    /// hidden.0.bias [hidden], output.weight [outputs, hidden], output.bias [outputs].
+    /// </summary>
+    private sealed record MlpLayout(int Features, int Hidden, int Outputs)
+    {
+        public int Length => Hidden * Features + Hidden + Outputs * Hidden + Outputs;
+
+        public double LossAndGradient(DecodedDataset dataset, int[] train, double[] w, out double[] gradient, ref bool someInactive)
+        {
+            int b1 = Hidden * Features, w2 = b1 + Hidden, b2 = w2 + Outputs * Hidden;
+            gradient = new double[w.Length];
+            double loss = 0;
+            foreach (int index in train)
+            {
+                byte[] image = dataset.ImageBytes(index);
+                double[] x = Enumerable.Range(0, Features).Select(f => (image[f] / 255.0 - 0.5) / 0.5).ToArray();
+                double[] pre = Enumerable.Range(0, Hidden).Select(h => w[b1 + h] + x.Select((v, f) => v * w[h * Features + f]).Sum()).ToArray();
+                double[] act = pre.Select(v => Math.Max(0, v)).ToArray();
+                someInactive |= pre.Any(v => v <= 0);
+                double[] z = Enumerable.Range(0, Outputs).Select(o => w[b2 + o] + act.Select((v, h) => v * w[w2 + o * Hidden + h]).Sum()).ToArray();
+                int label = dataset.Labels[index];
+                double[] residual;
+                if (Outputs == 1)
+                {
+                    double p = 1 / (1 + Math.Exp(-z[0]));
+                    loss += -(label * Math.Log(p) + (1 - label) * Math.Log(1 - p));
+                    residual = [p - label];
+                }
+                else
+                {
+                    double max = z.Max(), sum = z.Sum(v => Math.Exp(v - max));
+                    double[] p = z.Select(v => Math.Exp(v - max) / sum).ToArray();
+                    loss += -Math.Log(p[label]);
+                    residual = p.Select((v, o) => v - (o == label ? 1 : 0)).ToArray();
+                }
+
+                for (int o = 0; o < Outputs; o++)
+                {
+                    gradient[b2 + o] += residual[o] / train.Length;
+                    for (int h = 0; h < Hidden; h++)
+                    {
+                        gradient[w2 + o * Hidden + h] += residual[o] * act[h] / train.Length;
+                    }
+                }
+
+                for (int h = 0; h < Hidden; h++)
+                {
+                    double back = pre[h] > 0 ? Enumerable.Range(0, Outputs).Sum(o => residual[o] * w[w2 + o * Hidden + h]) : 0;
+                    gradient[b1 + h] += back / train.Length;
+                    for (int f = 0; f < Features; f++)
+                    {
+                        gradient[h * Features + f] += back * x[f] / train.Length;
+                    }
+                }
+            }
+
+            return loss / train.Length;
         }
     }
 
