@@ -87,7 +87,7 @@ sweep wide-check "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10
 sweep wide-cpu cpu --lr "$lrs" --batch-size 16,32 --epochs 5,10
 sweep wide-check-unfused "$device" --lr "$lrs" --batch-size 16,32 --epochs 5,10 --no-fuse
 "$dotnet" "$work/app/GridSearch.Bench.dll" fused --data "$pack/data" --device "$device" --epochs 3 --results "$out" > "$work/fused.txt"
-# Would fusing the CNN (grouped convolutions) pay on this device? On CPU it does not (README, Fused groups).
+# Would fusing the CNN (grouped convolutions) pay on this device? On CPU it does not (docs/user-guide.md, Fused groups).
 "$dotnet" "$work/app/GridSearch.Bench.dll" conv-fusion --data "$pack/data" --device "$device" --results "$out" > "$work/conv-fusion.txt"
 [ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null || true
 
@@ -106,7 +106,7 @@ for grid in ("seed", "wide"):
     def apart(t): return abs(t["bestValAccuracy"] - cpu_cells[t["id"]]["bestValAccuracy"])
     worst = max(apart(t) for t in gpu["trials"])
     # Cells whose loss saturates the sigmoid (above 1 at some epoch: learning rates from about 0.016 on cat_dog)
-    # amplify any rounding difference chaotically, device or fusion alike (README, Reproducibility): they are
+    # amplify any rounding difference chaotically, device or fusion alike (docs/reproducibility.md): they are
     # reported, and the check holds the others to one validation image.
     stable = [t for t in gpu["trials"] if max(cpu_cells[t["id"]]["trainLoss"]) < 1]
     worst_stable = max((apart(t) for t in stable), default=0)

@@ -21,7 +21,7 @@ public static class GridSearchApp
                 && args.FirstOrDefault() is "run" or "resume" or "train")
             {
                 CliOutput.For(json: true).Warn("this CPU has no AVX2, so it cannot run the pinned kernels: its numbers are reproducible " +
-                                               "here but differ in the last bits from those of x86-64 AVX2 machines (README: Reproducibility).");
+                                               "here but differ in the last bits from those of x86-64 AVX2 machines (docs/reproducibility.md).");
             }
 
             Training.Runtime.ExternalLibTorch.LoadIfConfigured();

@@ -6,7 +6,7 @@ using GridSearch.Training.Runtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The GridSearch cluster silo. Configuration: appsettings.json beside the silo (wherever it is started from), then
-// environment variables such as GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see README "Cluster mode").
+// environment variables such as GridSearch__Cluster__Redis, GridSearch__Trainer__Slots (see docs/operations.md, "Cluster mode").
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Everything a silo can check before it joins: a silo that stops here never enters the membership table.
@@ -57,7 +57,7 @@ app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
 app.Logger.LogInformation("CPU numerics: {Mode}", CpuNumerics.Pinned);
 if (CpuNumerics.Pinned == NumericsMode.Portable && !CpuNumerics.CpuSupportsPortableKernels)
 {
-    app.Logger.LogWarning("This CPU has no AVX2: its numbers differ in the last bits from those of x86-64 AVX2 trainers (README: Reproducibility)");
+    app.Logger.LogWarning("This CPU has no AVX2: its numbers differ in the last bits from those of x86-64 AVX2 trainers (docs/reproducibility.md)");
 }
 
 await app.RunAsync();

@@ -12,7 +12,7 @@ namespace GridSearch.Client.SweepFiles;
 /// </summary>
 public static class SweepFileReader
 {
-    public const string Example = "see examples/sweep.yaml or README's 'Sweep files'";
+    public const string Example = "see examples/sweep.yaml or docs/sweep-files.md";
 
     private static readonly string[] TopKeys =
     [
