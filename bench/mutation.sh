@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure core with Stryker.NET (the .NET tool pinned in .config/dotnet-tools.json): the sweep book,
-# schedulers, fused groups, retry backoff, status rules and file storage (GridSearch.Grains), and the searchers,
+# schedulers, fused groups, retry backoff and status rules (GridSearch.Coordinator), file storage (GridSearch.Grains), and the searchers,
 # parameter rules and statuses (GridSearch.Abstractions), each against GridSearch.Grains.Tests. Too slow for CI (tens
 # of minutes on 2 cores). Prints each project's mutation score; HTML and JSON reports go to bench/results/mutation/.
-# Usage: bench/mutation.sh [grains|abstractions]   (default: both)
+# Usage: bench/mutation.sh [coordinator|storage|abstractions]   (default: all three)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 dotnet tool restore >/dev/null
-targets="${1:-grains abstractions}"
+targets="${1:-coordinator storage abstractions}"
 results="$root/bench/results/mutation"
 mkdir -p "$results"
 
@@ -24,10 +24,11 @@ run() { # name, project, mutate globs...
 
 for target in $targets; do
   case "$target" in
-    grains) run grains GridSearch.Grains.csproj "**/Coordinator/SweepBook.cs" "**/Coordinator/Scheduling/*.cs" \
-      "**/Coordinator/FusedGroups.cs" "**/Coordinator/RetryBackoff.cs" "**/Coordinator/StatusRules.cs" "**/Storage/FileGrainStorage.cs" ;;
+    coordinator) run coordinator GridSearch.Coordinator.csproj "**/SweepBook.cs" "**/Scheduling/*.cs" \
+      "**/FusedGroups.cs" "**/RetryBackoff.cs" "**/StatusRules.cs" ;;
+    storage) run storage GridSearch.Grains.csproj "**/Storage/FileGrainStorage.cs" ;;
     abstractions) run abstractions GridSearch.Abstractions.csproj "**/Search/*.cs" "**/Parameters/*.cs" "**/SweepSpecRules.cs" \
       "**/Statuses.cs" ;;
-    *) echo "mutation: unknown target '$target' (grains or abstractions)" >&2; exit 2 ;;
+    *) echo "mutation: unknown target '$target' (coordinator, storage or abstractions)" >&2; exit 2 ;;
   esac
 done

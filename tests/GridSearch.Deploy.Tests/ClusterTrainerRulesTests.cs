@@ -1,4 +1,4 @@
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.Silo.Hosting;
 
 namespace GridSearch.Deploy.Tests;

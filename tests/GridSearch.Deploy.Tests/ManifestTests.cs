@@ -1,7 +1,8 @@
+using GridSearch.Coordinator.Metrics;
 using System.Text.Json;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using GridSearch.Grains.Metrics;
 using GridSearch.Silo.Hosting;
 using k8s.Models;

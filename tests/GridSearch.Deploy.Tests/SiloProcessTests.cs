@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GridSearch.Abstractions;
-using GridSearch.Grains.Hosting;
-using GridSearch.Grains.Trainers;
+using GridSearch.Hosting;
+using GridSearch.Trainer.Grains;
 using GridSearch.TestSupport;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;

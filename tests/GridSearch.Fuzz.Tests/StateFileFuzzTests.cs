@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using CsCheck;
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
+using GridSearch.Coordinator;
 using GridSearch.Grains.Storage;
-using GridSearch.Grains.Trainers;
+using GridSearch.Trainer.Grains;
 using GridSearch.TestSupport;
 using GridSearch.Training.Data;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.TestSupport;
 using GridSearch.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
+using GridSearch.Coordinator;
 using GridSearch.Grains.Storage;
 using GridSearch.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,17 +1,26 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Grains.Tests;
 
 /// <summary>How a sweep's runs are put into fused groups, and how a group is claimed and handed out as one unit.</summary>
 public sealed class FusedGroupsTests
 {
-    private static readonly DatasetSummary Fusing = new("/data", ["a", "b"], 100, 80, 10, 10, [], 0.1, false) { FusedTraining = true };
+    private static readonly DatasetSummary Dataset = new("/data", ["a", "b"], 100, 80, 10, 10, [], 0.1, false);
+    private static readonly TrainerCapabilities Fusing = new(FusedTraining: true);
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static SweepBook Book(SweepSpec spec, DatasetSummary? dataset = null) =>
-        new(SweepBook.Create(spec with { DataRoot = "/data" }, dataset ?? Fusing, Now));
+    private static SweepBook Book(SweepSpec spec, TrainerCapabilities? trainer = null, DatasetSummary? dataset = null) =>
+        new(Create(spec with { DataRoot = "/data" }, trainer ?? Fusing, dataset ?? Dataset));
+
+    /// <summary>A new sweep as the coordinator creates it: the trainer gives each fusable shape its group width.</summary>
+    internal static SweepState Create(SweepSpec spec, TrainerCapabilities trainer, DatasetSummary dataset, DateTimeOffset? now = null)
+    {
+        var shapes = FusedGroups.Shapes(spec);
+        var widths = FusedGroupWidths.For(trainer, spec.FusedGroupSize, spec.ImageSize, dataset.Classes.Length, shapes);
+        return SweepBook.Create(spec, dataset, now ?? Now, groupWidths: shapes.Zip(widths).ToDictionary(p => p.First, p => p.Second));
+    }
 
     private static SweepSpec Grid(string lr, string batch = "16", int groupSize = 16) => new()
     {
@@ -41,9 +50,9 @@ public sealed class FusedGroupsTests
     public void Create_FusesNothing_WithoutFuse_OrOnTrainersThatDoNotFuse_AndFusesSoftmaxRegressionToo()
     {
         Assert.Empty(Book(Grid("0.1,0.05") with { Fuse = false }).State.Groups);
-        Assert.Empty(Book(Grid("0.1,0.05"), Fusing with { FusedTraining = false }).State.Groups);
+        Assert.Empty(Book(Grid("0.1,0.05"), TrainerCapabilities.RunsAlone).State.Groups);
         Assert.Single(Book(Grid("0.1,0.05")).State.Groups);
-        Assert.Single(Book(Grid("0.1,0.05"), Fusing with { Classes = ["a", "b", "c"] }).State.Groups);
+        Assert.Single(Book(Grid("0.1,0.05"), dataset: Dataset with { Classes = ["a", "b", "c"] }).State.Groups);
     }
 
     [Fact]
@@ -86,15 +95,15 @@ public sealed class FusedGroupsTests
         // values, 4 copies; the evaluation batch (512) is the larger pass: 512 × 3072 × 2 + width × 512 × 516 floats.
         // 11 lanes: 17,312,812 + 6,051,840 floats → 183,932,124 bytes; 12 lanes: 18,886,704 + 6,316,032 → 193,122,544.
         const long budget = 188_000_000;
-        var gpu = Fusing with { DeviceMemoryForTraining = budget, GpuTraining = true };
+        var gpu = new TrainerCapabilities(FusedTraining: true, OnGpu: true, DeviceMemoryBudget: budget);
         Assert.Equal([11, 11, 11, 7], Book(mlp, gpu).State.Groups.Select(g => g.Runs.Count));
         Assert.Equal([5, 5, 5, 5, 5, 5, 5, 5], Book(mlp with { FusedGroupSize = 5 }, gpu).State.Groups.Select(g => g.Runs.Count));
         Assert.Equal([11, 11, 11, 7], Book(mlp with { FusedGroupSize = 64 }, gpu).State.Groups.Select(g => g.Runs.Count));
         // The logistic model is small: every one of the 40 runs fits in one group; a CPU trainer with the same budget
         // keeps its automatic 16, and the budget still caps it.
         Assert.Equal([40], Book(Grid(rates, groupSize: 0) with { ImageSize = 32 }, gpu).State.Groups.Select(g => g.Runs.Count));
-        Assert.Equal([16, 16, 8], Book(Grid(rates, groupSize: 0) with { ImageSize = 32 }, gpu with { GpuTraining = false }).State.Groups.Select(g => g.Runs.Count));
-        Assert.Equal([11, 11, 11, 7], Book(mlp, gpu with { GpuTraining = false }).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([16, 16, 8], Book(Grid(rates, groupSize: 0) with { ImageSize = 32 }, gpu with { OnGpu = false }).State.Groups.Select(g => g.Runs.Count));
+        Assert.Equal([11, 11, 11, 7], Book(mlp, gpu with { OnGpu = false }).State.Groups.Select(g => g.Runs.Count));
     }
 
     [Fact]

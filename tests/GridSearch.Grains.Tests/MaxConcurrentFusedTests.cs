@@ -1,6 +1,6 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using GridSearch.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;

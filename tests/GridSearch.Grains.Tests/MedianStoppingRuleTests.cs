@@ -1,6 +1,6 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Coordinator.Scheduling;
+using GridSearch.Coordinator;
+using GridSearch.Coordinator.Scheduling;
 
 namespace GridSearch.Grains.Tests;
 

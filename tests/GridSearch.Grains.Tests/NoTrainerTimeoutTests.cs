@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using GridSearch.Grains.Metrics;
 using GridSearch.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Grains.Tests;
 

@@ -1,6 +1,6 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Grains.Tests;
 

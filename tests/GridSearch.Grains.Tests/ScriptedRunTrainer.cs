@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Grains.Tests;
 
@@ -38,11 +38,10 @@ public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
             ? throw new InvalidOperationException($"Data root '{data.Root}' does not exist.")
             : data.Root.Contains("unserializable", StringComparison.Ordinal)
                 ? throw new NotForTheWireException($"Data root '{data.Root}' is refused by the scripted trainer; pick another.")
-                : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false)
-                {
-                    // Roots naming "fused" get fused groups (trained one run after another by the default TrainFused).
-                    FusedTraining = data.Root.Contains("fused", StringComparison.Ordinal),
-                });
+                : Task.FromResult(new DatasetSummary(data.Root, ["a", "b"], 100, 80, 10, 10, [], 0.01, false));
+
+    // Roots naming "fused" get fused groups (trained one run after another by the default TrainFused).
+    public TrainerCapabilities Capabilities(DataRequest data) => new(FusedTraining: data.Root.Contains("fused", StringComparison.Ordinal));
 
     public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {

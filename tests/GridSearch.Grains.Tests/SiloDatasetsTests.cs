@@ -1,5 +1,8 @@
+using GridSearch.Trainer.Metrics;
+using GridSearch.Coordinator.Metrics;
+using GridSearch.Abstractions;
 using System.Net;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.Grains.Metrics;
 using GridSearch.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +34,7 @@ public sealed class SiloDatasetsTests : IDisposable
             .AddSingleton<RunExecutor>()
             .AddSingleton<DevicePacking>()
             .AddSingleton<ILocalSiloDetails, TestSilo>()
-            .AddSingleton<GridSearchMetrics>()
+            .AddSingleton<TrainerMetrics>()
             .AddSingleton<SiloDatasets>()
             .BuildServiceProvider();
     }

@@ -1,7 +1,7 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.Grains.Security;
-using GridSearch.Grains.Trainers;
+using GridSearch.Trainer.Grains;
 using GridSearch.TestSupport;
 
 namespace GridSearch.Grains.Tests;
@@ -35,7 +35,7 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
     [Fact]
     public async Task ClientCallingTrialsCheckpointsAndTheRegistrysWrites_IsRefused()
     {
-        var trial = fixture.Client.GetGrain<IRunGrain>(RunGrain.Key("someone-elses", "lr0.1-bs8-ep2"));
+        var trial = fixture.Client.GetGrain<IRunGrain>(TrainerGrainKeys.Run("someone-elses", "lr0.1-bs8-ep2"));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.ClearCheckpointAsync());
         await Assert.ThrowsAsync<PermissionDeniedException>(() => trial.SaveCheckpointAsync(new RunCheckpoint(1, [], [])));
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>

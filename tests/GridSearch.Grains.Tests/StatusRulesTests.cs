@@ -1,5 +1,5 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
+using GridSearch.Coordinator;
 
 namespace GridSearch.Grains.Tests;
 

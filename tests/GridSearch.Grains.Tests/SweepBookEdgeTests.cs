@@ -1,6 +1,6 @@
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Grains.Tests;
 
@@ -216,9 +216,10 @@ public sealed class SweepBookEdgeTests
     [Fact]
     public void ClaimWork_AGroupOutOnATrainer_IsNotClaimedAgain_AndSnapshotsNameEachRunsGroup()
     {
-        var fusing = Dataset with { FusedTraining = true };
-        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8, 16], Epochs = [1], RetriesPerTrial = 0, FusedGroupSize = 16 },
-            fusing);
+        var book = new SweepBook(FusedGroupsTests.Create(new SweepSpec
+        {
+            LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8, 16], Epochs = [1], RetriesPerTrial = 0, FusedGroupSize = 16, DataRoot = "/data",
+        }, new TrainerCapabilities(FusedTraining: true), Dataset, Now));
         Assert.Equal(2, book.State.Groups.Count);
 
         var first = Assert.Single(book.ClaimWork(1));

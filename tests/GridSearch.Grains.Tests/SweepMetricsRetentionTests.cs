@@ -1,5 +1,6 @@
+using GridSearch.Coordinator.Metrics;
 using GridSearch.Abstractions;
-using GridSearch.Grains.Coordinator;
+using GridSearch.Coordinator;
 using GridSearch.Grains.Metrics;
 using Microsoft.Extensions.Options;
 

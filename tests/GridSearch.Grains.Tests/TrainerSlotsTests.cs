@@ -1,5 +1,5 @@
 using System.Net;
-using GridSearch.Grains.Coordinator;
+using GridSearch.Coordinator;
 
 namespace GridSearch.Grains.Tests;
 

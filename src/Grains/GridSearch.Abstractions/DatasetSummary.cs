@@ -3,7 +3,9 @@ namespace GridSearch.Abstractions;
 /// <summary>
 /// The data set a sweep trains on, as a trainer silo loaded it. <see cref="Fingerprint"/> names its exact contents
 /// (every file's path, size and modification time, and the preprocessing settings): trainers compare it before they
-/// train, so a sweep never mixes two versions of its data.
+/// train, so a sweep never mixes two versions of its data. (Sweeps stored by earlier releases also hold the
+/// describing trainer's capabilities under ids 10–12; they are skipped on read: trainers now say what they can do
+/// when asked, see <see cref="IDatasetInspectorGrain.FusedGroupWidthsAsync"/>.)
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.DatasetSummary")]
 public sealed record DatasetSummary(
@@ -16,17 +18,4 @@ public sealed record DatasetSummary(
     [property: Id(6)] string[] SkippedImages,
     [property: Id(7)] double LoadSeconds,
     [property: Id(8)] bool FromCache,
-    [property: Id(9)] string? Fingerprint = null)
-{
-    /// <summary>Whether the trainer that described the data set trains fused groups (simulated and scripted trainers do not).</summary>
-    [Id(10)] public bool FusedTraining { get; init; }
-
-    /// <summary>
-    /// Bytes of GPU memory the describing trainer has for training work (its measured free memory less headroom, or
-    /// its configured budget); null on CPU trainers. Automatic fused group sizes are sized to fit it.
-    /// </summary>
-    [Id(11)] public long? DeviceMemoryForTraining { get; init; }
-
-    /// <summary>Whether the describing trainer trains on a GPU (automatic fused groups are wider there).</summary>
-    [Id(12)] public bool GpuTraining { get; init; }
-}
+    [property: Id(9)] string? Fingerprint = null);

@@ -1,5 +1,5 @@
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using GridSearch.Silo.Health;
 using GridSearch.Silo.Hosting;
 using GridSearch.Training.Runtime;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.Training.Data;
 using Spectre.Console.Cli;
 
@@ -36,7 +36,7 @@ public class CommonSettings : CommandSettings
     [Description("Certificate of the CA that signs the silos' certificates (or their shared self-signed certificate).")]
     public string? TlsTrusted { get; init; }
 
-    public GridSearch.Grains.Hosting.TlsSettings Tls() => new()
+    public GridSearch.Hosting.TlsSettings Tls() => new()
     {
         CertificatePath = TlsCertificate,
         CertificatePassword = TlsPassword ?? Environment.GetEnvironmentVariable("GRIDSEARCH_TLS_PASSWORD"),

@@ -3,7 +3,7 @@ using GridSearch.Client.Data;
 using GridSearch.Client.Hosting;
 using GridSearch.Client.Output;
 using GridSearch.Client.Sweeps;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;

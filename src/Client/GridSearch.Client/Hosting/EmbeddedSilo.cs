@@ -1,6 +1,7 @@
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Abstractions;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

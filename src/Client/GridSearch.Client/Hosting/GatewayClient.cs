@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using GridSearch.Grains.Hosting;
+using GridSearch.Hosting;
 using Orleans.Configuration;
 
 namespace GridSearch.Client.Hosting;

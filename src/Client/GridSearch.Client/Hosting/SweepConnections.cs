@@ -1,5 +1,6 @@
+using GridSearch.Abstractions;
 using GridSearch.Client.Output;
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Client.Hosting;
 

@@ -44,7 +44,7 @@ public static class ResultsExporter
         {
             var weights = new ModelWeights(winner.Values);
             int classes = sweep.Dataset?.Classes.Length ?? 2;
-            var model = GridSearch.Grains.Execution.CellModels.SpecOf(winner.Best.Parameters);
+            var model = GridSearch.Trainer.Execution.CellModels.SpecOf(winner.Best.Parameters);
             int features = 3 * sweep.Spec.ImageSize * sweep.Spec.ImageSize;
             Add(WinnerTorchSharp, path => WeightFiles.SaveTorchSharp(weights, path, features, classes, model));
             Add(WinnerPyTorch, path => WeightFiles.SavePyTorch(weights, path, features, classes, model));

@@ -1,4 +1,3 @@
-using GridSearch.Grains.Execution;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -16,31 +15,6 @@ public sealed class TrainerOnlyAttribute() : PlacementFilterAttribute(new Traine
 
 /// <summary>The strategy half of <see cref="TrainerOnlyAttribute"/>; it carries no settings.</summary>
 public sealed class TrainerOnlyPlacementFilter() : PlacementFilterStrategy(order: 0);
-
-/// <summary>
-/// Keeps the candidate silos marked as trainers. A trainer that is shutting down leaves itself out while another
-/// trainer can take the grain (its own migrations and placements, e.g. of a run it refuses, go elsewhere).
-/// </summary>
-public sealed class TrainerOnlyPlacementDirector(ISiloMetadataCache metadata, ILocalSiloDetails local, RunExecutor executor)
-    : IPlacementFilterDirector
-{
-    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target,
-        IEnumerable<SiloAddress> silos)
-    {
-        var trainers = silos.Where(silo => TrainerMetadata.IsTrainer(metadata.GetSiloMetadata(silo))).ToList();
-        if (trainers.Count == 0)
-        {
-            throw new NoTrainerException();
-        }
-
-        if (executor.Draining && trainers.Count > 1)
-        {
-            trainers.Remove(local.SiloAddress);
-        }
-
-        return trainers;
-    }
-}
 
 /// <summary>
 /// Prefers silos that do not train (gateways) for bookkeeping grains such as coordinators: GPU nodes are the ones

@@ -1,4 +1,4 @@
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 using GridSearch.Grains.Placement;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

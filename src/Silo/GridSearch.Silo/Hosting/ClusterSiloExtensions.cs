@@ -1,9 +1,10 @@
+using GridSearch.Coordinator.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using GridSearch.Grains;
-using GridSearch.Grains.Coordinator;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Coordinator;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using GridSearch.Grains.Metrics;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;

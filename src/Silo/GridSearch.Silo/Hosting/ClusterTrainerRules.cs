@@ -1,4 +1,4 @@
-using GridSearch.Grains.Execution;
+using GridSearch.Trainer.Execution;
 
 namespace GridSearch.Silo.Hosting;
 

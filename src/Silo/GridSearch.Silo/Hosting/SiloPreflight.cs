@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using GridSearch.Grains.Execution;
-using GridSearch.Grains.Hosting;
+using GridSearch.Trainer.Execution;
+using GridSearch.Hosting;
 using StackExchange.Redis;
 
 namespace GridSearch.Silo.Hosting;

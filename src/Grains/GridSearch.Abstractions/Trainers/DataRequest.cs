@@ -1,0 +1,23 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// Which data set and split a trainer silo prepares; equal requests share one decoded copy per silo. With a
+/// <see cref="Fingerprint"/> (every run of a started sweep), a trainer whose data differs refuses the request.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.DataRequest")]
+public sealed record DataRequest(
+    [property: Id(0)] string Root,
+    [property: Id(1)] long Seed,
+    [property: Id(2)] double TrainFraction,
+    [property: Id(3)] double ValidationFraction,
+    [property: Id(4)] bool SkipBadImages,
+    [property: Id(5)] long MaxImagePixels,
+    [property: Id(6)] string? Fingerprint = null,
+    [property: Id(7)] int ImageSize = SweepSpec.DefaultImageSize)
+{
+    public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
+        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize);
+
+    /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the seed's 128.</summary>
+    public int EffectiveImageSize => ImageSize > 0 ? ImageSize : SweepSpec.DefaultImageSize;
+}

@@ -1,0 +1,63 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// A run's progress: the weights (and optimizer state, for momentum and Adam) after its last completed epoch, the
+/// weights of its best epoch when that is an earlier one, and the metrics of every epoch so far. The run's checkpoint
+/// is the source of truth for its run; the coordinator's view may lag behind it (it is written lazily) and catches up
+/// by replaying the history.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridsearch.TrialCheckpoint")]
+public sealed record RunCheckpoint(
+    [property: Id(0)] int Attempt,
+    [property: Id(1)] EpochMetrics[] History,
+    [property: Id(2)] float[] Weights,
+    [property: Id(3)] string? Incarnation = null,
+    [property: Id(4)] byte[]? OptimizerState = null,
+    [property: Id(5)] float[]? BestWeights = null,
+    [property: Id(6)] float[]? FusedMomentum = null)
+{
+    public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
+
+    public EpochMetrics Metrics => History[^1];
+
+    /// <summary>
+    /// The run's best epoch: the earliest with the highest validation accuracy, as the coordinator breaks ties among a
+    /// run's epochs. Its weights are kept (<see cref="BestWeights"/>) because, when the coordinator's state lags by
+    /// several epochs, it is the one replayed epoch that can end up as the sweep's winner.
+    /// </summary>
+    public int BestEpoch
+    {
+        get
+        {
+            int best = 0;
+            double accuracy = double.NegativeInfinity;
+            foreach (var epoch in History)
+            {
+                if (epoch.ValidationAccuracy > accuracy || best == 0)
+                {
+                    (best, accuracy) = (epoch.Epoch, epoch.ValidationAccuracy);
+                }
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>The weights after an epoch, for a replay: the last epoch's and the best epoch's are kept; others are empty.</summary>
+    public float[] WeightsAfter(int epoch) =>
+        epoch == Epoch ? Weights : epoch == BestEpoch && BestWeights is { } best ? best : [];
+
+    /// <summary>
+    /// The checkpoint after one more epoch: its weights, and the best epoch's weights while that is an earlier one.
+    /// A run trained in a fused group keeps its momentum buffer (<paramref name="fusedMomentum"/>, laid out like the
+    /// weights) instead of an optimiser's state.
+    /// </summary>
+    public static RunCheckpoint After(RunCheckpoint? previous, int attempt, EpochMetrics metrics, float[] weights,
+        string? incarnation, byte[]? optimizerState, float[]? fusedMomentum = null)
+    {
+        var next = new RunCheckpoint(attempt, [.. previous?.History ?? [], metrics], weights, incarnation, optimizerState,
+            FusedMomentum: fusedMomentum);
+        int best = next.BestEpoch;
+        return best == metrics.Epoch ? next : next with { BestWeights = previous!.WeightsAfter(best) };
+    }
+}

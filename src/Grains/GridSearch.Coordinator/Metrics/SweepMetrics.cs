@@ -1,0 +1,67 @@
+using GridSearch.Coordinator.Metrics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using GridSearch.Abstractions;
+using I = GridSearch.Grains.Metrics.GridSearchInstruments;
+
+namespace GridSearch.Coordinator.Metrics;
+
+/// <summary>
+/// The coordinator's gauges on GridSearch's meter, observed at scrape time from the sweeps this silo's coordinators
+/// publish: cells by state, each cell's latest numbers and parameters, each sweep's best and test accuracy.
+/// </summary>
+public sealed class SweepMetrics
+{
+    public SweepMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps)
+    {
+        var meter = meters.Create(I.MeterName);
+        meter.CreateObservableGauge(I.Trials, () => sweeps.Current().SelectMany(TrialCounts), description: "Trials of a sweep by state.");
+        meter.CreateObservableGauge(I.TrialValidationAccuracy, () => PerTrial(sweeps, e => e.ValidationAccuracy), "1", "Latest validation accuracy of each trial.");
+        meter.CreateObservableGauge(I.TrialTrainLoss, () => PerTrial(sweeps, e => e.TrainLoss), "1", "Latest mean training loss of each trial.");
+        meter.CreateObservableGauge(I.TrialEpoch, () => PerTrial(sweeps, e => e.Epoch), description: "Latest completed epoch of each trial.");
+        meter.CreateObservableGauge(I.TrialInfo, () => Info(sweeps), description: "1 for every trial, labelled with its hyperparameters.");
+        meter.CreateObservableGauge(I.SweepBestValidationAccuracy, () => PerSweep(sweeps, s => s.Best?.ValidationAccuracy), "1", "Best validation accuracy so far.");
+        meter.CreateObservableGauge(I.SweepTestAccuracy, () => PerSweep(sweeps, s => s.TestAccuracy), "1", "Test accuracy of the winner.");
+        meter.CreateObservableGauge(I.SweepWaitingForTrainers,
+            () => PerSweep(sweeps, s => s.Status.IsFinal() ? null : s.WaitingForTrainersSince is null ? 0 : 1), "1",
+            "1 while an unfinished sweep has no trainer silo to run on (it waits for one), else 0.");
+    }
+
+    private static IEnumerable<Measurement<long>> TrialCounts(SweepSnapshot sweep) =>
+        Enum.GetValues<CellStatus>().Select(state => new Measurement<long>(
+            sweep.Trials.Count(t => t.Status == state),
+            new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
+            new KeyValuePair<string, object?>(I.StateTag, state.ToString().ToLowerInvariant())));
+
+    private static IEnumerable<Measurement<double>> PerTrial(SweepMetricsRegistry sweeps, Func<EpochMetrics, double> value) =>
+        from sweep in sweeps.Current()
+        from trial in sweep.Trials
+        where trial.Epochs.Length > 0
+        select new Measurement<double>(value(trial.Epochs[^1]),
+            new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
+            new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId));
+
+    // One series per cell, labelled with every parameter (a fixed set of label names) and its state, so dashboards
+    // join the per-cell series to parameters and can tell stopped cells apart without unbounded label sets.
+    private static IEnumerable<Measurement<int>> Info(SweepMetricsRegistry sweeps) =>
+        from sweep in sweeps.Current()
+        from trial in sweep.Trials
+        select new Measurement<int>(1,
+            new[]
+            {
+                new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
+                new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId),
+                new KeyValuePair<string, object?>(I.StateTag, trial.Status.ToString().ToLowerInvariant()),
+                new KeyValuePair<string, object?>(I.LearningRateTag, trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>(I.BatchSizeTag, trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, object?>(I.EpochsTag, trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture)),
+            }.Concat(trial.Parameters.Values
+                .Where(s => s.Name is not (ParameterCatalog.LearningRate or ParameterCatalog.BatchSize or ParameterCatalog.Epochs))
+                .Select(s => new KeyValuePair<string, object?>(s.Name, s.Value.ToString()))).ToArray());
+
+    private static IEnumerable<Measurement<double>> PerSweep(SweepMetricsRegistry sweeps, Func<SweepSnapshot, double?> value) =>
+        from sweep in sweeps.Current()
+        let v = value(sweep)
+        where v is not null
+        select new Measurement<double>(v.Value, new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId));
+}

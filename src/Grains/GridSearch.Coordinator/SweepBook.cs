@@ -1,0 +1,552 @@
+using GridSearch.Abstractions;
+using GridSearch.Coordinator.Scheduling;
+
+namespace GridSearch.Coordinator;
+
+/// <summary>
+/// The coordinator's bookkeeping, free of Orleans: which runs to dispatch, what an epoch report changes, when
+/// the sweep is done. Pure functions of the state and the reports, so the same reports always give the same sweep.
+/// </summary>
+public sealed class SweepBook(SweepState state)
+{
+    public SweepState State => state;
+
+    public SweepSpec Spec => state.Spec ?? throw new InvalidOperationException("The sweep has no spec.");
+
+    private ICellScheduler Scheduler => CellSchedulers.For(Spec);
+
+    /// <summary>A new sweep: every cell its searcher proposes, pending, grouped into runs, under a new incarnation id.</summary>
+    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null,
+        IReadOnlyDictionary<CellParameters, int>? groupWidths = null)
+    {
+        var trials = SweepCells.Of(spec)
+            .Select((parameters, index) => new CellRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
+            .ToList();
+        // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
+        var groups = spec.SharedPrefix
+            ? trials.GroupBy(t => t.Parameters.WithEpochs(0)).Select(g => g.ToList())
+            : trials.Select(t => new List<CellRecord> { t });
+        var runs = new List<RunRecord>();
+        foreach (var cells in groups)
+        {
+            // The longest cell leads the run and names it; the others read their epochs off along the way.
+            var leader = cells.MaxBy(c => c.Parameters.Epochs)!;
+            var run = new RunRecord
+            {
+                Id = leader.Id,
+                LearningRate = leader.Parameters.LearningRate,
+                BatchSize = leader.Parameters.BatchSize,
+                Epochs = leader.Parameters.Epochs,
+                Parameters = leader.Parameters,
+                Cells = cells.Select(c => c.GridIndex).ToList(),
+            };
+            cells.ForEach(c => c.RunId = run.Id);
+            runs.Add(run);
+        }
+
+        var sweep = new SweepState
+        {
+            Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
+            Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
+            Groups = FusedGroups.Form(runs, spec, groupWidths),
+        };
+        sweep.MoveTo(SweepStatus.Running);
+        return sweep;
+    }
+
+    /// <summary>Claims up to <paramref name="count"/> more pending runs, in grid order (the slot accounting decides the count).</summary>
+    public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null) => ClaimWork(count, now).SelectMany(w => w.Runs).ToList();
+
+    /// <summary>
+    /// Claims up to <paramref name="count"/> units of work, in grid order: a run that trains alone, or a fused group
+    /// with those of its runs that may train now. A group is claimed only while none of its runs is out on a trainer,
+    /// so each of its runs is always in one place.
+    /// </summary>
+    public IReadOnlyList<ClaimedWork> ClaimWork(int count, DateTimeOffset? now = null)
+    {
+        if (state.Status != SweepStatus.Running)
+        {
+            return [];
+        }
+
+        var groups = state.Groups.ToDictionary(g => g.Id);
+        // Dispatch runs after every report: a group's runs are looked up by id, not searched for, in large sweeps.
+        var byId = groups.Count == 0 ? null : state.Runs.ToDictionary(r => r.Id);
+        var claimed = new List<ClaimedWork>();
+        var seen = new HashSet<string>();
+        foreach (var run in state.Runs)
+        {
+            if (claimed.Count >= count)
+            {
+                break;
+            }
+
+            if (run.Group is { } groupId && groups.TryGetValue(groupId, out var group))
+            {
+                if (!seen.Add(groupId))
+                {
+                    continue;
+                }
+
+                var lanes = group.Runs.Select(id => byId![id]).ToList();
+                var ready = lanes.Where(r => Claimable(r, now)).ToList();
+                if (ready.Count > 0 && lanes.All(r => r.Status != CellStatus.Running))
+                {
+                    group.Attempts++;
+                    ready.ForEach(r => Claim(r, now));
+                    claimed.Add(new ClaimedWork(group, ready));
+                }
+            }
+            else if (Claimable(run, now))
+            {
+                Claim(run, now);
+                claimed.Add(new ClaimedWork(null, [run]));
+            }
+        }
+
+        return claimed;
+    }
+
+    private bool Claimable(RunRecord run, DateTimeOffset? now) =>
+        run.Status == CellStatus.Pending && !(run.RetryAfter > now) && !Held(run);
+
+    private void Claim(RunRecord run, DateTimeOffset? now)
+    {
+        run.MoveTo(CellStatus.Running);
+        run.AssignedEpochs = TrainTo(run);
+        run.Attempts++;
+        run.StartedAt = now;
+        run.FinishedAt = null;
+        run.QueuedSeconds = 0;
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Pending))
+        {
+            cell.MoveTo(CellStatus.Running);
+        }
+    }
+
+    /// <summary>The earliest time a pending run waiting out its backoff may be dispatched, if any waits.</summary>
+    public DateTimeOffset? NextRetry => state.Runs
+        .Where(r => r.Status == CellStatus.Pending && r.RetryAfter is not null)
+        .Min(r => r.RetryAfter);
+
+    /// <summary>The data every trainer of this sweep must see: the request plus the fingerprint it started with.</summary>
+    public DataRequest Data => DataRequest.For(Spec) with { Fingerprint = state.Dataset?.Fingerprint };
+
+    private static int Assigned(RunRecord run) => run.AssignedEpochs > 0 ? run.AssignedEpochs : run.Epochs;
+
+    public RunAssignment AssignmentFor(string sweepId, RunRecord run)
+    {
+        int epochs = Assigned(run);
+        var parameters = (run.Parameters ?? new CellParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
+        return new RunAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
+            run.RecordedEpochs, state.Incarnation) { Parameters = parameters };
+    }
+
+    /// <summary>A claimed fused group's assignment: each claimed run in its row; the other rows stay empty.</summary>
+    public FusedAssignment AssignmentFor(string sweepId, ClaimedWork work)
+    {
+        var group = work.Group ?? throw new ArgumentException("Only a fused group has a fused assignment.", nameof(work));
+        return new FusedAssignment(sweepId, group.Id, group.Attempts, group.Runs.Count,
+            work.Runs.Select(run => new FusedLaneAssignment(group.Runs.IndexOf(run.Id), AssignmentFor(sweepId, run))).ToArray());
+    }
+
+    /// <summary>
+    /// How far the run may train now: to the last epoch of its longest cell still in the sweep, or to the rung where
+    /// the scheduler makes those cells wait.
+    /// </summary>
+    public int TrainTo(RunRecord run)
+    {
+        var scheduler = Scheduler;
+        return CellsOf(run).Where(c => !c.Status.IsFinal())
+            .Select(c => Math.Min(c.Parameters.Epochs, scheduler.HoldAt(state, c) ?? int.MaxValue))
+            .DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>
+    /// Whether the run waits at a rung for the scheduler's decision on the other cells. A run with no cell left to
+    /// train is never held: dispatched again (after a lost report, say), its trainer finds it done and says so.
+    /// </summary>
+    private bool Held(RunRecord run) => CellsOf(run).Any(c => !c.Status.IsFinal()) && TrainTo(run) <= run.RecordedEpochs;
+
+    /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
+    public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
+    {
+        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt || metrics.Epoch != run.RecordedEpochs + 1)
+        {
+            return EpochRecordOutcome.Ignored;
+        }
+
+        run.RecordedEpochs = metrics.Epoch;
+        bool bestChanged = false;
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
+        {
+            cell.Epochs.Add(metrics);
+            if (IsBetter(metrics.ValidationAccuracy, cell.GridIndex, metrics.Epoch))
+            {
+                state.Best = new BestCell(cell.Id, cell.Parameters, metrics.Epoch, metrics.ValidationAccuracy);
+                state.BestGridIndex = cell.GridIndex;
+                bestChanged = true;
+            }
+
+            if (cell.Epochs.Count == cell.Parameters.Epochs)
+            {
+                cell.MoveTo(CellStatus.Completed);
+            }
+            else if (!Scheduler.Continue(state, cell, metrics))
+            {
+                cell.MoveTo(CellStatus.Stopped);
+            }
+        }
+
+        ApplyScheduler();
+        return bestChanged ? EpochRecordOutcome.RecordedNewBest : EpochRecordOutcome.Recorded;
+    }
+
+    /// <summary>
+    /// Makes the scheduler's waiting decisions that have become possible, and ends every run none of whose cells has
+    /// epochs left to train (those still training are stopped on their trainer: <see cref="TakeRunsToStop"/>).
+    /// </summary>
+    public void ApplyScheduler()
+    {
+        if (state.Status != SweepStatus.Running)
+        {
+            return;
+        }
+
+        foreach (var cell in Scheduler.Settle(state).Where(c => !c.Status.IsFinal()))
+        {
+            cell.MoveTo(CellStatus.Stopped);
+        }
+
+        // A run whose cells the scheduler has all ended (some stopped early) ends here, unless it is running and has
+        // reached the end of its assignment: then its trainer reports the end by itself. Runs whose cells all simply
+        // completed are left to the usual path (their trainer's report, or a dispatch that finds them done).
+        var ended = state.Runs.Where(r => (r.Status == CellStatus.Pending
+                                           || (r.Status == CellStatus.Running && r.RecordedEpochs < Assigned(r)))
+                                          && CellsOf(r).All(c => c.Status.IsFinal())
+                                          && CellsOf(r).Any(c => c.Status == CellStatus.Stopped));
+        foreach (var run in ended.ToList())
+        {
+            if (run.Status == CellStatus.Running)
+            {
+                state.RunsToStop.Add(run.Id);
+            }
+
+            run.MoveTo(CellsOf(run).Any(c => c.Status == CellStatus.Completed) ? CellStatus.Completed : CellStatus.Stopped);
+        }
+    }
+
+    /// <summary>Runs the scheduler ended while they were training, to be stopped on their trainers (once).</summary>
+    public IReadOnlyList<string> TakeRunsToStop()
+    {
+        var runs = state.RunsToStop.ToList();
+        state.RunsToStop.Clear();
+        return runs;
+    }
+
+    // Highest validation accuracy; ties go to the earliest cell in grid order, then the earliest epoch.
+    private bool IsBetter(double accuracy, int gridIndex, int epoch)
+    {
+        if (state.Best is not { } best)
+        {
+            return true;
+        }
+
+        return accuracy > best.ValidationAccuracy
+               || (accuracy == best.ValidationAccuracy
+                   && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
+    }
+
+    /// <summary>Whether an epoch comes after one this coordinator has not recorded (reports it never received).</summary>
+    public bool Missed(string runId, int epoch) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && epoch > run.RecordedEpochs + 1;
+
+    /// <summary>Whether this coordinator handed out the given attempt of the run (its state may lag after a failover).</summary>
+    public bool Dispatched(string runId, int attempt) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && attempt <= run.Attempts;
+
+    /// <summary>
+    /// Counts an epoch that was really trained (not replayed from a checkpoint), whether or not its report was
+    /// still needed: a resumed sweep that trains nothing twice ends with the same count as an uninterrupted one.
+    /// </summary>
+    public void CountTrainedEpoch(EpochMetrics metrics)
+    {
+        state.EpochsTrained++;
+        state.TrainSeconds += metrics.Seconds;
+    }
+
+    /// <summary>Puts a run whose trainer no longer has it back in the queue; it resumes from its checkpoint.</summary>
+    public void RequeueLost(RunRecord run)
+    {
+        if (run.Status == CellStatus.Running)
+        {
+            Requeue(run);
+        }
+    }
+
+    /// <summary>
+    /// Applies the end of a run; stale reports (an older attempt) change nothing. <paramref name="queuedSeconds"/> is
+    /// how long the run waited in its trainer's queue, which is not part of its wall time; <paramref name="trainer"/>
+    /// names the silo that ran it.
+    /// </summary>
+    public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0,
+        string? trainer = null)
+    {
+        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt)
+        {
+            return false;
+        }
+
+        // The trainer says where the attempt ran: results name the silo even when the start request's answer, which
+        // also says so, was lost or came too late (seen after a trainer was killed mid-sweep).
+        run.Silo = trainer ?? run.Silo;
+        run.FinishedAt = now;
+        run.QueuedSeconds = queuedSeconds;
+        switch (outcome)
+        {
+            case RunOutcome.Completed when run.RecordedEpochs >= run.Epochs:
+                run.MoveTo(CellStatus.Completed);
+                break;
+            case RunOutcome.Completed when run.AssignedEpochs > 0 && run.RecordedEpochs >= run.AssignedEpochs:
+                // It reached the rung it was sent to: it waits there for the scheduler, then goes on from its checkpoint.
+                Requeue(run);
+                break;
+            case RunOutcome.Completed:
+                // Reports this coordinator never received (its silo died meanwhile): the next attempt replays them
+                // from the run's checkpoint. Only if that keeps happening does it count as a failed attempt.
+                DispatchFailed(run, $"the run ended after {run.RecordedEpochs} of {run.Epochs} epochs were recorded");
+                break;
+            case RunOutcome.Failed:
+                FailOrRetry(run, error ?? "unknown error", now);
+                break;
+            case RunOutcome.Diverged:
+                // Deterministic: a retry would diverge at the same step.
+                run.Failures++;
+                run.Error = error;
+                FailRun(run, $"diverged, not retried (training is deterministic: a retry diverges again): {error}");
+                break;
+            case RunOutcome.Cancelled when state.Status == SweepStatus.Cancelled:
+                CancelRun(run);
+                break;
+            case RunOutcome.Cancelled:
+                // Cancelled by its silo (shutting down), not by the user: run it again, from its checkpoint.
+                Requeue(run);
+                break;
+            case RunOutcome.ReportsLost:
+                // The trainer could not reach this coordinator for a while: not the run's fault.
+                Requeue(run);
+                break;
+        }
+
+        ApplyScheduler();
+        return true;
+    }
+
+    /// <summary>Dispatch failures tolerated per run before they count as a failed attempt.</summary>
+    public const int DispatchFailuresPerAttempt = 10;
+
+    /// <summary>
+    /// A run that could not be handed to a trainer (its silo died and the cluster has not noticed yet, say) goes
+    /// back to the queue for the next dispatch; only repeated failures count as a failed attempt.
+    /// </summary>
+    public void DispatchFailed(RunRecord run, string error)
+    {
+        run.DispatchFailures++;
+        run.Error = error;
+        if (run.DispatchFailures % DispatchFailuresPerAttempt != 0)
+        {
+            Requeue(run);
+            return;
+        }
+
+        FailOrRetry(run, $"could not be dispatched {run.DispatchFailures} times: {error}", now: null);
+    }
+
+    // A retry waits out a backoff (when the time is known), so a transient fault has time to pass.
+    private void FailOrRetry(RunRecord run, string error, DateTimeOffset? now)
+    {
+        run.Failures++;
+        run.Error = error;
+        if (run.Failures <= Spec.RetriesPerTrial)
+        {
+            Requeue(run);
+            run.RetryAfter = now + RetryBackoff.For(run.Id, run.Failures);
+            return;
+        }
+
+        FailRun(run, $"failed after {run.Failures} attempt(s): {error}");
+    }
+
+    /// <summary>Ends a run as failed, and its cells still open with <paramref name="cellError"/>.</summary>
+    private void FailRun(RunRecord run, string cellError)
+    {
+        run.MoveTo(CellStatus.Failed);
+        foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
+        {
+            cell.Error = cellError;
+            cell.MoveTo(CellStatus.Failed);
+        }
+
+        ApplyScheduler(); // a rung may have waited for this run's cells only
+    }
+
+    private void Requeue(RunRecord run)
+    {
+        run.MoveTo(CellStatus.Pending);
+        foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Running))
+        {
+            cell.MoveTo(CellStatus.Pending);
+        }
+    }
+
+    private void CancelRun(RunRecord run)
+    {
+        if (!run.Status.IsFinal())
+        {
+            run.MoveTo(CellStatus.Cancelled);
+        }
+
+        foreach (var cell in CellsOf(run).Where(c => !c.Status.IsFinal()))
+        {
+            cell.MoveTo(CellStatus.Cancelled);
+        }
+    }
+
+    /// <summary>
+    /// Opens a Failed or Cancelled sweep again: its failed and cancelled runs (and cells) go back to the queue with
+    /// fresh retry budgets and resume from their checkpoints; completed runs and cells are kept. Like Ray Tune's
+    /// <c>restore(restart_errored=True)</c>.
+    /// </summary>
+    public void Reopen()
+    {
+        state.Reopen();
+        state.Message = null;
+        state.FinishedAt = null;
+        state.TestAccuracy = null;
+        state.TestConfusion = null;
+        state.TestFailures = 0;
+        state.TestRetryAfter = null;
+        foreach (var run in state.Runs.Where(r => r.Status is CellStatus.Failed or CellStatus.Cancelled))
+        {
+            run.Reopen();
+            run.Failures = 0;
+            run.DispatchFailures = 0;
+            run.Error = null;
+            run.RetryAfter = null;
+        }
+
+        foreach (var cell in state.Trials.Where(c => c.Status is CellStatus.Failed or CellStatus.Cancelled))
+        {
+            cell.Reopen();
+            cell.Error = null;
+        }
+    }
+
+    /// <summary>
+    /// A run whose checkpoint was discarded (damaged) trains again from its first epoch: its recorded epochs are
+    /// forgotten, and its cells wait for them again. Training is deterministic, so the numbers come back the same.
+    /// </summary>
+    public void Restart(RunRecord run)
+    {
+        if (run.Status is CellStatus.Completed or CellStatus.Stopped)
+        {
+            return;
+        }
+
+        run.RecordedEpochs = 0;
+        foreach (var cell in CellsOf(run))
+        {
+            cell.Epochs.Clear();
+            if (cell.Status == CellStatus.Completed)
+            {
+                cell.Reopen();
+            }
+        }
+    }
+
+    public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal());
+
+    public bool AnyEpochRecorded => state.Trials.Any(t => t.Epochs.Count > 0);
+
+    /// <summary>Cancels the sweep; returns the runs that were running, to be stopped.</summary>
+    public IReadOnlyList<RunRecord> Cancel(DateTimeOffset now, string message)
+    {
+        var running = state.Runs.Where(r => r.Status == CellStatus.Running).ToList();
+        state.MoveTo(SweepStatus.Cancelled);
+        state.Message = message;
+        state.FinishedAt = now;
+        state.Runs.ForEach(CancelRun);
+        return running;
+    }
+
+    public void Fail(DateTimeOffset now, string message)
+    {
+        state.MoveTo(SweepStatus.Failed);
+        state.Message = message;
+        state.FinishedAt = now;
+        foreach (var run in state.Runs.Where(r => !r.Status.IsFinal()))
+        {
+            CancelRun(run);
+        }
+    }
+
+    public void BeginTesting() => state.MoveTo(SweepStatus.Testing);
+
+    public void Complete(DateTimeOffset now, double testAccuracy, long[]? confusion = null)
+    {
+        state.TestAccuracy = testAccuracy;
+        state.TestConfusion = confusion;
+        state.MoveTo(SweepStatus.Completed);
+        state.FinishedAt = now;
+        int failed = state.Trials.Count(t => t.Status == CellStatus.Failed);
+        state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} cells failed; the winner is the best of the rest.";
+    }
+
+    public const string WaitingMessage =
+        "waiting for a trainer silo: the sweep has work left and no trainer is active in the cluster. It goes on by " +
+        "itself when a trainer joins (GridSearch:Trainer:Enabled=true); runs that were on a lost trainer resume from their checkpoints.";
+
+    /// <summary>Why every cell failed, for the sweep's message.</summary>
+    public string AllFailedMessage()
+    {
+        var first = state.Runs.FirstOrDefault(r => r.Error is not null);
+        return $"All {state.Trials.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
+    }
+
+    public IEnumerable<CellRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
+
+    public SweepSnapshot Snapshot(string sweepId, double totalSeconds)
+    {
+        var runs = state.Runs.ToDictionary(r => r.Id);
+        return new SweepSnapshot(
+        sweepId,
+        state.Status,
+        Spec,
+        state.Dataset,
+        state.Trials.Select(t =>
+        {
+            var run = runs[t.RunId];
+            return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
+                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
+        }).ToArray(),
+        state.Best,
+        state.TestAccuracy,
+        new SweepTimings(totalSeconds, state.Dataset?.LoadSeconds ?? 0, state.TrainSeconds, state.EpochsTrained),
+        state.WaitingForTrainersSince is not null && !state.Status.IsFinal() ? WaitingMessage : state.Message,
+        state.CreatedAt,
+        state.FinishedAt,
+        state.Status.IsFinal() ? null : state.WaitingForTrainersSince,
+        TestConfusion: state.TestConfusion);
+    }
+}
+
+/// <summary>Work claimed for one trainer slot: a run alone (no group), or some runs of a fused group.</summary>
+public sealed record ClaimedWork(FusedGroupRecord? Group, IReadOnlyList<RunRecord> Runs);
+
+/// <summary>What an epoch report did.</summary>
+public enum EpochRecordOutcome
+{
+    Ignored,
+    Recorded,
+    RecordedNewBest,
+}

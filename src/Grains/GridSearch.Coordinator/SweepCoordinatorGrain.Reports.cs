@@ -1,0 +1,146 @@
+using GridSearch.Grains.Diagnostics;
+using GridSearch.Abstractions;
+
+namespace GridSearch.Coordinator;
+
+// What trainer slots report: epochs, finished runs, the winner's test.
+public sealed partial class SweepCoordinatorGrain
+{
+    public async Task RecordEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, bool replayed)
+    {
+        if (!Exists)
+        {
+            return;
+        }
+
+        int decided = sweep.State.DecidedRungs.Count;
+        var outcome = Book.RecordEpoch(runId, attempt, metrics);
+        bool slotsFreed = StopEndedRuns();
+        // A trained epoch counts once. Not here when this coordinator's state lags behind a failover (an attempt it
+        // never dispatched, or an epoch after one it never heard of): the run's checkpoint holds it and replays it,
+        // and it is counted then. Replayed epochs count only when they were still missing.
+        if (replayed ? outcome != EpochRecordOutcome.Ignored
+                     : Book.Dispatched(runId, attempt) && (outcome != EpochRecordOutcome.Ignored || !Book.Missed(runId, metrics.Epoch)))
+        {
+            Book.CountTrainedEpoch(metrics);
+        }
+
+        if (outcome == EpochRecordOutcome.Ignored)
+        {
+            if (!replayed)
+            {
+                await SaveSoonAsync();
+            }
+
+            return;
+        }
+
+        // The winner's weights are written at once and before the state that names it, so the named best always
+        // has weights, even after a crash.
+        if (outcome == EpochRecordOutcome.RecordedNewBest)
+        {
+            if (weights.Length == 0)
+            {
+                LogReplayedBestWithoutWeights(SweepId, runId, metrics.Epoch);
+            }
+            else
+            {
+                winner.State = new WinnerState { Best = sweep.State.Best, Weights = weights, Incarnation = sweep.State.Incarnation };
+                await winner.WriteStateAsync();
+            }
+        }
+
+        await SaveAfterDecisionsAsync(decided);
+        if (slotsFreed)
+        {
+            await DispatchAsync(); // the scheduler's stops freed slots: fill them now, not when the next run ends
+        }
+    }
+
+    /// <summary>
+    /// Saves at once when the scheduler has just decided a rung (before any run is sent past it), else soon. A
+    /// restarted coordinator then never holds a run at a rung its checkpoint has already trained past.
+    /// </summary>
+    private Task SaveAfterDecisionsAsync(int decidedBefore) =>
+        sweep.State.DecidedRungs.Count > decidedBefore ? SaveAsync() : SaveSoonAsync();
+
+    public async Task RecordFinalEpochAsync(string runId, int attempt, EpochMetrics metrics, float[] weights, double queuedSeconds,
+        TrainerLocation? trainer = null)
+    {
+        await RecordEpochAsync(runId, attempt, metrics, weights, replayed: false);
+        await RunFinishedAsync(runId, attempt, RunOutcome.Completed, error: null, queuedSeconds, trainer);
+    }
+
+    public async Task RunFinishedAsync(string runId, int attempt, RunOutcome outcome, string? error, double queuedSeconds,
+        TrainerLocation? trainer = null)
+    {
+        int decided = sweep.State.DecidedRungs.Count;
+        if (!Exists || !Book.RunFinished(runId, attempt, outcome, error, clock.GetUtcNow(), queuedSeconds, trainer?.Name))
+        {
+            return;
+        }
+
+        if (outcome == RunOutcome.Cancelled && sweep.State.Status != SweepStatus.Cancelled)
+        {
+            // Stopped by its silo, which is shutting down: the run resumes elsewhere, and nothing more goes there.
+            StopSendingTo(sweep.State.Runs.First(r => r.Id == runId).SiloAddress);
+        }
+
+        if (outcome is RunOutcome.Failed or RunOutcome.Diverged)
+        {
+            LogRunFailed(SweepId, runId, attempt, error);
+        }
+
+        StopEndedRuns();
+
+        await SaveAfterDecisionsAsync(decided);
+        HoldPoints.Reach("run-finished");
+        await DispatchAsync();
+    }
+
+    /// <summary>
+    /// Tells the trainers of runs the scheduler ended to stop them, without waiting: their remaining reports are
+    /// ignored, and a trainer that cannot be reached stops them anyway when they next report.
+    /// </summary>
+    private bool StopEndedRuns()
+    {
+        var ended = Book.TakeRunsToStop();
+        foreach (string runId in ended)
+        {
+            LogRunStopped(SweepId, runId);
+            _ = CancelOnTrainerAsync(sweep.State.Runs.First(r => r.Id == runId))
+                .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        return ended.Count > 0;
+    }
+
+    public async Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null)
+    {
+        if (!Exists || sweep.State.Status != SweepStatus.Testing)
+        {
+            return;
+        }
+
+        if (accuracy is not { } value)
+        {
+            await TestFailedAsync(error);
+            await SaveAsync();
+            if (sweep.State.Status.IsFinal())
+            {
+                await FinishedAsync();
+            }
+
+            return;
+        }
+
+        // A short run can end (and the winner be tested) before its trainer's answer to the start arrives: wait for those
+        // answers, so the finished sweep says which silo trained every cell.
+        await StartsAnswered();
+        CloseActivePeriod();
+        Book.Complete(clock.GetUtcNow(), value, confusion);
+        await SaveAsync();
+        await FinishedAsync();
+        await ClearCheckpointsAsync();
+    }
+}
