@@ -19,7 +19,7 @@ public sealed class FusedGroupsTests
     {
         var shapes = FusedGroups.Shapes(spec);
         var widths = FusedGroupWidths.For(trainer, spec.FusedGroupSize, spec.ImageSize, dataset.Classes.Length, shapes);
-        return SweepBook.Create(spec, dataset, now ?? Now, groupWidths: shapes.Zip(widths).ToDictionary(p => p.First, p => p.Second));
+        return SweepCreation.Create(spec, dataset, now ?? Now, groupWidths: shapes.Zip(widths).ToDictionary(p => p.First, p => p.Second));
     }
 
     private static SweepSpec Grid(string lr, string batch = "16", int groupSize = 16) => new()

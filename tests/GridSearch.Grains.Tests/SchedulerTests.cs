@@ -11,7 +11,7 @@ public sealed class SchedulerTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // Nine learning rates, one epoch count: nine runs of one cell each, accuracy rising with the learning rate.
-    private static SweepBook Book(string scheduler, int[]? epochs = null, int minEpochs = 1) => new(SweepBook.Create(new SweepSpec
+    private static SweepBook Book(string scheduler, int[]? epochs = null, int minEpochs = 1) => new(SweepCreation.Create(new SweepSpec
     {
         LearningRates = Enumerable.Range(1, 9).Select(i => i / 100.0).ToArray(), BatchSizes = [8], Epochs = epochs ?? [9],
         DataRoot = "/data", Scheduler = new SchedulerSpec { Name = scheduler, ReductionFactor = 3, MinEpochs = minEpochs },
@@ -136,7 +136,7 @@ public sealed class SchedulerTests
     {
         // Cells of 2 and 9 epochs share a run per learning rate. At rung 1 (eta 2) the best 3 of 6 go on: both cells of
         // lr 0.03 and, of lr 0.02's two equal cells, the earlier (2 epochs); its 9-epoch twin stops there.
-        var book = new SweepBook(SweepBook.Create(new SweepSpec
+        var book = new SweepBook(SweepCreation.Create(new SweepSpec
         {
             LearningRates = [0.01, 0.02, 0.03], BatchSizes = [8], Epochs = [2, 9], DataRoot = "/data",
             Scheduler = new SchedulerSpec { Name = SchedulerNames.Halving, ReductionFactor = 2 },

@@ -15,7 +15,7 @@ public sealed class SweepBookEdgeTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static SweepBook Book(SweepSpec spec, DatasetSummary? dataset = null, string? incarnation = null) =>
-        new(SweepBook.Create(spec with { DataRoot = "/data" }, dataset ?? Dataset, Now, incarnation));
+        new(SweepCreation.Create(spec with { DataRoot = "/data" }, dataset ?? Dataset, Now, incarnation));
 
     private static EpochMetrics Epoch(int epoch, double accuracy, double seconds = 0.1) => new(epoch, 0.5, accuracy, seconds, 1000);
 

@@ -9,7 +9,7 @@ public sealed class SweepBookTests
     private static readonly DatasetSummary Dataset = new("/data", ["a", "b"], 100, 80, 10, 10, [], 0.1, false);
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static SweepBook Book(SweepSpec spec) => new(SweepBook.Create(spec with { DataRoot = "/data" }, Dataset, Now));
+    private static SweepBook Book(SweepSpec spec) => new(SweepCreation.Create(spec with { DataRoot = "/data" }, Dataset, Now));
 
     private static EpochMetrics Epoch(int epoch, double accuracy) => new(epoch, 0.5, accuracy, 0.1, 1000);
 

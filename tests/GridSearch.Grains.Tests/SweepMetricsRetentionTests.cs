@@ -24,7 +24,7 @@ public sealed class SweepMetricsRetentionTests
 
     private static SweepSnapshot Sweep(string id, DateTimeOffset? finished)
     {
-        var book = new SweepBook(SweepBook.Create(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], DataRoot = "/data" }, Dataset, Start));
+        var book = new SweepBook(SweepCreation.Create(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], DataRoot = "/data" }, Dataset, Start));
         if (finished is { } at)
         {
             book.Cancel(at, "cancelled");

@@ -15,45 +15,6 @@ public sealed class SweepBook(SweepState state)
 
     private ICellScheduler Scheduler => CellSchedulers.For(Spec);
 
-    /// <summary>A new sweep: every cell its searcher proposes, pending, grouped into runs, under a new incarnation id.</summary>
-    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null,
-        IReadOnlyDictionary<CellParameters, int>? groupWidths = null)
-    {
-        var trials = SweepCells.Of(spec)
-            .Select((parameters, index) => new CellRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
-            .ToList();
-        // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
-        var groups = spec.SharedPrefix
-            ? trials.GroupBy(t => t.Parameters.WithEpochs(0)).Select(g => g.ToList())
-            : trials.Select(t => new List<CellRecord> { t });
-        var runs = new List<RunRecord>();
-        foreach (var cells in groups)
-        {
-            // The longest cell leads the run and names it; the others read their epochs off along the way.
-            var leader = cells.MaxBy(c => c.Parameters.Epochs)!;
-            var run = new RunRecord
-            {
-                Id = leader.Id,
-                LearningRate = leader.Parameters.LearningRate,
-                BatchSize = leader.Parameters.BatchSize,
-                Epochs = leader.Parameters.Epochs,
-                Parameters = leader.Parameters,
-                Cells = cells.Select(c => c.GridIndex).ToList(),
-            };
-            cells.ForEach(c => c.RunId = run.Id);
-            runs.Add(run);
-        }
-
-        var sweep = new SweepState
-        {
-            Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
-            Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
-            Groups = FusedGroups.Form(runs, spec, groupWidths),
-        };
-        sweep.MoveTo(SweepStatus.Running);
-        return sweep;
-    }
-
     /// <summary>Claims up to <paramref name="count"/> more pending runs, in grid order (the slot accounting decides the count).</summary>
     public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null) => ClaimWork(count, now).SelectMany(w => w.Runs).ToList();
 
@@ -171,7 +132,7 @@ public sealed class SweepBook(SweepState state)
     /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
     public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
     {
-        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        var run = state.FindRun(runId);
         if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt || metrics.Epoch != run.RecordedEpochs + 1)
         {
             return EpochRecordOutcome.Ignored;
@@ -259,10 +220,10 @@ public sealed class SweepBook(SweepState state)
     }
 
     /// <summary>Whether an epoch comes after one this coordinator has not recorded (reports it never received).</summary>
-    public bool Missed(string runId, int epoch) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && epoch > run.RecordedEpochs + 1;
+    public bool Missed(string runId, int epoch) => state.FindRun(runId) is { } run && epoch > run.RecordedEpochs + 1;
 
     /// <summary>Whether this coordinator handed out the given attempt of the run (its state may lag after a failover).</summary>
-    public bool Dispatched(string runId, int attempt) => state.Runs.FirstOrDefault(r => r.Id == runId) is { } run && attempt <= run.Attempts;
+    public bool Dispatched(string runId, int attempt) => state.FindRun(runId) is { } run && attempt <= run.Attempts;
 
     /// <summary>
     /// Counts an epoch that was really trained (not replayed from a checkpoint), whether or not its report was
@@ -291,7 +252,7 @@ public sealed class SweepBook(SweepState state)
     public bool RunFinished(string runId, int attempt, RunOutcome outcome, string? error, DateTimeOffset? now = null, double queuedSeconds = 0,
         string? trainer = null)
     {
-        var run = state.Runs.FirstOrDefault(r => r.Id == runId);
+        var run = state.FindRun(runId);
         if (run is null || run.Status != CellStatus.Running || run.Attempts != attempt)
         {
             return false;
@@ -515,38 +476,6 @@ public sealed class SweepBook(SweepState state)
 
     public IEnumerable<CellRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
 
-    public SweepSnapshot Snapshot(string sweepId, double totalSeconds)
-    {
-        var runs = state.Runs.ToDictionary(r => r.Id);
-        return new SweepSnapshot(
-        sweepId,
-        state.Status,
-        Spec,
-        state.Dataset,
-        state.Trials.Select(t =>
-        {
-            var run = runs[t.RunId];
-            return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
-                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
-        }).ToArray(),
-        state.Best,
-        state.TestAccuracy,
-        new SweepTimings(totalSeconds, state.Dataset?.LoadSeconds ?? 0, state.TrainSeconds, state.EpochsTrained),
-        state.WaitingForTrainersSince is not null && !state.Status.IsFinal() ? WaitingMessage : state.Message,
-        state.CreatedAt,
-        state.FinishedAt,
-        state.Status.IsFinal() ? null : state.WaitingForTrainersSince,
-        TestConfusion: state.TestConfusion);
-    }
-}
-
-/// <summary>Work claimed for one trainer slot: a run alone (no group), or some runs of a fused group.</summary>
-public sealed record ClaimedWork(FusedGroupRecord? Group, IReadOnlyList<RunRecord> Runs);
-
-/// <summary>What an epoch report did.</summary>
-public enum EpochRecordOutcome
-{
-    Ignored,
-    Recorded,
-    RecordedNewBest,
+    /// <summary>What clients see of the sweep now.</summary>
+    public SweepSnapshot Snapshot(string sweepId, double totalSeconds) => SweepSnapshots.Of(state, sweepId, totalSeconds);
 }

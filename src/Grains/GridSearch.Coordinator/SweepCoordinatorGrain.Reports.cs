@@ -83,7 +83,7 @@ public sealed partial class SweepCoordinatorGrain
         if (outcome == RunOutcome.Cancelled && sweep.State.Status != SweepStatus.Cancelled)
         {
             // Stopped by its silo, which is shutting down: the run resumes elsewhere, and nothing more goes there.
-            StopSendingTo(sweep.State.Runs.First(r => r.Id == runId).SiloAddress);
+            StopSendingTo(sweep.State.FindRun(runId)!.SiloAddress);
         }
 
         if (outcome is RunOutcome.Failed or RunOutcome.Diverged)
@@ -108,7 +108,7 @@ public sealed partial class SweepCoordinatorGrain
         foreach (string runId in ended)
         {
             LogRunStopped(SweepId, runId);
-            _ = CancelOnTrainerAsync(sweep.State.Runs.First(r => r.Id == runId))
+            _ = CancelOnTrainerAsync(sweep.State.FindRun(runId)!)
                 .ContinueWith(t => LogCancelFailed(SweepId, runId, t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
         }
 

@@ -174,7 +174,7 @@ public sealed partial class SweepCoordinatorGrain(
         // The state, the data set's file list, the registry entry and the restart reminder are independent writes:
         // they go out together, and the first run is dispatched only once all are durable. Whatever a sweep that once
         // had this id left behind (a winner, checkpoints) belongs to another incarnation and is never taken for ours.
-        sweep.State = SweepBook.Create(spec, dataset, clock.GetUtcNow(), groupWidths: groupWidths);
+        sweep.State = SweepCreation.Create(spec, dataset, clock.GetUtcNow(), groupWidths: groupWidths);
         winner.State = new WinnerState { Incarnation = sweep.State.Incarnation };
         manifest.State = new DatasetManifestState { Manifest = files };
         await Task.WhenAll(SaveAsync(), manifest.WriteStateAsync(), grains.GetGrain<ISweepRegistryGrain>(0).RegisterAsync(SweepId),

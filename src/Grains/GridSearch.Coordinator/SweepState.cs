@@ -67,6 +67,27 @@ public sealed class SweepState
 
     [NonSerialized]
     private List<string>? _runsToStop;
+
+    [NonSerialized]
+    private Dictionary<string, RunRecord>? _runsById;
+
+    [NonSerialized]
+    private List<RunRecord>? _indexedRuns;
+
+    /// <summary>
+    /// The run with this id, or null: a lookup by id (every epoch report makes one), kept beside the list and rebuilt
+    /// when the list is replaced or grows (runs are made when the sweep is created, never removed).
+    /// </summary>
+    public RunRecord? FindRun(string id)
+    {
+        if (_runsById is null || !ReferenceEquals(_indexedRuns, Runs) || _runsById.Count != Runs.Count)
+        {
+            _runsById = Runs.ToDictionary(run => run.Id, StringComparer.Ordinal);
+            _indexedRuns = Runs;
+        }
+
+        return _runsById.GetValueOrDefault(id);
+    }
 }
 
 /// <summary>The file list a sweep's data set had when the sweep started, to say what changed if it no longer matches.</summary>

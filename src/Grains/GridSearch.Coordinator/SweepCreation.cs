@@ -1,0 +1,49 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Coordinator;
+
+/// <summary>
+/// The state of a new sweep: its cells (what the searcher proposes), the runs they share (cells that differ only in
+/// their epoch count train as one), and the fused groups those runs train in.
+/// </summary>
+public static class SweepCreation
+{
+    /// <summary>A new sweep: every cell its searcher proposes, pending, grouped into runs, under a new incarnation id.</summary>
+    public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null,
+        IReadOnlyDictionary<CellParameters, int>? groupWidths = null)
+    {
+        var trials = SweepCells.Of(spec)
+            .Select((parameters, index) => new CellRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
+            .ToList();
+        // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
+        var groups = spec.SharedPrefix
+            ? trials.GroupBy(t => t.Parameters.WithEpochs(0)).Select(g => g.ToList())
+            : trials.Select(t => new List<CellRecord> { t });
+        var runs = new List<RunRecord>();
+        foreach (var cells in groups)
+        {
+            // The longest cell leads the run and names it; the others read their epochs off along the way.
+            var leader = cells.MaxBy(c => c.Parameters.Epochs)!;
+            var run = new RunRecord
+            {
+                Id = leader.Id,
+                LearningRate = leader.Parameters.LearningRate,
+                BatchSize = leader.Parameters.BatchSize,
+                Epochs = leader.Parameters.Epochs,
+                Parameters = leader.Parameters,
+                Cells = cells.Select(c => c.GridIndex).ToList(),
+            };
+            cells.ForEach(c => c.RunId = run.Id);
+            runs.Add(run);
+        }
+
+        var sweep = new SweepState
+        {
+            Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
+            Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
+            Groups = FusedGroups.Form(runs, spec, groupWidths),
+        };
+        sweep.MoveTo(SweepStatus.Running);
+        return sweep;
+    }
+}

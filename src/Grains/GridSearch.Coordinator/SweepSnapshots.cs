@@ -1,0 +1,31 @@
+using GridSearch.Abstractions;
+
+namespace GridSearch.Coordinator;
+
+/// <summary>What clients see of a sweep: every cell with its epochs, attempts, trainer and group, and the sweep's totals.</summary>
+public static class SweepSnapshots
+{
+    public static SweepSnapshot Of(SweepState state, string sweepId, double totalSeconds)
+    {
+        var runs = state.Runs.ToDictionary(r => r.Id);
+        return new SweepSnapshot(
+        sweepId,
+        state.Status,
+        state.Spec!,
+        state.Dataset,
+        state.Trials.Select(t =>
+        {
+            var run = runs[t.RunId];
+            return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
+                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
+        }).ToArray(),
+        state.Best,
+        state.TestAccuracy,
+        new SweepTimings(totalSeconds, state.Dataset?.LoadSeconds ?? 0, state.TrainSeconds, state.EpochsTrained),
+        state.WaitingForTrainersSince is not null && !state.Status.IsFinal() ? SweepBook.WaitingMessage : state.Message,
+        state.CreatedAt,
+        state.FinishedAt,
+        state.Status.IsFinal() ? null : state.WaitingForTrainersSince,
+        TestConfusion: state.TestConfusion);
+    }
+}
