@@ -2,7 +2,8 @@
 # Mutation testing of the pure core with Stryker.NET (the .NET tool pinned in .config/dotnet-tools.json): the sweep book,
 # schedulers, fused groups, retry backoff and status rules (GridSearch.Coordinator), file storage (GridSearch.Grains), and the searchers,
 # parameter rules and statuses (GridSearch.Abstractions), each against GridSearch.Grains.Tests. Too slow for CI (tens
-# of minutes on 2 cores). Prints each project's mutation score; HTML and JSON reports go to bench/results/mutation/.
+# of minutes on 2 cores). Prints each file's and each target's mutation score (bench/mutation-summary.py); the JSON
+# report is kept as bench/results/mutation/<target>.json, the HTML one under bench/results/mutation/<target>/.
 # Usage: bench/mutation.sh [coordinator|storage|abstractions]   (default: all three)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,8 @@ run() { # name, project, mutate globs...
   (cd tests/GridSearch.Grains.Tests && dotnet stryker --project "$project" "${mutate[@]}" \
     --test-runner mtp --reporter html --reporter json --reporter progress --reporter cleartext --concurrency 2 \
     --output "$results/$name" --break-at 0)
+  cp "$results/$name/reports/mutation-report.json" "$results/$name.json"
+  python3 "$root/bench/mutation-summary.py" "$results/$name.json"
 }
 
 for target in $targets; do
