@@ -15,9 +15,6 @@ public sealed class SweepBook(SweepState state)
 
     private ICellScheduler Scheduler => CellSchedulers.For(Spec);
 
-    /// <summary>Claims up to <paramref name="count"/> more pending runs, in grid order (the slot accounting decides the count).</summary>
-    public IReadOnlyList<RunRecord> ClaimRuns(int count, DateTimeOffset? now = null) => ClaimWork(count, now).SelectMany(w => w.Runs).ToList();
-
     /// <summary>
     /// Claims up to <paramref name="count"/> units of work, in grid order: a run that trains alone, or a fused group
     /// with those of its runs that may train now. A group is claimed only while none of its runs is out on a trainer,

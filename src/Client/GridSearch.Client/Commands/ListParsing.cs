@@ -6,14 +6,6 @@ namespace GridSearch.Client.Commands;
 /// <summary>Parses comma-separated option values such as <c>--lr 0.01,0.001</c>.</summary>
 public static class ListParsing
 {
-    public static double[] Doubles(string option, string text) => Parse<double>(option, text,
-        item => double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : (double?)null,
-        "a number such as 0.001");
-
-    public static int[] Integers(string option, string text) => Parse<int>(option, text,
-        item => int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : (int?)null,
-        "a whole number");
-
     /// <summary>A parameter's list: numbers, or names for a choice such as --optimizer sgd,adam. Values are checked later, all at once.</summary>
     public static ParameterValue[] Values(ParameterDefinition parameter, string text) => parameter.Kind == ParameterKind.Choice
         ? Parse<ParameterValue>(parameter.Option, text, item => ParameterValue.Of(item), "a name")

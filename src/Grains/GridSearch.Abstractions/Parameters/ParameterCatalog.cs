@@ -18,8 +18,6 @@ public static class ParameterCatalog
     public const string Dropout = "dropout";
     public const string Width = "width";
 
-    public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam"];
-
     public static readonly IReadOnlyList<ParameterDefinition> All =
     [
         new(LearningRate, ParameterKind.Float, "learning rate", "--lr", Default: null, IdPrefix: "lr",

@@ -22,7 +22,7 @@ public sealed class RunCheckpointState
 /// with a <see cref="DamagedStateException"/> naming the file (the coordinator fails the sweep at once and says how to
 /// go on), instead of failing every activation until the dispatch gives up.
 /// </remarks>
-// Grain type "run", the name runs had before: checkpoints are stored under it, and those of a sweep that was running
+// Grain type "trial", the name runs had before: checkpoints are stored under it, and those of a sweep that was running
 // when GridSearch was upgraded must still be found.
 [TrainerOnly, GrainType("trial")]
 public sealed class RunGrain(

@@ -6,8 +6,5 @@ namespace GridSearch.Training.Model;
 /// </summary>
 public sealed record ModelWeights(float[] Values)
 {
-    /// <summary>The input size of the seed's binary model these weights would fit (one output: F weights and a bias).</summary>
-    public int InputFeatures => Values.Length - 1;
-
     public bool ContentEquals(ModelWeights other) => Values.AsSpan().SequenceEqual(other.Values);
 }
