@@ -172,7 +172,9 @@ public sealed class SweepBook(SweepState state)
             return;
         }
 
-        foreach (var cell in Scheduler.Settle(state).Where(c => !c.Status.IsFinal()))
+        var decisions = Scheduler.Settle(state);
+        state.DecidedRungs.AddRange(decisions.DecidedRungs);
+        foreach (var cell in decisions.Stop.Select(index => state.Trials[index]).Where(c => !c.Status.IsFinal()))
         {
             cell.MoveTo(CellStatus.Stopped);
         }

@@ -1,11 +1,16 @@
 using GridSearch.Abstractions;
+using GridSearch.Coordinator.Scheduling;
 
 namespace GridSearch.Coordinator;
 
 /// <summary>A coordinator's durable record of its sweep (small: no weights; those live in <see cref="WinnerState"/>).</summary>
 [GenerateSerializer, Alias("gridsearch.SweepState")]
-public sealed class SweepState
+public sealed class SweepState : ISweepView
 {
+    IReadOnlyList<ICellView> ISweepView.Cells => Trials;
+
+    IReadOnlyCollection<int> ISweepView.DecidedRungs => DecidedRungs;
+
     [Id(0)] public SweepSpec? Spec { get; set; }
 
     [Id(1)] public SweepStatus Status { get; set; }
@@ -99,8 +104,10 @@ public sealed class DatasetManifestState
 
 /// <summary>One cell of the sweep: a value for every parameter, and what training it has recorded.</summary>
 [GenerateSerializer, Alias("gridsearch.TrialRecord")]
-public sealed class CellRecord
+public sealed class CellRecord : ICellView
 {
+    IReadOnlyList<EpochMetrics> ICellView.Epochs => Epochs;
+
     [Id(0)] public string Id { get; set; } = "";
 
     [Id(1)] public CellParameters Parameters { get; set; } = new(0, 0, 0);

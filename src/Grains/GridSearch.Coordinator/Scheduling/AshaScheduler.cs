@@ -10,7 +10,7 @@ namespace GridSearch.Coordinator.Scheduling;
 /// </summary>
 public sealed class AshaScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics)
+    public bool Continue(ISweepView sweep, ICellView cell, EpochMetrics metrics)
     {
         var scheduler = sweep.Spec!.Scheduler;
         int rung = metrics.Epoch;
@@ -20,7 +20,7 @@ public sealed class AshaScheduler : ICellScheduler
         }
 
         // One value per run: cells of the same run have the same history and must not outvote the others.
-        var reached = sweep.Trials.Where(c => c.Epochs.Count >= rung)
+        var reached = sweep.Cells.Where(c => c.Epochs.Count >= rung)
             .GroupBy(c => c.RunId).Select(g => Rungs.AccuracyAt(g.First(), rung)).ToList();
         double mine = Rungs.AccuracyAt(cell, rung);
         return reached.Count(a => a > mine) < Rungs.Promoted(scheduler, reached.Count);

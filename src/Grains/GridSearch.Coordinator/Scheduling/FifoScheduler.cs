@@ -5,5 +5,5 @@ namespace GridSearch.Coordinator.Scheduling;
 /// <summary>Every cell trains all its epochs (the default).</summary>
 public sealed class FifoScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics) => true;
+    public bool Continue(ISweepView sweep, ICellView cell, EpochMetrics metrics) => true;
 }

@@ -10,20 +10,21 @@ namespace GridSearch.Coordinator.Scheduling;
 /// </summary>
 public sealed class HalvingScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics) => true;
+    public bool Continue(ISweepView sweep, ICellView cell, EpochMetrics metrics) => true;
 
-    public int? HoldAt(SweepState sweep, CellRecord cell) =>
+    public int? HoldAt(ISweepView sweep, ICellView cell) =>
         Rungs.Below(sweep.Spec!.Scheduler, cell.Parameters.Epochs).Where(r => !sweep.DecidedRungs.Contains(r))
             .Cast<int?>().FirstOrDefault();
 
-    public IReadOnlyList<CellRecord> Settle(SweepState sweep)
+    public RungDecisions Settle(ISweepView sweep)
     {
-        var stopped = new List<CellRecord>();
+        var stopped = new List<int>();
+        var decided = sweep.DecidedRungs.ToHashSet();
         var scheduler = sweep.Spec!.Scheduler;
-        while (NextUndecided(sweep) is { } rung)
+        while (NextUndecided(sweep, decided) is { } rung)
         {
             // The cells this rung ranks: those with epochs beyond it, not already out of the sweep.
-            var candidates = sweep.Trials
+            var candidates = sweep.Cells
                 .Where(c => c.Parameters.Epochs > rung && c.Status is not (CellStatus.Stopped or CellStatus.Failed or CellStatus.Cancelled))
                 .ToList();
             if (candidates.Any(c => c.Epochs.Count < rung))
@@ -34,16 +35,16 @@ public sealed class HalvingScheduler : ICellScheduler
             var losers = candidates
                 .OrderByDescending(c => Rungs.AccuracyAt(c, rung)).ThenBy(c => c.GridIndex)
                 .Skip(Rungs.Promoted(scheduler, candidates.Count));
-            stopped.AddRange(losers);
-            sweep.DecidedRungs.Add(rung);
+            stopped.AddRange(losers.Select(c => c.GridIndex));
+            decided.Add(rung);
         }
 
-        return stopped;
+        return new RungDecisions(stopped, decided.Except(sweep.DecidedRungs).Order().ToList());
     }
 
-    private static int? NextUndecided(SweepState sweep)
+    private static int? NextUndecided(ISweepView sweep, IReadOnlySet<int> decided)
     {
-        int longest = sweep.Trials.Count == 0 ? 0 : sweep.Trials.Max(c => c.Parameters.Epochs);
-        return Rungs.Below(sweep.Spec!.Scheduler, longest).Where(r => !sweep.DecidedRungs.Contains(r)).Cast<int?>().FirstOrDefault();
+        int longest = sweep.Cells.Count == 0 ? 0 : sweep.Cells.Max(c => c.Parameters.Epochs);
+        return Rungs.Below(sweep.Spec!.Scheduler, longest).Where(r => !decided.Contains(r)).Cast<int?>().FirstOrDefault();
     }
 }

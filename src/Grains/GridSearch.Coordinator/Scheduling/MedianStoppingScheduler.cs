@@ -10,7 +10,7 @@ namespace GridSearch.Coordinator.Scheduling;
 /// </summary>
 public sealed class MedianStoppingScheduler : ICellScheduler
 {
-    public bool Continue(SweepState sweep, CellRecord cell, EpochMetrics metrics)
+    public bool Continue(ISweepView sweep, ICellView cell, EpochMetrics metrics)
     {
         var scheduler = sweep.Spec!.Scheduler;
         int epoch = metrics.Epoch;
@@ -19,7 +19,7 @@ public sealed class MedianStoppingScheduler : ICellScheduler
             return true;
         }
 
-        var others = sweep.Trials.Where(c => c.RunId != cell.RunId && c.Epochs.Count >= epoch)
+        var others = sweep.Cells.Where(c => c.RunId != cell.RunId && c.Epochs.Count >= epoch)
             .GroupBy(c => c.RunId)
             .Select(g => g.First().Epochs.Take(epoch).Average(e => e.ValidationAccuracy))
             .Order()

@@ -18,5 +18,5 @@ public static class Rungs
         (candidates + scheduler.ReductionFactor - 1) / scheduler.ReductionFactor;
 
     /// <summary>A cell's validation accuracy after the given epoch.</summary>
-    public static double AccuracyAt(CellRecord cell, int epoch) => cell.Epochs[epoch - 1].ValidationAccuracy;
+    public static double AccuracyAt(ICellView cell, int epoch) => cell.Epochs[epoch - 1].ValidationAccuracy;
 }
