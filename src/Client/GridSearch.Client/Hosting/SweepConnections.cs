@@ -1,3 +1,5 @@
+using Polly;
+using Polly.Retry;
 using GridSearch.Abstractions;
 using GridSearch.Client.Output;
 using GridSearch.Trainer.Execution;
@@ -40,6 +42,16 @@ public static class SweepConnections
     /// Reaches the sweeps the command names: a cluster's (--cluster), or the local state directory's, through the
     /// process that hosts it or by hosting it here.
     /// </summary>
+    private static readonly ResiliencePipeline<GatewayInfo?> GatewayPublished = new ResiliencePipelineBuilder<GatewayInfo?>()
+        .AddRetry(new RetryStrategyOptions<GatewayInfo?>
+        {
+            ShouldHandle = read => ValueTask.FromResult(read.Outcome is { Exception: null, Result: null }),
+            MaxRetryAttempts = 100,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Constant,
+        })
+        .Build();
+
     public static async Task<ISweepConnection> OpenAsync(Commands.CommonSettings settings, CliOutput output,
         CancellationToken cancellation)
     {
@@ -54,14 +66,8 @@ public static class SweepConnections
         var state = StateDirectory.Open(statePath);
         if (!state.TryLock())
         {
-            // The process holding the state publishes its gateway once its silo is up: give it a few seconds.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            var gateway = state.ReadGateway();
-            while (gateway is null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellation);
-                gateway = state.ReadGateway();
-            }
+            // The process holding the state publishes its gateway once its silo is up: give it about 20 seconds.
+            var gateway = await GatewayPublished.ExecuteAsync(_ => ValueTask.FromResult(state.ReadGateway()), cancellation);
 
             if (gateway is null)
             {
