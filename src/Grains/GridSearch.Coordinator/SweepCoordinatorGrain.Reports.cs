@@ -94,7 +94,7 @@ public sealed partial class SweepCoordinatorGrain
         StopEndedRuns();
 
         await SaveAfterDecisionsAsync(decided);
-        HoldPoints.Reach("run-finished");
+        holds.Reach("run-finished");
         await DispatchAsync();
     }
 

@@ -28,6 +28,7 @@ public sealed partial class SweepCoordinatorGrain(
     SweepMetricsRegistry metrics,
     TimeProvider clock,
     IOptions<CoordinatorOptions> options,
+    IHoldPoints holds,
     ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, ITrainerReports, IRemindable
 {
     private const string ReminderName = "gridsearch-resume";
@@ -183,7 +184,7 @@ public sealed partial class SweepCoordinatorGrain(
         _activeSince = startedAt;
         StartWatching();
         LogStarted(SweepId, sweep.State.Trials.Count, sweep.State.Runs.Count);
-        HoldPoints.Reach("sweep-started");
+        holds.Reach("sweep-started");
         await DispatchAsync();
         return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());
     }

@@ -1,3 +1,4 @@
+using GridSearch.Grains.Diagnostics;
 using GridSearch.Coordinator;
 using GridSearch.Coordinator.Metrics;
 using GridSearch.Grains.Errors;
@@ -44,6 +45,7 @@ public static class GridSearchSiloExtensions
         silo.Services.AddHostedService<MetricsStartup>();
         silo.Services.AddPlacementFilter<PreferNonTrainerPlacementFilter, PreferNonTrainerPlacementDirector>(ServiceLifetime.Singleton);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(HoldPoints.FromEnvironment());
         silo.Services.AddGridSearchCoordinator(coordinator ?? new CoordinatorOptions());
         silo.Services.AddGridSearchTrainer(trainer);
         return silo;

@@ -1,56 +1,83 @@
 namespace GridSearch.Grains.Diagnostics;
 
 /// <summary>
-/// Test instrumentation for crash tests. With GRIDSEARCH_HOLD_AT=&lt;point&gt; and GRIDSEARCH_HOLD_FILE=&lt;path&gt;
-/// set, the first thread to reach that point writes the file and then blocks for good, so a test can kill the
-/// process with SIGKILL at exactly that point; with GRIDSEARCH_HOLD_RELEASE=&lt;path&gt; set too, it blocks only until
-/// that file exists, so a test can act on the process while it is provably at that point (a drain mid-epoch) and then
-/// let it go on. Unset (always, outside tests), every call returns at once.
-/// Points: <c>sweep-started</c>, <c>mid-epoch:E:B</c> (after batch B of epoch E of any run),
-/// <c>after-checkpoint:E</c> (epoch E checkpointed, not yet reported), <c>run-finished</c>, <c>testing</c>.
+/// Named points in the coordinator and the trainer where a crash test can stop the process ("sweep-started",
+/// "mid-epoch:E:B", "after-checkpoint:E", "run-finished", "testing"). Production code calls <see cref="Reach"/>;
+/// what happens there is the test's choice: nothing (<see cref="HoldPoints.None"/>, every silo unless the environment
+/// names a point) or a hold (<see cref="HoldPoints.FromEnvironment"/>).
 /// </summary>
+public interface IHoldPoints
+{
+    /// <summary>Whether any point holds (callers skip building point names otherwise).</summary>
+    bool Enabled { get; }
+
+    void Reach(string point);
+}
+
+/// <summary>The hold points a process has: none, or the one its environment names for a crash test.</summary>
 public static class HoldPoints
 {
-    private static readonly string? Point = Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_AT");
-    private static readonly string? File = Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_FILE");
-    private static readonly string? Release = Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_RELEASE");
-    private static int _reached;
+    public static IHoldPoints None { get; } = new NoHoldPoints();
 
-    public static bool Enabled => !string.IsNullOrEmpty(Point);
+    /// <summary>
+    /// GRIDSEARCH_HOLD_AT names the point; there the first thread writes GRIDSEARCH_HOLD_FILE (point and process id)
+    /// and waits for ever, the test killing the process, or until the file GRIDSEARCH_HOLD_RELEASE appears. Without
+    /// GRIDSEARCH_HOLD_AT, <see cref="None"/>.
+    /// </summary>
+    public static IHoldPoints FromEnvironment() => Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_AT") is { Length: > 0 } point
+        ? new EnvironmentHoldPoint(point, Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_FILE"),
+            Environment.GetEnvironmentVariable("GRIDSEARCH_HOLD_RELEASE"))
+        : None;
 
-    public static void Reach(string point)
+    private sealed class NoHoldPoints : IHoldPoints
     {
-        if (Point is null || !string.Equals(Point, point, StringComparison.Ordinal))
-        {
-            return;
-        }
+        public bool Enabled => false;
 
-        if (!string.IsNullOrEmpty(Release))
+        public void Reach(string point)
         {
-            // Only the first thread holds; a released process runs on through later arrivals at the same point.
-            if (Interlocked.Exchange(ref _reached, 1) == 1)
+        }
+    }
+
+    private sealed class EnvironmentHoldPoint(string point, string? file, string? release) : IHoldPoints
+    {
+        private int _reached;
+
+        public bool Enabled => true;
+
+        public void Reach(string reached)
+        {
+            if (!string.Equals(point, reached, StringComparison.Ordinal))
             {
                 return;
             }
 
-            if (File is not null)
+            if (!string.IsNullOrEmpty(release))
             {
-                System.IO.File.WriteAllText(File, $"{point}\n{Environment.ProcessId}\n");
+                // Only the first thread holds; a released process runs on through later arrivals at the same point.
+                if (Interlocked.Exchange(ref _reached, 1) == 1)
+                {
+                    return;
+                }
+
+                Announce(reached);
+                while (!File.Exists(release))
+                {
+                    Thread.Sleep(20);
+                }
+
+                return;
             }
 
-            while (!System.IO.File.Exists(Release))
-            {
-                Thread.Sleep(20);
-            }
-
-            return;
+            Announce(reached);
+            Thread.Sleep(Timeout.Infinite);
         }
 
-        if (File is not null)
+        private void Announce(string reached)
         {
-            System.IO.File.WriteAllText(File, $"{point}\n{Environment.ProcessId}\n");
+            if (file is not null)
+            {
+                File.WriteAllText(file, $"{reached}\n{Environment.ProcessId}\n");
+            }
         }
-
-        Thread.Sleep(Timeout.Infinite);
     }
 }

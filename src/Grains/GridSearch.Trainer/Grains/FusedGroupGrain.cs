@@ -1,3 +1,4 @@
+using GridSearch.Grains.Diagnostics;
 using GridSearch.Abstractions;
 using GridSearch.Trainer.Metrics;
 using GridSearch.Trainer.Execution;
@@ -14,7 +15,8 @@ public sealed class FusedGroupGrain(
     IRunTrainer runner,
     IGrainFactory grains,
     TrainerMetrics metrics,
-    ILocalSiloDetails silo) : SlotWorkGrain(executor, silo), IFusedGroupGrain
+    ILocalSiloDetails silo,
+    IHoldPoints holds) : SlotWorkGrain(executor, silo), IFusedGroupGrain
 {
     private string GroupKey => this.GetPrimaryKeyString();
 
@@ -31,7 +33,7 @@ public sealed class FusedGroupGrain(
         var checkpoints = await Task.WhenAll(assignment.Lanes.Select(lane =>
             grains.GetGrain<IRunGrain>(TrainerGrainKeys.Run(assignment.SweepId, lane.Run.RunId)).ReadCheckpointAsync()));
         var runs = assignment.Lanes.Select((lane, i) =>
-            new RunJob(lane.Run, checkpoints[i], runner, grains, metrics, () => Executor.Draining, Location)).ToList();
+            new RunJob(lane.Run, checkpoints[i], runner, grains, metrics, () => Executor.Draining, Location, holds)).ToList();
         var job = new FusedJob(assignment, runs, runner);
         string key = GroupKey;
         jobs.Add(key, job);

@@ -1,3 +1,4 @@
+using GridSearch.Grains.Diagnostics;
 using GridSearch.Trainer.Metrics;
 using GridSearch.Grains;
 using GridSearch.Abstractions;
@@ -31,7 +32,8 @@ public sealed class RunGrain(
     IRunTrainer runner,
     IGrainFactory grains,
     TrainerMetrics metrics,
-    ILocalSiloDetails silo) : SlotWorkGrain(executor, silo), IRunGrain
+    ILocalSiloDetails silo,
+    IHoldPoints holds) : SlotWorkGrain(executor, silo), IRunGrain
 {
     // The name the checkpoint has always been stored under, so existing state directories keep working.
     private const string StateName = "checkpoint";
@@ -47,7 +49,7 @@ public sealed class RunGrain(
         }
 
         var checkpoint = (await LoadAsync()).State?.Checkpoint;
-        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => Executor.Draining, Location);
+        var job = new RunJob(assignment, checkpoint, runner, grains, metrics, () => Executor.Draining, Location, holds);
         Executor.Submit(this.GetPrimaryKeyString(), assignment.Attempt, job.Run);
         return Location;
     }

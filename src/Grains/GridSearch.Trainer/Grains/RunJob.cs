@@ -15,7 +15,7 @@ namespace GridSearch.Trainer.Grains;
 /// one epoch's reports in flight, and the slot moves to its next run while the final report is delivered.
 /// </summary>
 internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint, IRunTrainer runner, IGrainFactory grains,
-    TrainerMetrics instruments, Func<bool> draining, TrainerLocation trainer) : IRunProgress
+    TrainerMetrics instruments, Func<bool> draining, TrainerLocation trainer, IHoldPoints holds) : IRunProgress
 {
     private readonly ITrainerReports _reports = grains.GetGrain<ITrainerReports>(assignment.SweepId);
     private readonly IRunGrain _trial = grains.GetGrain<IRunGrain>(TrainerGrainKeys.Run(assignment.SweepId, assignment.RunId));
@@ -137,9 +137,9 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
     public void Batch(int epoch, int batch, int samples)
     {
         instruments.SamplesTrained(assignment.SweepId, samples);
-        if (HoldPoints.Enabled)
+        if (holds.Enabled)
         {
-            HoldPoints.Reach($"mid-epoch:{epoch}:{batch}");
+            holds.Reach($"mid-epoch:{epoch}:{batch}");
         }
     }
 
@@ -152,7 +152,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
         Report(async () =>
         {
             await keep();
-            HoldPoints.Reach($"after-checkpoint:{metrics.Epoch}");
+            holds.Reach($"after-checkpoint:{metrics.Epoch}");
             if (metrics.Epoch == assignment.Epochs && !draining())
             {
                 await TrainerReportsCaller.CallAsync(() => _reports.RecordFinalEpochAsync(assignment.RunId, assignment.Attempt, metrics, weights, _queuedSeconds, trainer));

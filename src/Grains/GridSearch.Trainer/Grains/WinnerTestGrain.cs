@@ -7,7 +7,7 @@ namespace GridSearch.Trainer.Grains;
 
 /// <inheritdoc cref="IWinnerTestGrain"/>
 [TrainerOnly]
-public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IGrainFactory grains) : Grain, IWinnerTestGrain
+public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IGrainFactory grains, IHoldPoints holds) : Grain, IWinnerTestGrain
 {
     public Task StartAsync(DataRequest data, float[] weights, GridSearch.Abstractions.CellParameters? cell = null)
     {
@@ -19,7 +19,7 @@ public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, IG
             string? error = null;
             try
             {
-                HoldPoints.Reach("testing");
+                holds.Reach("testing");
                 result = runner.Test(data, weights, cell, cancellation);
             }
             catch (Exception failure)
