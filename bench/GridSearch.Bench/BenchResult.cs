@@ -6,6 +6,8 @@ namespace GridSearch.Bench;
 /// <summary>One benchmark's figures: printed as a table and written to bench/results/NAME.json.</summary>
 public sealed record BenchResult(string Name, string Machine, DateTimeOffset At, IReadOnlyList<BenchRow> Rows)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static string MachineDescription() =>
         $"{Environment.ProcessorCount} cores, {Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9)} GB, " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
@@ -21,7 +23,7 @@ public sealed record BenchResult(string Name, string Machine, DateTimeOffset At,
         AnsiConsole.Write(table);
         Directory.CreateDirectory(resultsDirectory);
         string path = Path.Combine(resultsDirectory, Name + ".json");
-        File.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
         AnsiConsole.WriteLine($"written {path}");
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class DockerfileTests
         Assert.Equal(["src/Silo/GridSearch.Silo/GridSearch.Silo.csproj", "src/Client/GridSearch.Client/GridSearch.Client.csproj"], published);
         Assert.All(published, p => Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, p)), $"{p} does not exist"));
         Assert.Contains("<AssemblyName>gridsearch</AssemblyName>", File.ReadAllText(Path.Combine(RepositoryPaths.Root, published[1])));
-        Assert.Equal(2, Instructions.Sum(l => Regex.Matches(l, "-p:TorchBackend=cuda").Count));
+        Assert.Equal(2, Instructions.Sum(l => Regex.Count(l, "-p:TorchBackend=cuda")));
         Assert.Contains("TorchSharp-cuda-linux", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Training", "GridSearch.Training", "GridSearch.Training.csproj")));
     }
 

@@ -21,7 +21,7 @@ public sealed class DocumentedTlsSetupTests() : ProcessTest("documented-tls")
         return block[..block.LastIndexOf("```", StringComparison.Ordinal)];
     }
 
-    private async Task<string> RunCommandsAsync(string commands, string folder)
+    private static async Task<string> RunCommandsAsync(string commands, string folder)
     {
         Directory.CreateDirectory(folder);
         var start = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", commands])

@@ -14,7 +14,7 @@ public sealed class ImageFuzzTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("fuzz-images");
 
-    private IReadOnlyList<byte[]> Corpus()
+    private static IReadOnlyList<byte[]> Corpus()
     {
         using var image = new Image<Rgb24>(12, 9);
         for (int y = 0; y < image.Height; y++)

@@ -38,7 +38,11 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 }
 
 /// <summary>The same cluster with no trainer silo at all.</summary>

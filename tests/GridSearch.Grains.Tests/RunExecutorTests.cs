@@ -18,12 +18,12 @@ public sealed class RunExecutorTests
 
         executor.Submit("run", 1, _ =>
         {
-            releaseRun.Wait();
+            releaseRun.Wait(CancellationToken.None);
             return Task.CompletedTask;
         });
         executor.Submit("group", 1, _ =>
         {
-            releaseGroup.Wait();
+            releaseGroup.Wait(CancellationToken.None);
             return Task.CompletedTask;
         }, () => Volatile.Read(ref groupRuns));
 

@@ -7,7 +7,7 @@ public sealed class DatasetCacheTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("cache");
 
-    private DatasetLoadResult Load(string root, string? cache) =>
+    private static DatasetLoadResult Load(string root, string? cache) =>
         new DatasetLoader(new PreprocessingOptions { ImageSize = 16, CacheDirectory = cache }).Load(root);
 
     [Fact]

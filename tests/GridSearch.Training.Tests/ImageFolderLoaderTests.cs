@@ -8,7 +8,7 @@ public sealed class ImageFolderLoaderTests : IDisposable
 {
     private readonly TemporaryDirectory _dir = new("loader");
 
-    private DatasetLoadResult Load(string root, bool skipBad = false, long maxPixels = 40_000_000, string? cache = null) =>
+    private static DatasetLoadResult Load(string root, bool skipBad = false, long maxPixels = 40_000_000, string? cache = null) =>
         new DatasetLoader(new PreprocessingOptions
         {
             ImageSize = 16, SkipBadImages = skipBad, MaxImagePixels = maxPixels, CacheDirectory = cache,

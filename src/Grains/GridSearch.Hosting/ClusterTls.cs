@@ -151,10 +151,19 @@ public static class ClusterTls
         ? null
         : X509CertificateLoader.LoadCertificateFromFile(settings.TrustedCertificatePath);
 
+    private static readonly Action<ILogger, string, Exception?> LogRefusal =
+        LoggerMessage.Define<string>(LogLevel.Warning, new EventId(1, "TlsRefusal"), "{Refusal}");
+
     private static Action<string> Log(Microsoft.AspNetCore.Connections.IConnectionBuilder builder)
     {
         var logger = builder.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("GridSearch.Tls");
-        return message => logger?.LogWarning("{Refusal}", message);
+        return message =>
+        {
+            if (logger is not null)
+            {
+                LogRefusal(logger, message, null);
+            }
+        };
     }
 
     private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 trusted)

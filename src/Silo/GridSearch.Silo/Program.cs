@@ -54,10 +54,10 @@ app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
     Predicate = check => check.Tags.Contains("ready"),
     ResponseWriter = HealthResponse.WriteAsync,
 });
-app.Logger.LogInformation("CPU numerics: {Mode}", CpuNumerics.Pinned);
+SiloStartupLog.Numerics(app.Logger, CpuNumerics.Pinned);
 if (CpuNumerics.Pinned == NumericsMode.Portable && !CpuNumerics.CpuSupportsPortableKernels)
 {
-    app.Logger.LogWarning("This CPU has no AVX2: its numbers differ in the last bits from those of x86-64 AVX2 trainers (docs/reproducibility.md)");
+    SiloStartupLog.NoPortableKernels(app.Logger);
 }
 
 await app.RunAsync();

@@ -8,10 +8,10 @@ namespace GridSearch.Client.Commands;
 /// <summary><c>gridsearch cancel SWEEP</c>: stops a sweep; running cells stop between batches.</summary>
 public sealed class CancelCommand : AsyncCommand<SweepIdSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var sweep = (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId).CancelAsync())!;
         if (settings.Json)

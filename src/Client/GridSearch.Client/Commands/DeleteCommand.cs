@@ -12,10 +12,10 @@ namespace GridSearch.Client.Commands;
 /// </summary>
 public sealed class DeleteCommand : AsyncCommand<SweepIdSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepIdSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var result = await connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId).DeleteAsync();
         if (result.Outcome == SweepDeleteOutcome.StillRunning)

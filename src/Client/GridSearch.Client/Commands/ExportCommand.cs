@@ -10,10 +10,10 @@ namespace GridSearch.Client.Commands;
 /// <summary><c>gridsearch export SWEEP --out DIR</c>: writes a sweep's files from its durable state.</summary>
 public sealed class ExportCommand : AsyncCommand<ExportSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json);
-        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         var sweep = await SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         string directory = settings.Out ?? SweepCompletion.DefaultOut(settings.SweepId);

@@ -11,11 +11,11 @@ namespace GridSearch.Client.Commands;
 /// <summary><c>gridsearch list</c>: every sweep in the state directory with its status and best result.</summary>
 public sealed class ListCommand : AsyncCommand<CommonSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json);
         await using var connection = await SweepConnections.OpenAsync(settings,
-            output, cancellation);
+            output, cancellationToken);
         // In embedded mode the state is in files here: say how much each sweep holds ('gridsearch delete' frees it).
         using var state = string.IsNullOrWhiteSpace(settings.Cluster) ? StateDirectory.Open(StateLocation.Resolve(settings.State)) : null;
         var summaries = new List<SweepSummary>();

@@ -13,7 +13,7 @@ namespace GridSearch.Client.Commands;
 /// </summary>
 public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json, settings.Verbose);
         if (!SweepSpecRules.IsValidSweepId(settings.SweepId))
@@ -24,8 +24,8 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         bool cluster = !string.IsNullOrWhiteSpace(settings.Cluster);
         string statePath = StateLocation.Resolve(settings.State);
         await using var connection = cluster
-            ? await SweepConnections.OpenAsync(settings, output, cancellation)
-            : await SweepConnections.HostAsync(statePath, settings, cancellation);
+            ? await SweepConnections.OpenAsync(settings, output, cancellationToken)
+            : await SweepConnections.HostAsync(statePath, settings, cancellationToken);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
         var before = await coordinator.GetSnapshotAsync() ?? throw new UserInputException(
             $"No sweep '{settings.SweepId}' ({connection.Description}); 'gridsearch list{(cluster ? settings.ReachArguments() : $" --state {statePath}")}' shows the sweeps there.");
@@ -51,6 +51,6 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         }
 
         return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json,
-            cancellation, alreadyShown: before.Status.IsFinal() ? null : before);
+            cancellationToken, alreadyShown: before.Status.IsFinal() ? null : before);
     }
 }

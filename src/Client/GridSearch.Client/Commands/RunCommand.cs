@@ -14,7 +14,7 @@ namespace GridSearch.Client.Commands;
 /// </summary>
 public sealed class RunCommand : AsyncCommand<SweepSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(settings.Cluster))
         {
@@ -26,9 +26,9 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);
         var spec = SweepSubmission.Prepare(settings, sweepId, DatasetPreparation.ResolveRoot(settings, output));
-        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellation, DataRequest.For(spec));
+        await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellationToken, DataRequest.For(spec));
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);
-        return await SweepCompletion.FollowAndFinishAsync(coordinator, sweepId, settings.Out, output, settings.Json, cancellation);
+        return await SweepCompletion.FollowAndFinishAsync(coordinator, sweepId, settings.Out, output, settings.Json, cancellationToken);
     }
 }

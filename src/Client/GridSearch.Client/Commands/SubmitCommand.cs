@@ -13,7 +13,7 @@ namespace GridSearch.Client.Commands;
 /// </summary>
 public sealed class SubmitCommand : AsyncCommand<SweepSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(settings.Cluster))
         {
@@ -35,7 +35,7 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
         var output = CliOutput.For(json: true);
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
         var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot);
-        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         var started = await SweepSubmission.StartAsync(coordinator, spec,
             $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId}{settings.ReachArguments()}'.", output);
@@ -53,14 +53,14 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
 /// </summary>
 public sealed class WatchCommand : AsyncCommand<ExportSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json, settings.Verbose);
-        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellation);
+        await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         // Watching may begin while the coordinator's silo is going down: the first look tolerates that too.
         var before = await OutageTolerance.CallAsync(() => SweepLookup.SnapshotAsync(connection, settings.SweepId, settings.State), output);
         output.Human.WriteLine($"Watching sweep {before.SweepId} ({before.Status}) on {connection.Description}");
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(settings.SweepId);
-        return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json, cancellation);
+        return await SweepCompletion.FollowAndFinishAsync(coordinator, settings.SweepId, settings.Out, output, settings.Json, cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ namespace GridSearch.Client.Commands;
 public sealed class TrainCommand : AsyncCommand<TrainSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings settings,
-        CancellationToken cancellation)
+        CancellationToken cancellationToken)
     {
         var output = CliOutput.For(settings.Json);
         var plan = new TrainingPlan(settings.ParsedLearningRate, settings.BatchSize, settings.Epochs, settings.Seed)
@@ -51,14 +51,14 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         var epochs = await Task.Factory.StartNew(
             () => trainer.Train(plan, epoch => output.Human.WriteLine(
                 $"  epoch {epoch.Epoch}/{plan.Epochs}  loss {epoch.TrainLoss:F4}  val acc {epoch.ValidationAccuracy:F4}  " +
-                $"{epoch.Seconds:F2} s  {epoch.SamplesPerSecond:F0} samples/s"), cancellation),
-            cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                $"{epoch.Seconds:F2} s  {epoch.SamplesPerSecond:F0} samples/s"), cancellationToken),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // Earliest epoch wins ties, so a longer run never displaces an equally good shorter one.
         EpochResult best = epochs.Aggregate((a, b) => b.ValidationAccuracy > a.ValidationAccuracy ? b : a);
         double testAccuracy = await Task.Factory.StartNew(() => trainer.Evaluate(best.Weights, SplitPart.Test),
-            cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var result = new TrainResult(plan.LearningRate, plan.BatchSize, plan.Epochs, plan.Seed,
             epochs.Select(e => e.TrainLoss).ToArray(), epochs.Select(e => e.ValidationAccuracy).ToArray(),

@@ -101,7 +101,9 @@ public static class GatewayProbe
             using var client = new TcpClient(gateway.AddressFamily);
             await client.ConnectAsync(gateway, cancellation).AsTask().WaitAsync(TlsStep, cancellation);
             // Only whether a TLS server answers: the real connection validates the certificate.
+#pragma warning disable CA5359 // only asks whether TLS answers; the connection that follows validates the certificate
             await using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+#pragma warning restore CA5359
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = gateway.Address.ToString() }, cancellation)
                 .WaitAsync(TlsStep, cancellation);
             return true;

@@ -55,5 +55,6 @@ public sealed class CliOutput
 
     public void Warn(string message) => Human.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the output's instance API beside Warn; errors always go to stderr.")]
     public void Error(string message) => Create(Console.Error).MarkupLineInterpolated($"[red]error:[/] {message}");
 }

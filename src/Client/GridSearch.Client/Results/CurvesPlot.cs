@@ -11,6 +11,9 @@ namespace GridSearch.Client.Results;
 /// </summary>
 public static class CurvesPlot
 {
+    private static readonly double[] WarmUpX = [1, 2];
+    private static readonly double[] WarmUpY = [0.5, 0.6];
+
     /// <summary>
     /// Loads the plotting stack (native renderer, fonts, code) off the critical path, e.g. while a sweep trains, so
     /// that writing curves.png at the end does not pay for it. Best effort: a real problem shows up in the real render.
@@ -20,7 +23,7 @@ public static class CurvesPlot
         try
         {
             var plot = new Plot();
-            plot.Add.Scatter(new double[] { 1, 2 }, new double[] { 0.5, 0.6 });
+            plot.Add.Scatter(WarmUpX, WarmUpY);
             plot.Title("warm-up");
             using var image = plot.GetImage(64, 64);
             _ = image.GetImageBytes(ImageFormat.Png);

@@ -1,6 +1,7 @@
 namespace GridSearch.Abstractions;
 
 /// <summary>What kind of values a hyperparameter takes.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "The kinds users read in help and errors: float, integer, choice.")]
 public enum ParameterKind
 {
     /// <summary>A real number, such as a learning rate; ranges may be linear or log-scaled.</summary>

@@ -7,6 +7,8 @@ namespace GridSearch.Silo.Health;
 /// <summary>Health answers as JSON: the status, each check's description and data.</summary>
 public static class HealthResponse
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
@@ -20,6 +22,6 @@ public static class HealthResponse
                 data = e.Value.Data,
             }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
     }
 }

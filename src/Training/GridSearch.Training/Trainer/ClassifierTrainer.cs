@@ -36,7 +36,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
         for (int epoch = (resumeFrom?.CompletedEpochs ?? 0) + 1; epoch <= plan.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, plan, epoch, cancellation, onBatch);
+            double trainLoss = TrainEpoch(model, optimizer, plan, epoch, onBatch, cancellation);
             var validation = Score(model, SplitPart.Validation);
             double seconds = clock.Elapsed.TotalSeconds;
             var weights = model.GetWeights();
@@ -123,7 +123,7 @@ public sealed class ClassifierTrainer(TrainingData data, TrainerOptions options)
     }
 
     private double TrainEpoch(ClassifierModel model, TrainingOptimizer optimizer, TrainingPlan plan, int epoch,
-        CancellationToken cancellation, Action<int, int, int>? onBatch)
+        Action<int, int, int>? onBatch, CancellationToken cancellation)
     {
         model.train();
         using var dropout = new Generator(SeedStreams.Dropout(plan.Seed, epoch));
