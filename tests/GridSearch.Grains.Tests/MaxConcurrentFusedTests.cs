@@ -27,7 +27,7 @@ public sealed class MaxConcurrentFusedTests
         using var release = new ManualResetEventSlim();
         runner.BeforeEpoch = (assignment, epoch, token) =>
         {
-            if (assignment.BatchSize == 8 && epoch == 1)
+            if (assignment.Parameters.BatchSize == 8 && epoch == 1)
             {
                 WaitHandle.WaitAny([release.WaitHandle, token.WaitHandle]); // the first group stays in flight
             }

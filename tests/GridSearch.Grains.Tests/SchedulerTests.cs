@@ -20,7 +20,7 @@ public sealed class SchedulerTests
     private static void Record(SweepBook book, RunRecord run, int epoch, double? accuracy = null) =>
         book.RecordEpoch(run.Id, run.Attempts, new EpochMetrics(epoch, 0.5, accuracy ?? Accuracy(run, epoch), 0.1, 1));
 
-    private static double Accuracy(RunRecord run, int epoch) => run.LearningRate + epoch / 1000.0;
+    private static double Accuracy(RunRecord run, int epoch) => run.Parameters.LearningRate + epoch / 1000.0;
 
     /// <summary>Trains every claimable run to where it is sent, epoch by epoch, until nothing is left to claim.</summary>
     private static void TrainAll(SweepBook book)
@@ -147,7 +147,7 @@ public sealed class SchedulerTests
         var cells = book.State.Trials.ToDictionary(t => (t.Parameters.LearningRate, t.Parameters.Epochs));
         Assert.Equal((CellStatus.Completed, 2), (cells[(0.02, 2)].Status, cells[(0.02, 2)].Epochs.Count));
         Assert.Equal((CellStatus.Stopped, 1), (cells[(0.02, 9)].Status, cells[(0.02, 9)].Epochs.Count));
-        var shared = book.State.Runs.Single(r => r.LearningRate == 0.02);
+        var shared = book.State.Runs.Single(r => r.Parameters.LearningRate == 0.02);
         Assert.Equal((CellStatus.Completed, 2), (shared.Status, shared.RecordedEpochs)); // trained only as far as its surviving cell
         Assert.Equal((CellStatus.Completed, 9), (cells[(0.03, 9)].Status, cells[(0.03, 9)].Epochs.Count));
         Assert.All(book.State.Trials.Where(t => t.Parameters.LearningRate == 0.01), t => Assert.Equal(CellStatus.Stopped, t.Status));

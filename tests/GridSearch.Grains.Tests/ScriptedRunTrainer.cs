@@ -54,9 +54,9 @@ public sealed class ScriptedRunTrainer(ILocalSiloDetails silo) : IRunTrainer
                 BeforeEpoch?.Invoke(assignment, epoch, cancellation);
                 cancellation.ThrowIfCancellationRequested();
                 TrainedEpochs.Enqueue((assignment.SweepId, assignment.RunId, assignment.Attempt, epoch));
-                var metrics = new EpochMetrics(epoch, 1.0 / epoch, Accuracy(assignment.LearningRate, assignment.BatchSize, epoch), 0.001, 1);
+                var metrics = new EpochMetrics(epoch, 1.0 / epoch, Accuracy(assignment.Parameters.LearningRate, assignment.Parameters.BatchSize, epoch), 0.001, 1);
                 progress.Batch(epoch, 1, 1);
-                progress.Epoch(metrics, [epoch, (float)assignment.LearningRate, assignment.BatchSize]);
+                progress.Epoch(metrics, [epoch, (float)assignment.Parameters.LearningRate, assignment.Parameters.BatchSize]);
             }
         }
         finally

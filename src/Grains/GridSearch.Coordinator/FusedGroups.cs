@@ -30,7 +30,7 @@ public static class FusedGroups
         }
 
         var groups = new List<FusedGroupRecord>();
-        foreach (var sharing in runs.Where(r => Fusable(r.Parameters)).GroupBy(r => Shape(r.Parameters!)))
+        foreach (var sharing in runs.Where(r => Fusable(r.Parameters)).GroupBy(r => Shape(r.Parameters)))
         {
             int width = widths.GetValueOrDefault(sharing.Key, 1);
             if (width < 2)
@@ -53,7 +53,7 @@ public static class FusedGroups
         return groups;
     }
 
-    private static bool Fusable(CellParameters? cell) => cell is { Model: "logistic" or "mlp", Optimizer: "sgd" };
+    private static bool Fusable(CellParameters cell) => cell is { Model: "logistic" or "mlp", Optimizer: "sgd" };
 
     // What lanes of one group must share: the cell less its rates and its length.
     private static CellParameters Shape(CellParameters cell) => new CellParameters(0, cell.BatchSize, 0)

@@ -95,9 +95,7 @@ public sealed class SweepBook(SweepState state)
     public RunAssignment AssignmentFor(string sweepId, RunRecord run)
     {
         int epochs = Assigned(run);
-        var parameters = (run.Parameters ?? new CellParameters(run.LearningRate, run.BatchSize, run.Epochs)).WithEpochs(epochs);
-        return new RunAssignment(sweepId, run.Id, run.LearningRate, run.BatchSize, epochs, Data, run.Attempts,
-            run.RecordedEpochs, state.Incarnation) { Parameters = parameters };
+        return new RunAssignment(sweepId, run.Id, run.Parameters.WithEpochs(epochs), Data, run.Attempts, run.RecordedEpochs, state.Incarnation);
     }
 
     /// <summary>A claimed fused group's assignment: each claimed run in its row; the other rows stay empty.</summary>

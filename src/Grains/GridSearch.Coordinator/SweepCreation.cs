@@ -27,9 +27,6 @@ public static class SweepCreation
             var run = new RunRecord
             {
                 Id = leader.Id,
-                LearningRate = leader.Parameters.LearningRate,
-                BatchSize = leader.Parameters.BatchSize,
-                Epochs = leader.Parameters.Epochs,
                 Parameters = leader.Parameters,
                 Cells = cells.Select(c => c.GridIndex).ToList(),
             };

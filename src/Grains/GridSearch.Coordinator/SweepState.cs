@@ -132,11 +132,16 @@ public sealed class RunRecord
 {
     [Id(0)] public string Id { get; set; } = "";
 
-    [Id(1)] public double LearningRate { get; set; }
+    // Ids 1-3: the learning rate, batch size and epoch count as releases before parameter maps stored a run; read
+    // into Parameters when a sweep of theirs is resumed, never set by this release.
+    [Id(1)] public double EarlierLearningRate { get; set; }
 
-    [Id(2)] public int BatchSize { get; set; }
+    [Id(2)] public int EarlierBatchSize { get; set; }
 
-    [Id(3)] public int Epochs { get; set; }
+    [Id(3)] public int EarlierEpochs { get; set; }
+
+    /// <summary>The run's epoch count: its longest cell's.</summary>
+    public int Epochs => Parameters.Epochs;
 
     [Id(4)] public List<int> Cells { get; set; } = [];
 
@@ -170,8 +175,15 @@ public sealed class RunRecord
     /// <summary>After a failed attempt, the run is not dispatched again before this (exponential backoff).</summary>
     [Id(16)] public DateTimeOffset? RetryAfter { get; set; }
 
-    /// <summary>The run's hyperparameters (its longest cell's); null in sweeps stored before parameter maps.</summary>
-    [Id(17)] public CellParameters? Parameters { get; set; }
+    /// <summary>The run's hyperparameters (its longest cell's); in sweeps stored before parameter maps, made from their fields.</summary>
+    [Id(17)] public CellParameters Parameters
+    {
+        get => _parameters ??= new CellParameters(EarlierLearningRate, EarlierBatchSize, EarlierEpochs);
+        set => _parameters = value;
+    }
+
+    [NonSerialized]
+    private CellParameters? _parameters;
 
     /// <summary>How far the latest attempt was asked to train (a scheduler's rung, or the run's last epoch).</summary>
     [Id(18)] public int AssignedEpochs { get; set; }

@@ -10,16 +10,22 @@ namespace GridSearch.Abstractions;
 public sealed record RunAssignment(
     [property: Id(0)] string SweepId,
     [property: Id(1)] string RunId,
-    [property: Id(2)] double LearningRate,
-    [property: Id(3)] int BatchSize,
-    [property: Id(4)] int Epochs,
+    [property: Id(9)] CellParameters Parameters,
     [property: Id(5)] DataRequest Data,
     [property: Id(6)] int Attempt,
     [property: Id(7)] int RecordedEpochs,
     [property: Id(8)] string? Incarnation = null)
 {
-    /// <summary>Every hyperparameter of the run (its epoch count is <see cref="Epochs"/>).</summary>
-    [Id(9)] public CellParameters Parameters { get; init; } = new(LearningRate, BatchSize, Epochs);
+    /// <summary>How far to train this time.</summary>
+    public int Epochs => Parameters.Epochs;
+
+    // Ids 2-4 are the learning rate, batch size and epoch count as trainers of releases before parameter maps read
+    // them (a cluster being upgraded runs both): written from Parameters, never read by this release.
+    [Id(2)] public double EarlierLearningRate { get; init; } = Parameters.LearningRate;
+
+    [Id(3)] public int EarlierBatchSize { get; init; } = Parameters.BatchSize;
+
+    [Id(4)] public int EarlierEpochs { get; init; } = Parameters.Epochs;
 }
 
 /// <summary>How a run ended on its trainer.</summary>

@@ -33,8 +33,8 @@ public sealed class SimulatedRunTrainer(IOptions<TrainerSiloOptions> options) : 
     /// </summary>
     private static double SimulatedAccuracy(RunAssignment assignment, int epoch)
     {
-        ulong mixed = (ulong)BitConverter.DoubleToInt64Bits(assignment.LearningRate);
-        mixed = (mixed ^ (ulong)assignment.BatchSize) * 0x9E3779B97F4A7C15UL;
+        ulong mixed = (ulong)BitConverter.DoubleToInt64Bits(assignment.Parameters.LearningRate);
+        mixed = (mixed ^ (ulong)assignment.Parameters.BatchSize) * 0x9E3779B97F4A7C15UL;
         foreach (var setting in assignment.Parameters.Extra)
         {
             // Only parameters that differ from their defaults take part, so the seed's cells keep their numbers.

@@ -66,7 +66,7 @@ public sealed class TorchRunTrainer(SiloDatasets datasets, IOptions<TrainerSiloO
     private static TrainingPlan PlanOf(RunAssignment assignment)
     {
         var cell = assignment.Parameters;
-        return new TrainingPlan(assignment.LearningRate, assignment.BatchSize, assignment.Epochs, assignment.Data.Seed)
+        return new TrainingPlan(cell.LearningRate, cell.BatchSize, cell.Epochs, assignment.Data.Seed)
         {
             Momentum = cell.Momentum, WeightDecay = cell.WeightDecay, Optimizer = cell.Optimizer, Model = CellModels.SpecOf(cell),
         };
