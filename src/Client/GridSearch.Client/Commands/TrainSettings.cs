@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using GridSearch.Abstractions;
 using Spectre.Console.Cli;
 
 namespace GridSearch.Client.Commands;
@@ -33,8 +34,8 @@ public sealed class TrainSettings : DataSettings
 
     [CommandOption("--optimizer <NAME>")]
     [Description("sgd or adam. Default: sgd.")]
-    [DefaultValue("sgd")]
-    public string Optimizer { get; init; } = "sgd";
+    [DefaultValue(OptimizerNames.Sgd)]
+    public string Optimizer { get; init; } = OptimizerNames.Sgd;
 
     /// <summary>The learning rate as a number; parsed here so "nan" and "inf" reach the plan's own checks.</summary>
     public double ParsedLearningRate => double.TryParse(LearningRate, NumberStyles.Float, CultureInfo.InvariantCulture, out double lr)

@@ -20,9 +20,9 @@ public sealed record CellParameters(
 
     public double WeightDecay => Number(ParameterCatalog.WeightDecay);
 
-    public string Optimizer => Get(ParameterCatalog.Optimizer).Text ?? "sgd";
+    public string Optimizer => Get(ParameterCatalog.Optimizer).Text ?? OptimizerNames.Sgd;
 
-    public string Model => Get(ParameterCatalog.Model).Text ?? "logistic";
+    public string Model => Get(ParameterCatalog.Model).Text ?? ModelNames.Logistic;
 
     public int Hidden => (int)Number(ParameterCatalog.Hidden);
 
@@ -39,7 +39,7 @@ public sealed record CellParameters(
     public static CellParameters From(IReadOnlyDictionary<string, ParameterValue> values)
     {
         int Whole(string name) => (int)values[name].Number;
-        string model = values.TryGetValue(ParameterCatalog.Model, out var chosen) && chosen.Text is { } name ? name : "logistic";
+        string model = values.TryGetValue(ParameterCatalog.Model, out var chosen) && chosen.Text is { } name ? name : ModelNames.Logistic;
         var extra = ParameterCatalog.All
             .Where(p => p.Default is not null && values.TryGetValue(p.Name, out var value) && value != p.Default)
             .Where(p => p.OnlyForModel is null || p.OnlyForModel == model)

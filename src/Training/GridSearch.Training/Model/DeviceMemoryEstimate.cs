@@ -1,3 +1,5 @@
+using GridSearch.Training.Trainer;
+
 namespace GridSearch.Training.Model;
 
 /// <summary>
@@ -22,12 +24,12 @@ public static class DeviceMemoryEstimate
     private const long Workspace = 64L << 20;
 
     public static long TrainingBytes(ModelSpec model, int inputFeatures, int classes, int batchSize, int width = 1,
-        string optimizer = "sgd", int evaluationBatchSize = 512)
+        string optimizer = Optimizers.Sgd, int evaluationBatchSize = 512)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         // Weights, gradient, momentum (or Adam's two moments) and the step's temporary, per lane.
-        long copies = optimizer == "adam" ? 5 : 4;
+        long copies = optimizer == Optimizers.Adam ? 5 : 4;
         long parameters = width * ParametersPerLane(model, inputFeatures, classes) * copies;
         long step = ActivationValues(model, inputFeatures, classes, batchSize, width) * 2; // and their gradients
         long evaluation = ActivationValues(model, inputFeatures, classes, evaluationBatchSize, width);
@@ -36,7 +38,7 @@ public static class DeviceMemoryEstimate
 
     /// <summary>The widest group (1 … <paramref name="largest"/>) whose <see cref="TrainingBytes"/> fit in the budget; 1 when none does.</summary>
     public static int WidestGroup(long budgetBytes, int largest, ModelSpec model, int inputFeatures, int classes, int batchSize,
-        string optimizer = "sgd")
+        string optimizer = Optimizers.Sgd)
     {
         int low = 1, high = Math.Max(1, largest);
         while (low < high)

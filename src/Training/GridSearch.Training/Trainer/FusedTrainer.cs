@@ -32,7 +32,7 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
 
         return plans.FirstOrDefault(p => p.Model.Name is not (ModelSpec.Logistic or ModelSpec.Mlp)) is { } model
             ? $"fused training covers the logistic and mlp models, not {model.Model}"
-            : plans.FirstOrDefault(p => p.Optimizer != "sgd") is { } adam
+            : plans.FirstOrDefault(p => p.Optimizer != Optimizers.Sgd) is { } adam
                 ? $"fused training covers SGD, not {adam.Optimizer}"
                 : plans.FirstOrDefault(p => p.BatchSize != first.BatchSize || p.Seed != first.Seed || p.Model != first.Model) is { } other
                     ? $"cells of one group share batch size, seed and model ({first.Describe()} and {other.Describe()} do not)"

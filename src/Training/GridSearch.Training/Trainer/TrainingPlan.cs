@@ -10,19 +10,19 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
     public double WeightDecay { get; init; }
 
     /// <summary><c>sgd</c> or <c>adam</c> (PyTorch's defaults: betas 0.9 and 0.999, eps 1e-8).</summary>
-    public string Optimizer { get; init; } = "sgd";
+    public string Optimizer { get; init; } = Optimizers.Sgd;
 
     /// <summary>The model and its architecture (the seed's logistic regression by default).</summary>
     public Model.ModelSpec Model { get; init; } = GridSearch.Training.Model.ModelSpec.Default;
 
     /// <summary>Whether the optimizer keeps state between steps, which a checkpoint must then carry.</summary>
-    public bool OptimizerHasState => Optimizer != "sgd" || Momentum != 0;
+    public bool OptimizerHasState => Optimizer != Optimizers.Sgd || Momentum != 0;
 
     /// <summary>The hyperparameters for messages: <c>lr=0.01, batch size=16</c> and any that are not defaults.</summary>
     public string Describe() => $"lr={LearningRate}, batch size={BatchSize}"
                                 + (Momentum != 0 ? $", momentum={Momentum}" : "")
                                 + (WeightDecay != 0 ? $", weight decay={WeightDecay}" : "")
-                                + (Optimizer != "sgd" ? $", optimizer={Optimizer}" : "")
+                                + (Optimizer != Optimizers.Sgd ? $", optimizer={Optimizer}" : "")
                                 + (Model != GridSearch.Training.Model.ModelSpec.Default ? $", model={Model}" : "");
 
     /// <summary>Every problem with the plan at once, each naming the value and the fix; empty when valid.</summary>
@@ -73,7 +73,7 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
             problems.Add($"cnn needs width ≥ 1 (not {Model.Width})");
         }
 
-        if (Optimizer is not ("sgd" or "adam"))
+        if (Optimizer is not (Optimizers.Sgd or Optimizers.Adam))
         {
             problems.Add($"optimizer '{Optimizer}' must be sgd or adam");
         }
