@@ -77,6 +77,9 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--batch-size", "0", "batch size 0 must be at least 1")]
     [InlineData("--batch-size", "100000", "larger than the training split (48 images)")]
     [InlineData("--epochs", "0", "epochs 0 must be at least 1")]
+    [InlineData("--momentum", "1", "momentum 1 must be at least 0 and below 1, for example 0.9")]
+    [InlineData("--weight-decay", "-1", "weight decay -1 must be 0 or a positive 32-bit float, for example 0.0001")]
+    [InlineData("--optimizer", "rmsprop", "optimizer 'rmsprop' is not one of sgd, adam")]
     public async Task Train_InvalidValue_ExitsOneNamingTheProblem(string option, string value, string expected)
     {
         var result = await _cli.RunAsync("train", "--data", _data, option, value);

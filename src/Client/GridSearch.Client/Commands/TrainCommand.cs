@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GridSearch.Abstractions;
 using GridSearch.Client.Data;
 using GridSearch.Client.Output;
 using GridSearch.Training.Data;
@@ -24,8 +25,16 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         {
             Momentum = settings.Momentum, WeightDecay = settings.WeightDecay, Optimizer = settings.Optimizer,
         };
-        // Problems that do not depend on the data are reported before any image is decoded.
-        var early = plan.Problems(int.MaxValue);
+        // Problems that do not depend on the data are reported before any image is decoded, in the words sweeps use.
+        var early = ParameterCatalog.Problems(new Dictionary<string, ParameterValue>
+        {
+            [ParameterCatalog.LearningRate] = ParameterValue.Of(plan.LearningRate),
+            [ParameterCatalog.BatchSize] = ParameterValue.Of(plan.BatchSize),
+            [ParameterCatalog.Epochs] = ParameterValue.Of(plan.Epochs),
+            [ParameterCatalog.Momentum] = ParameterValue.Of(plan.Momentum),
+            [ParameterCatalog.WeightDecay] = ParameterValue.Of(plan.WeightDecay),
+            [ParameterCatalog.Optimizer] = ParameterValue.Of(plan.Optimizer),
+        });
         if (early.Count > 0)
         {
             throw new UserInputException(ProblemList.Sentence("Invalid configuration", early));

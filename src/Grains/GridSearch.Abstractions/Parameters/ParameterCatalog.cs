@@ -51,6 +51,17 @@ public static class ParameterCatalog
     /// <summary>Position in the layout order, for sorting.</summary>
     public static int Order(string name) => ByName.TryGetValue(name, out var definition) ? IndexOf(definition) : int.MaxValue;
 
+    /// <summary>
+    /// What is wrong with one cell's values, in the words sweeps are checked with (<see cref="ParameterDefinition.Problem"/>):
+    /// unknown names and values outside their rules, every one at once. Data-dependent checks (a batch larger than the
+    /// training split) are the trainer's.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, ParameterValue> values) => values
+        .OrderBy(pair => Order(pair.Key))
+        .Select(pair => Find(pair.Key) is { } definition ? definition.Problem(pair.Value) : UnknownProblem(pair.Key))
+        .OfType<string>()
+        .ToList();
+
     /// <summary>"unknown parameter 'x'; the parameters are: …" with the closest name suggested.</summary>
     public static string UnknownProblem(string name)
     {
