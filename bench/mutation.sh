@@ -27,7 +27,7 @@ run() { # name, project, mutate globs...
 
 for target in $targets; do
   case "$target" in
-    coordinator) run coordinator GridSearch.Coordinator.csproj "**/SweepBook.cs" "**/SweepCreation.cs" "**/SweepSnapshots.cs" "**/Scheduling/*.cs" \
+    coordinator) run coordinator GridSearch.Coordinator.csproj "**/SweepBook.cs" "**/SweepBook.RunEndings.cs" "**/SweepCreation.cs" "**/SweepSnapshots.cs" "**/Scheduling/*.cs" \
       "**/FusedGroups.cs" "**/RetryBackoff.cs" "**/StatusRules.cs" ;;
     storage) run storage GridSearch.Grains.csproj "**/Storage/FileGrainStorage.cs" ;;
     abstractions) run abstractions GridSearch.Abstractions.csproj "**/Search/*.cs" "**/Parameters/*.cs" "**/SweepSpecRules.cs" \
