@@ -71,25 +71,12 @@ public sealed class CrashResumeTests(CrashResumeTests.Baseline baseline) : IClas
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         var result = JsonNode.Parse(resumed.Stdout)!.AsObject();
         Assert.Equal("Completed", (string?)result["status"]);
-        Assert.Equal(Comparable(baseline.Result["trials"]!), Comparable(result["trials"]!));
+        Assert.Equal(ResultTrials.Comparable(baseline.Result["trials"]!), ResultTrials.Comparable(result["trials"]!));
         Assert.Equal(baseline.Result["best"]!.ToJsonString(), result["best"]!.ToJsonString());
         Assert.Equal((double)baseline.Result["testAccuracy"]!, (double)result["testAccuracy"]!);
         Assert.Equal((int)baseline.Result["timings"]!["epochsTrained"]!, (int)result["timings"]!["epochsTrained"]!);
         // The winner's own weights, not only its numbers.
         Assert.Null(WinnerFiles.Difference(baseline.Out, _dir.Combine("out")));
-    }
-
-    // Everything but timings and the silo's name.
-    private static string Comparable(JsonNode trials)
-    {
-        var copy = trials.DeepClone().AsArray();
-        foreach (var trial in copy)
-        {
-            trial!.AsObject().Remove("seconds");
-            trial.AsObject().Remove("wallSeconds");
-        }
-
-        return copy.ToJsonString();
     }
 
     public void Dispose() => _dir.Dispose();
