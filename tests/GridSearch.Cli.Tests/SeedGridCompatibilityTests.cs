@@ -4,7 +4,7 @@ using GridSearch.TestSupport;
 namespace GridSearch.Cli.Tests;
 
 /// <summary>
-/// The seed's grid with every option at its default and <c>--no-fuse</c> must give exactly the golden numbers
+/// The baseline's grid with every option at its default and <c>--no-fuse</c> must give exactly the golden numbers
 /// (Golden/seed-grid-demo.json, the generated demo data set under the pinned portable CPU numerics, which every x86-64
 /// CPU with AVX2 gives): every cell's losses and accuracies bit for bit, the winner, its test accuracy and the epochs
 /// trained. Fused

@@ -57,7 +57,7 @@ public sealed class SweepSpecBoundaryTests
     {
         var problems = SweepSpecRules.Problems(Valid with { ImageSize = size });
 
-        Assert.Equal(accepted ? [] : [$"image size {size} must be between 8 and 1024 pixels (the seed's is 128)"], problems);
+        Assert.Equal(accepted ? [] : [$"image size {size} must be between 8 and 1024 pixels (the baseline's is 128)"], problems);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace GridSearch.TestSupport;
 /// <summary>
 /// The data sets end-to-end comparisons run on: two classes ("a", "b") of 330 small noisy JPEGs each, or three ("a",
 /// "b", "c") of 220, so the 80/10/10 split holds 66 validation and 66 test images. The class shows only as a tinted disc
-/// whose tint overlaps between the classes, on backgrounds of random colour and brightness with stripes that carry no class: the seed's linear model
+/// whose tint overlaps between the classes, on backgrounds of random colour and brightness with stripes that carry no class: the baseline's linear model
 /// learns it to well above chance but never to 1.0, and cells with different options end with different numbers, so
 /// "same winner" and "same accuracy" after a fault mean something.
 /// </summary>

@@ -45,7 +45,7 @@ public sealed class DeviceMemoryEstimateTests
         Assert.InRange(widest, 2, 255);
         Assert.True(DeviceMemoryEstimate.TrainingBytes(mlp, features, 2, 32, widest) <= budget);
         Assert.True(DeviceMemoryEstimate.TrainingBytes(mlp, features, 2, 32, widest + 1) > budget);
-        Assert.Equal(256, DeviceMemoryEstimate.WidestGroup(budget, 256, ModelSpec.Default, features, 2, 16)); // the seed's model: all fit
+        Assert.Equal(256, DeviceMemoryEstimate.WidestGroup(budget, 256, ModelSpec.Default, features, 2, 16)); // the baseline's model: all fit
         Assert.Equal(1, DeviceMemoryEstimate.WidestGroup(1, 256, mlp, features, 2, 32)); // nothing fits: a run trains alone
     }
 }

@@ -8,7 +8,7 @@ namespace GridSearch.Training.Tests;
 /// <summary>
 /// Guards the shared data set the end-to-end fault tests compare on: if it became too easy (every cell at 1.0) or
 /// unlearnable (every cell at chance), "same winner" and "same accuracy" after a crash would again prove little.
-/// Trains the grid those tests use (lr 0.05 and 0.01, batch 8, three epochs, seed 5) with the seed's model.
+/// Trains the grid those tests use (lr 0.05 and 0.01, batch 8, three epochs, seed 5) with the baseline's model.
 /// </summary>
 public sealed class DiscriminatingDataTests(ITestOutputHelper output)
 {

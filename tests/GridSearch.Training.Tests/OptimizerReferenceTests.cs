@@ -7,7 +7,7 @@ namespace GridSearch.Training.Tests;
 
 /// <summary>
 /// Momentum, weight decay and Adam against a float64 reference written from PyTorch's documented update rules, for the
-/// seed's model (sigmoid and BCE), softmax regression (cross-entropy over three classes) and the MLP's step
+/// baseline's model (sigmoid and BCE), softmax regression (cross-entropy over three classes) and the MLP's step
 /// (backpropagation through a ReLU layer). Full-batch epochs, so each epoch is one step and the order of images does
 /// not matter.
 /// </summary>

@@ -70,7 +70,7 @@ public sealed record SweepSummary(
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] long? StateBytes = null);
 
-/// <summary>The winner's weights as one float array, in its model's own order (for the seed's logistic model: the linear weights in input order, then the bias).</summary>
+/// <summary>The winner's weights as one float array, in its model's own order (for the baseline's logistic model: the linear weights in input order, then the bias).</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.WinnerWeights")]
 public sealed record WinnerWeights(
     [property: Id(0)] BestCell Best,

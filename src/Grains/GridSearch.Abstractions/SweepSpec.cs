@@ -11,7 +11,7 @@ public sealed record SweepSpec
     public static readonly int[] DefaultBatchSizes = [16, 32];
     public static readonly int[] DefaultEpochs = [5, 10];
 
-    // The seed's three lists: the search space when Parameters is not given (and of sweeps stored before it existed).
+    // The baseline's three lists: the search space when Parameters is not given (and of sweeps stored before it existed).
     [Id(0)] public double[] LearningRates { get; init; } = DefaultLearningRates;
 
     [Id(1)] public int[] BatchSizes { get; init; } = DefaultBatchSizes;
@@ -60,7 +60,7 @@ public sealed record SweepSpec
 
     [Id(11)] public long MaxImagePixels { get; init; } = 40_000_000;
 
-    /// <summary>Side of the square every image is resized to before training (the seed's 128).</summary>
+    /// <summary>Side of the square every image is resized to before training (the baseline's 128).</summary>
     [Id(17)] public int ImageSize { get; init; } = DefaultImageSize;
 
     public const int DefaultImageSize = 128;

@@ -74,7 +74,7 @@ public static partial class SweepSpecRules
 
         if (spec.ImageSize is < MinImageSize or > MaxImageSize)
         {
-            problems.Add($"image size {spec.ImageSize} must be between {MinImageSize} and {MaxImageSize} pixels (the seed's is {SweepSpec.DefaultImageSize})");
+            problems.Add($"image size {spec.ImageSize} must be between {MinImageSize} and {MaxImageSize} pixels (the baseline's is {SweepSpec.DefaultImageSize})");
         }
 
         if (spec.FusedGroupSize is < 0 or > MaxFusedGroupSize)

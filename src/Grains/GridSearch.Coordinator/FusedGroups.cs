@@ -8,7 +8,7 @@ namespace GridSearch.Coordinator;
 /// (learning rate, momentum, weight decay) or in their length. Groups follow grid order and hold at most the width
 /// the trainer gives for their shape (it knows its device and memory: <see cref="IDatasetInspectorGrain.FusedGroupWidthsAsync"/>),
 /// and are formed once, when the sweep is created, so a sweep keeps its groups (and their numbers) through crashes
-/// and resumes. Fused training covers the logistic model (the seed's on two classes, softmax regression on more) and
+/// and resumes. Fused training covers the logistic model (the baseline's on two classes, softmax regression on more) and
 /// the MLP with SGD, on trainers that fuse; other runs (the CNN, Adam) train alone, as does a run left alone in its group.
 /// </summary>
 public static class FusedGroups

@@ -31,7 +31,7 @@ public class DataSettings : SiloSettings
     public long MaxImagePixels { get; init; }
 
     [CommandOption("--image-size <N>")]
-    [Description("Side in pixels of the square every image is resized to (8 to 1024). Smaller trains faster, above all the cnn. Default: 128, the seed's.")]
+    [Description("Side in pixels of the square every image is resized to (8 to 1024). Smaller trains faster, above all the cnn. Default: 128, the baseline's.")]
     public int? ImageSizeOption { get; init; }
 
     /// <summary>The image side in effect (a sweep file may give one).</summary>

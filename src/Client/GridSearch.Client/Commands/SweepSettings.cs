@@ -40,7 +40,7 @@ public sealed class SweepSettings : DataSettings
     public string? Optimizer { get; init; }
 
     [CommandOption("--model <LIST>")]
-    [Description("Models, comma-separated: logistic (the seed's; softmax regression above two classes), mlp, cnn. Default: logistic.")]
+    [Description("Models, comma-separated: logistic (the baseline's; softmax regression above two classes), mlp, cnn. Default: logistic.")]
     public string? Model { get; init; }
 
     [CommandOption("--hidden <LIST>")]

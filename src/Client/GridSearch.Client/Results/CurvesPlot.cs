@@ -5,7 +5,7 @@ namespace GridSearch.Client.Results;
 
 /// <summary>
 /// curves.png: training loss (left) and validation accuracy (right) per epoch, one colour per cell with a shared
-/// legend, like the seed program's plot extended to the whole grid. A sweep of more than <see cref="DrawnCells"/> cells
+/// legend, like the baseline's plot extended to the whole grid. A sweep of more than <see cref="DrawnCells"/> cells
 /// draws its best cells (the winner thicker) over a grey band that spans every cell's values at each epoch, so the plot
 /// stays readable at ten thousand cells.
 /// </summary>

@@ -7,7 +7,7 @@ namespace GridSearch.Client.Results;
 /// <summary>results.csv: one row per cell × epoch, a column per parameter, for spreadsheets and pandas.</summary>
 public static class ResultsCsv
 {
-    // The seed's three first, where tools written against earlier files find them; then the others in catalog order.
+    // The baseline's three first, where tools written against earlier files find them; then the others in catalog order.
     private static readonly string[] ParameterColumns = new[] { ParameterCatalog.LearningRate, ParameterCatalog.BatchSize, ParameterCatalog.Epochs }
         .Concat(ParameterCatalog.All.Select(p => p.Name)).Distinct().ToArray();
 

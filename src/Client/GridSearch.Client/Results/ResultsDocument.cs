@@ -57,7 +57,7 @@ public sealed record ResultsDocument(
         .ToDictionary(s => s.Name, s => s.Value.IsText ? s.Value.Text! : (object)s.Value.Number);
 }
 
-/// <summary>The listed values of the seed's three parameters (kept for tools written against earlier results).</summary>
+/// <summary>The listed values of the baseline's three parameters (kept for tools written against earlier results).</summary>
 public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs)
 {
     public static GridDocument From(SweepSnapshot sweep) => new(

@@ -5,7 +5,7 @@ namespace GridSearch.Client.SweepFiles;
 /// <summary>Builds a sweep's search space from a sweep file's parameters and the command line's lists.</summary>
 public static class SearchSpace
 {
-    /// <summary>The seed's values for the three parameters every sweep needs, used when neither source gives them.</summary>
+    /// <summary>The baseline's values for the three parameters every sweep needs, used when neither source gives them.</summary>
     public static readonly IReadOnlyList<SearchDimension> SeedDefaults =
     [
         SearchDimension.Of(ParameterCatalog.LearningRate, SweepSpec.DefaultLearningRates),
@@ -13,7 +13,7 @@ public static class SearchSpace
         SearchDimension.Of(ParameterCatalog.Epochs, SweepSpec.DefaultEpochs.Select(e => (double)e)),
     ];
 
-    /// <summary>Per parameter: the command line's list if given, else the file's, else the seed's default.</summary>
+    /// <summary>Per parameter: the command line's list if given, else the file's, else the baseline's default.</summary>
     public static SearchDimension[] Merge(IEnumerable<SearchDimension> file, IEnumerable<SearchDimension> commandLine)
     {
         var merged = new Dictionary<string, SearchDimension>();

@@ -2,7 +2,7 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Client.Sweeps;
 
-/// <summary>Which parameters a view of a sweep shows: the seed's three always, the others when some cell sets them.</summary>
+/// <summary>Which parameters a view of a sweep shows: the baseline's three always, the others when some cell sets them.</summary>
 public static class ShownParameters
 {
     private static readonly string[] Always = [ParameterCatalog.LearningRate, ParameterCatalog.BatchSize, ParameterCatalog.Epochs];

@@ -4,7 +4,7 @@ namespace GridSearch.Abstractions;
 
 /// <summary>
 /// One cell of a sweep: a value for every hyperparameter in <see cref="ParameterCatalog"/>. The three every sweep
-/// sets are fields; the others are kept only where they differ from their defaults, so a cell of the seed's grid is
+/// sets are fields; the others are kept only where they differ from their defaults, so a cell of the baseline's grid is
 /// the same value (and has the same id) as before those parameters existed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialParameters")]

@@ -2,7 +2,7 @@ namespace GridSearch.Abstractions;
 
 /// <summary>
 /// Every combination of the space's values, in odometer order with the parameters in catalog order (the learning rate
-/// outermost, the epoch count innermost: Python's <c>itertools.product(lr, batch_size, epochs)</c> for the seed's
+/// outermost, the epoch count innermost: Python's <c>itertools.product(lr, batch_size, epochs)</c> for the baseline's
 /// grid), repeated values dropped. A range takes part with its <c>count</c> evenly spread points.
 /// </summary>
 public sealed class GridSearcher : ISearcher

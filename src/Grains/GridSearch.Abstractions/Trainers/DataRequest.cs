@@ -18,6 +18,6 @@ public sealed record DataRequest(
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
         spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize);
 
-    /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the seed's 128.</summary>
+    /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the baseline's 128.</summary>
     public int EffectiveImageSize => ImageSize > 0 ? ImageSize : SweepSpec.DefaultImageSize;
 }

@@ -32,7 +32,7 @@ public interface IRunTrainer
     }
 
     /// <summary>
-    /// Trains from <paramref name="start"/> (or from the seed's initial weights) to the assignment's epoch count,
+    /// Trains from <paramref name="start"/> (or from the initial weights its seed gives) to the assignment's epoch count,
     /// reporting every batch and every epoch (with the weights after it) to <paramref name="progress"/>.
     /// </summary>
     void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation);

@@ -37,7 +37,7 @@ public sealed class SimulatedRunTrainer(IOptions<TrainerSiloOptions> options) : 
         mixed = (mixed ^ (ulong)assignment.Parameters.BatchSize) * 0x9E3779B97F4A7C15UL;
         foreach (var setting in assignment.Parameters.Extra)
         {
-            // Only parameters that differ from their defaults take part, so the seed's cells keep their numbers.
+            // Only parameters that differ from their defaults take part, so the baseline's cells keep their numbers.
             mixed = (mixed ^ (ulong)setting.ToString().Aggregate(17L, (h, c) => h * 31 + c)) * 0x9E3779B97F4A7C15UL;
         }
 

@@ -52,7 +52,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
 
     /// <summary>
     /// Starts the run on its slot: ends its wait in the queue, resends the epochs its checkpoint holds and the
-    /// coordinator has not recorded, and returns where training resumes (null: from the seed's weights).
+    /// coordinator has not recorded, and returns where training resumes (null: from its initial weights).
     /// </summary>
     public RunCheckpoint? Begin()
     {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// The output side shared by the deeper models: with two classes one output, a sigmoid and BCE (the seed's head,
+/// The output side shared by the deeper models: with two classes one output, a sigmoid and BCE (the baseline's head,
 /// predicting the second class above 0.5); with C &gt; 2 classes C logits, cross-entropy and argmax.
 /// </summary>
 public abstract class BinaryOrMultiClassModel(string name, int classes) : ClassifierModel(name)

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// The model for a cell: <c>logistic</c> (the seed's binary logistic regression for two classes, softmax regression for
+/// The model for a cell: <c>logistic</c> (the baseline's binary logistic regression for two classes, softmax regression for
 /// more), <c>mlp</c> or <c>cnn</c>. A new model is one <see cref="ClassifierModel"/> class here, its name in this switch and in the
 /// catalog's <c>model</c> choices, and its PyTorch twin in python/gridsearch_models.py.
 /// </summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// The seed's model: Flatten → Linear(3·128·128 → 1) → Sigmoid. Parameter names match the PyTorch original
+/// The baseline's model: Flatten → Linear(3·128·128 → 1) → Sigmoid. Parameter names match the PyTorch original
 /// (<c>linear.weight</c>, <c>linear.bias</c>) so weights move between the two.
 /// </summary>
 public sealed class LogisticRegressionModel : ClassifierModel
@@ -31,12 +31,12 @@ public sealed class LogisticRegressionModel : ClassifierModel
 
     public override int ParameterCount => InputFeatures + 1;
 
-    /// <summary>The second class's label as a float, [B,1], as the seed's BCE loss takes it.</summary>
+    /// <summary>The second class's label as a float, [B,1], as the baseline's BCE loss takes it.</summary>
     public override Tensor Targets(TrainingData data, Tensor indices) => data.Labels.index_select(0, indices);
 
     public override Tensor Loss(Tensor output, Tensor targets) => loss.forward(output, targets);
 
-    /// <summary>The second class where its probability is above 0.5 (the seed's threshold).</summary>
+    /// <summary>The second class where its probability is above 0.5 (the baseline's threshold).</summary>
     public override Tensor Predict(Tensor output) => output.gt(Scalars.Threshold).to(ScalarType.Int64).flatten();
 
     // Intermediates belong to the caller's dispose scope (one per batch), like every other tensor of the step.

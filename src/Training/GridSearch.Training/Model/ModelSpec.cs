@@ -1,7 +1,7 @@
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// Which model a cell trains and its architecture: <c>logistic</c> (the seed's; softmax regression above two classes),
+/// Which model a cell trains and its architecture: <c>logistic</c> (the baseline's; softmax regression above two classes),
 /// <c>mlp</c> (<see cref="HiddenLayers"/> hidden layers of <see cref="Hidden"/> units with ReLU and dropout) or
 /// <c>cnn</c> (three conv–batch-norm–ReLU–pool blocks of <see cref="Width"/>, 2×, 4× channels and a linear head).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace GridSearch.Training.Model;
 
 /// <summary>
-/// A classifier's parameters as one float32 array, in the model's own order (for the seed's model: the linear
+/// A classifier's parameters as one float32 array, in the model's own order (for the baseline's model: the linear
 /// weights in input order, then the bias). Everything above the model treats it as opaque.
 /// </summary>
 public sealed record ModelWeights(float[] Values)

@@ -8,7 +8,7 @@ namespace GridSearch.Training.Model;
 /// <summary>
 /// Logistic regression over more than two classes (multinomial, softmax): Flatten → Linear(3·S·S → C), trained with
 /// cross-entropy on the logits, predicting the class with the largest logit. With two classes GridSearch uses the
-/// seed's <see cref="LogisticRegressionModel"/> instead.
+/// baseline's <see cref="LogisticRegressionModel"/> instead.
 /// </summary>
 public sealed class SoftmaxRegressionModel : ClassifierModel
 {

@@ -7,7 +7,7 @@ namespace GridSearch.Training.Model;
 /// <summary>
 /// Saves and loads a classifier's state (see <see cref="ClassifierModel.GetWeights"/>) as TorchSharp files and as
 /// PyTorch <c>state_dict</c> files, whose tensor names match the modules python/gridsearch_models.py builds. Two
-/// classes with the seed's model: <c>linear.weight</c> [1, F], <c>linear.bias</c> [1], exactly the seed program's.
+/// classes with the baseline's model: <c>linear.weight</c> [1, F], <c>linear.bias</c> [1], exactly the baseline's.
 /// </summary>
 public static class WeightFiles
 {

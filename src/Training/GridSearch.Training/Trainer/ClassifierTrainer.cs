@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// Trains the data set's classifier (<see cref="Classifiers"/>: the seed's logistic model for two classes) on shared
+/// Trains the data set's classifier (<see cref="Classifiers"/>: the baseline's logistic model for two classes) on shared
 /// <see cref="TrainingData"/>: the plan's optimizer on shuffled mini-batches, mean batch loss per epoch, validation
 /// accuracy of the model's predictions. It is synchronous and thread-affine (dispose
 /// scopes and thread settings are per thread): callers run it on a dedicated thread, receive each epoch through a

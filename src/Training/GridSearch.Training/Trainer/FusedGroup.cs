@@ -185,7 +185,7 @@ internal sealed class FusedGroup : IDisposable
 
     /// <summary>
     /// Whether steps may skip autograd (<see cref="StepBinaryLogistic"/>): the binary logistic model with plain SGD in
-    /// every lane (no momentum, no weight decay), the seed's case.
+    /// every lane (no momentum, no weight decay), the baseline's case.
     /// </summary>
     public bool TakesBinaryLogisticSteps(ModelSpec model) =>
         model.Name == ModelSpec.Logistic && Outputs == 1 && !_hasMomentum && !_hasWeightDecay;

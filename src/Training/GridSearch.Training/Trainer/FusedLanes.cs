@@ -2,7 +2,7 @@ using GridSearch.Training.Model;
 
 namespace GridSearch.Training.Trainer;
 
-/// <summary>One cell (or shared-prefix run) of a fused group: its plan, and where it resumes (null: the seed's weights).</summary>
+/// <summary>One cell (or shared-prefix run) of a fused group: its plan, and where it resumes (null: its initial weights).</summary>
 public sealed record FusedLane(TrainingPlan Plan, FusedLaneStart? From = null)
 {
     public int StartEpoch => From?.CompletedEpochs ?? 0;

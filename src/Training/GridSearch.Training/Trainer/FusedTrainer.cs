@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GridSearch.Training.Trainer;
 
 /// <summary>
-/// Trains several cells of one model (the logistic model: the seed's on two classes, softmax regression on more; or
+/// Trains several cells of one model (the logistic model: the baseline's on two classes, softmax regression on more; or
 /// an MLP of one architecture) in one pass over the data (horizontal fusion): cells that share the batch size and the
 /// seed see the same batches in the same order and start from the same weights, so their weights are stacked and every
 /// step is one matrix–matrix product (and, for the MLP's later layers, one batched product) instead of one per cell,
@@ -183,7 +183,7 @@ public sealed class FusedTrainer(TrainingData data, TrainerOptions options)
 
     /// <summary>
     /// The batch's mean loss of every lane, [K], from every lane's outputs [B, K·O]: for two classes one sigmoid and
-    /// BCE per lane (the seed's), for more a cross-entropy over each lane's C logits.
+    /// BCE per lane (the baseline's), for more a cross-entropy over each lane's C logits.
     /// </summary>
     private Tensor LossPerLane(FusedGroup group, IReadOnlyList<FusedLane?> rows, Tensor outputs, Tensor indices, int epoch, int batch,
         bool[] diverged, IFusedProgress progress)

@@ -13,7 +13,7 @@ public static class Scalars
     /// <summary>255 as float32: uint8 pixels become [0, 1].</summary>
     public static readonly Scalar PixelMax = 255f.ToScalar();
 
-    /// <summary>0.5 as float32: the seed's normalisation, (x − 0.5) / 0.5.</summary>
+    /// <summary>0.5 as float32: the baseline's normalisation, (x − 0.5) / 0.5.</summary>
     public static readonly Scalar HalfFloat = 0.5f.ToScalar();
 
     /// <summary>0.5 as a double: the binary models' decision threshold on the probability of the second class.</summary>

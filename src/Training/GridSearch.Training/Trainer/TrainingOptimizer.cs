@@ -47,7 +47,7 @@ internal sealed class TorchSharpOptimizer(OptimizerHelper optimizer) : TrainingO
 }
 
 /// <summary>
-/// The seed's plain SGD (no momentum, no weight decay): p += −lr · grad, the very call PyTorch's and TorchSharp's SGD
+/// The baseline's plain SGD (no momentum, no weight decay): p += −lr · grad, the very call PyTorch's and TorchSharp's SGD
 /// make, so results are bit for bit theirs. It exists for one reason: TorchSharp's step makes its −lr Scalar afresh for
 /// every parameter and does not keep it alive during the native call, so a garbage collection can finalise it while
 /// libtorch reads it (see <see cref="Scalars"/>). Here the Scalar lives as long as the optimiser.

@@ -3,7 +3,7 @@ namespace GridSearch.Training.Trainer;
 /// <summary>One configuration of the search: the hyperparameters and the search seed.</summary>
 public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs, long Seed)
 {
-    /// <summary>SGD momentum (PyTorch's: no dampening, no Nesterov); 0 is the seed's plain SGD.</summary>
+    /// <summary>SGD momentum (PyTorch's: no dampening, no Nesterov); 0 is the baseline's plain SGD.</summary>
     public double Momentum { get; init; }
 
     /// <summary>L2 penalty added to the gradient, as PyTorch's optimizers do.</summary>
@@ -12,7 +12,7 @@ public sealed record TrainingPlan(double LearningRate, int BatchSize, int Epochs
     /// <summary><c>sgd</c> or <c>adam</c> (PyTorch's defaults: betas 0.9 and 0.999, eps 1e-8).</summary>
     public string Optimizer { get; init; } = Optimizers.Sgd;
 
-    /// <summary>The model and its architecture (the seed's logistic regression by default).</summary>
+    /// <summary>The model and its architecture (the baseline's logistic regression by default).</summary>
     public Model.ModelSpec Model { get; init; } = GridSearch.Training.Model.ModelSpec.Default;
 
     /// <summary>Whether the optimizer keeps state between steps, which a checkpoint must then carry.</summary>
