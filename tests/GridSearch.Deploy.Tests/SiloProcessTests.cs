@@ -260,7 +260,7 @@ public sealed class SiloProcessTests : IDisposable
             var before = (await coordinator.GetSnapshotAsync())!;
             var reports = grains.GetGrain<ITrainerReports>("strict");
             await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-                reports.RecordEpochAsync(before.Trials[0].TrialId, 1, new EpochMetrics(1, 0.0, 1.0, 0.1, 1), [42f], replayed: false));
+                reports.RecordEpochAsync(before.Cells[0].CellId, 1, new EpochMetrics(1, 0.0, 1.0, 0.1, 1), [42f], replayed: false));
             await Assert.ThrowsAsync<PermissionDeniedException>(() => reports.RecordTestResultAsync(1.0, null));
             var after = (await coordinator.GetSnapshotAsync())!;
             Assert.Equal(before.Best, after.Best);

@@ -49,12 +49,12 @@ public sealed class DrainingTrainerTests(DrainingTrainerClusterFixture fixture) 
             TimeSpan.FromSeconds(60), "the sweep to finish");
 
         Assert.Equal(SweepStatus.Completed, sweep.Status);
-        Assert.All(sweep.Trials, t => Assert.Equal(CellStatus.Completed, t.Status));
-        Assert.All(sweep.Trials, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
+        Assert.All(sweep.Cells, t => Assert.Equal(CellStatus.Completed, t.Status));
+        Assert.All(sweep.Cells, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
         // The first round offers each trainer twice its two slots (runs are short and eight are pending): the four
         // offered to the draining trainer are refused once each, and each refusing grain moves to the trainer that
         // stays, so none is refused twice; the other four start at their first attempt.
-        Assert.Equal(4, sweep.Trials.Count(t => t.Attempts == 2));
-        Assert.Equal(4, sweep.Trials.Count(t => t.Attempts == 1));
+        Assert.Equal(4, sweep.Cells.Count(t => t.Attempts == 2));
+        Assert.Equal(4, sweep.Cells.Count(t => t.Attempts == 1));
     }
 }

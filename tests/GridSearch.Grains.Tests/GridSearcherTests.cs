@@ -7,7 +7,7 @@ public sealed class GridSearcherTests
     [Fact]
     public void Expand_SeedGrid_IsOdometerOrderWithEpochsInnermost()
     {
-        var cells = SweepCells.Of(new SweepSpec()).Select(c => c.TrialId).ToArray();
+        var cells = SweepCells.Of(new SweepSpec()).Select(c => c.CellId).ToArray();
 
         Assert.Equal(
         [
@@ -45,7 +45,7 @@ public sealed class GridSearcherTests
     [Fact]
     public void TrialId_IsStableAndReadable()
     {
-        Assert.Equal("lr1e-05-bs64-ep12", new CellParameters(0.00001, 64, 12).TrialId);
-        Assert.Equal("lr0.5-bs1-ep1", new CellParameters(0.5, 1, 1).TrialId);
+        Assert.Equal("lr1e-05-bs64-ep12", new CellParameters(0.00001, 64, 12).CellId);
+        Assert.Equal("lr0.5-bs1-ep1", new CellParameters(0.5, 1, 1).CellId);
     }
 }

@@ -43,12 +43,12 @@ public sealed class MaxConcurrentFusedTests
         {
             // The held group counts once: with it in flight, the other two groups train one after the other beside it.
             var during = await Eventually.WaitAsync(async () => (await coordinator.GetSnapshotAsync())!,
-                s => s.Trials.Where(t => t.Parameters.BatchSize == 32).All(t => t.Status == CellStatus.Completed),
+                s => s.Cells.Where(t => t.Parameters.BatchSize == 32).All(t => t.Status == CellStatus.Completed),
                 TimeSpan.FromSeconds(60), "the third group to finish while the first is held");
-            var groups = during.Trials.GroupBy(t => t.FusedGroup).ToList();
+            var groups = during.Cells.GroupBy(t => t.FusedGroup).ToList();
             Assert.Equal(3, groups.Count);
             Assert.All(groups, g => Assert.Equal(2, g.Count()));
-            Assert.All(during.Trials.Where(t => t.Parameters.BatchSize == 8), t => Assert.Equal(CellStatus.Running, t.Status));
+            Assert.All(during.Cells.Where(t => t.Parameters.BatchSize == 8), t => Assert.Equal(CellStatus.Running, t.Status));
             // And the cap held: the third group started only after the second had finished, never beside two others.
             var order = runner.TrainedEpochs.Where(e => e.SweepId == "capped").Select(e => e.RunId).ToList();
             int lastOfSecond = order.FindLastIndex(id => id.Contains("-bs16-", StringComparison.Ordinal));

@@ -20,10 +20,10 @@ public sealed class MedianStoppingRuleTests
             Spec = new SweepSpec { Scheduler = new SchedulerSpec { Name = SchedulerNames.Median, MinEpochs = minEpochs, MinSamples = minSamples } },
         };
         var cell = new CellRecord { Id = "cell", RunId = "run-cell", Epochs = Metrics(cellAccuracies) };
-        sweep.Trials.Add(cell);
+        sweep.Cells.Add(cell);
         for (int i = 0; i < others.Length; i++)
         {
-            sweep.Trials.Add(new CellRecord { Id = $"other-{i}", RunId = $"run-{i}", Epochs = Metrics(others[i]) });
+            sweep.Cells.Add(new CellRecord { Id = $"other-{i}", RunId = $"run-{i}", Epochs = Metrics(others[i]) });
         }
 
         return (sweep, cell);

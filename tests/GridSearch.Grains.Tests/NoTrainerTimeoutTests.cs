@@ -76,7 +76,7 @@ public sealed class NoTrainerTimeoutTests
         Assert.Equal(SweepStatus.Failed, failed.Status);
         Assert.EndsWith($"The sweep waited {Limit} for one (GridSearch:Coordinator:NoTrainerTimeout).", failed.Message);
         Assert.True(failed.FinishedAt - wait.WaitingForTrainersSince >= Limit, $"failed at {failed.FinishedAt}, waiting since {wait.WaitingForTrainersSince}");
-        Assert.Equal([1], failed.Trials[0].Epochs.Select(e => e.Epoch)); // the epoch trained before the trainer left is kept
+        Assert.Equal([1], failed.Cells[0].Epochs.Select(e => e.Epoch)); // the epoch trained before the trainer left is kept
         await Eventually.WaitAsync(() =>
         {
             waiting.Clear();

@@ -131,8 +131,8 @@ public sealed class ParameterCatalogContractTests
         });
 
         Assert.Equal(("logistic", "sgd"), (plain.Model, plain.Optimizer));
-        Assert.Equal("lr0.01-bs16-ep10", plain.TrialId);
+        Assert.Equal("lr0.01-bs16-ep10", plain.CellId);
         Assert.Equal(("mlp", "adam", 64), (cell.Model, cell.Optimizer, cell.Hidden));
-        Assert.Equal("lr0.01-bs16-ep10-adam-mlp-h64", cell.TrialId);
+        Assert.Equal("lr0.01-bs16-ep10-adam-mlp-h64", cell.CellId);
     }
 }

@@ -18,7 +18,7 @@ public sealed class SchedulerDecisionTests
             LearningRates = Enumerable.Range(1, 9).Select(i => i / 100.0).ToArray(), BatchSizes = [8], Epochs = [9], DataRoot = "/data",
             Scheduler = new SchedulerSpec { Name = SchedulerNames.Halving, ReductionFactor = 3 },
         }, Dataset, DateTimeOffset.UnixEpoch);
-        foreach (var cell in state.Trials)
+        foreach (var cell in state.Cells)
         {
             cell.Epochs.Add(new EpochMetrics(1, 0.5, cell.Parameters.LearningRate, 0.1, 1));
         }
@@ -31,12 +31,12 @@ public sealed class SchedulerDecisionTests
         Assert.Equal([1], first.DecidedRungs);
         Assert.Equal(first.Stop, second.Stop); // nothing was recorded in between: the same question, the same answer
         Assert.Empty(state.DecidedRungs);
-        Assert.All(state.Trials, c => Assert.Equal(CellStatus.Pending, c.Status));
+        Assert.All(state.Cells, c => Assert.Equal(CellStatus.Pending, c.Status));
 
         new SweepBook(state).ApplyScheduler();
 
         Assert.Equal([1], state.DecidedRungs);
-        Assert.Equal(6, state.Trials.Count(c => c.Status == CellStatus.Stopped));
+        Assert.Equal(6, state.Cells.Count(c => c.Status == CellStatus.Stopped));
         Assert.Equal(RungDecisions.None.Stop, scheduler.Settle(state).Stop); // decided rungs are not decided again
     }
 }

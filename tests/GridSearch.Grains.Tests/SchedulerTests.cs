@@ -54,20 +54,20 @@ public sealed class SchedulerTests
         }
 
         Assert.Empty(book.ClaimRuns(100, Now)); // eight wait at the rung for the ninth
-        Assert.DoesNotContain(book.State.Trials, t => t.Status == CellStatus.Stopped);
+        Assert.DoesNotContain(book.State.Cells, t => t.Status == CellStatus.Stopped);
         var last = first[8];
         book.RecordEpoch(last.Id, 1, new EpochMetrics(1, 0.5, Accuracy(last, 1), 0.1, 1));
         book.RunFinished(last.Id, 1, RunOutcome.Completed, null, Now);
         TrainAll(book);
 
-        var trials = book.State.Trials;
+        var trials = book.State.Cells;
         Assert.Equal(["lr0.09-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Completed).Select(t => t.Id));
         Assert.Equal(6, trials.Count(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 1));
         Assert.Equal(2, trials.Count(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 3));
         Assert.Equal([1, 3], book.State.DecidedRungs);
         Assert.True(book.TrainingDone);
         Assert.Equal(9 + 2 * 3 + 6, trials.Sum(t => t.Epochs.Count)); // 21 epochs instead of 81
-        Assert.Equal("lr0.09-bs8-ep9", book.State.Best!.TrialId);
+        Assert.Equal("lr0.09-bs8-ep9", book.State.Best!.CellId);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class SchedulerTests
 
         TrainAll(book);
 
-        var trials = book.State.Trials;
+        var trials = book.State.Cells;
         Assert.Equal([2, 6], book.State.DecidedRungs);
         Assert.Equal(["lr0.09-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Completed).Select(t => t.Id));
         Assert.Equal(["lr0.07-bs8-ep9", "lr0.08-bs8-ep9"], trials.Where(t => t.Status == CellStatus.Stopped && t.Epochs.Count == 6).Select(t => t.Id));
@@ -105,12 +105,12 @@ public sealed class SchedulerTests
         Record(book, best, 2);
         Record(book, best, 3); // first at rung 3
         Record(book, second, 2);
-        Assert.Equal(CellStatus.Running, book.State.Trials[7].Status); // epoch 2 is no rung
+        Assert.Equal(CellStatus.Running, book.State.Cells[7].Status); // epoch 2 is no rung
         Record(book, second, 3); // one better of two at rung 3: ⌈2/3⌉ = 1 goes on
 
-        Assert.Equal(CellStatus.Stopped, book.State.Trials[7].Status);
-        Assert.Equal(3, book.State.Trials[7].Epochs.Count);
-        Assert.Equal(CellStatus.Running, book.State.Trials[8].Status);
+        Assert.Equal(CellStatus.Stopped, book.State.Cells[7].Status);
+        Assert.Equal(3, book.State.Cells[7].Epochs.Count);
+        Assert.Equal(CellStatus.Running, book.State.Cells[8].Status);
         Assert.Equal([second.Id], book.TakeRunsToStop());
     }
 
@@ -124,11 +124,11 @@ public sealed class SchedulerTests
         Record(book, best, 1);
         Record(book, best, 2);
         Record(book, worst, 1, accuracy: 0.0);
-        Assert.Equal(CellStatus.Running, book.State.Trials[0].Status); // epoch 1 is below the first rung
+        Assert.Equal(CellStatus.Running, book.State.Cells[0].Status); // epoch 1 is below the first rung
         Record(book, worst, 2);
 
-        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
-        Assert.Equal(2, book.State.Trials[0].Epochs.Count);
+        Assert.Equal(CellStatus.Stopped, book.State.Cells[0].Status);
+        Assert.Equal(2, book.State.Cells[0].Epochs.Count);
     }
 
     [Fact]
@@ -144,13 +144,13 @@ public sealed class SchedulerTests
 
         TrainAll(book);
 
-        var cells = book.State.Trials.ToDictionary(t => (t.Parameters.LearningRate, t.Parameters.Epochs));
+        var cells = book.State.Cells.ToDictionary(t => (t.Parameters.LearningRate, t.Parameters.Epochs));
         Assert.Equal((CellStatus.Completed, 2), (cells[(0.02, 2)].Status, cells[(0.02, 2)].Epochs.Count));
         Assert.Equal((CellStatus.Stopped, 1), (cells[(0.02, 9)].Status, cells[(0.02, 9)].Epochs.Count));
         var shared = book.State.Runs.Single(r => r.Parameters.LearningRate == 0.02);
         Assert.Equal((CellStatus.Completed, 2), (shared.Status, shared.RecordedEpochs)); // trained only as far as its surviving cell
         Assert.Equal((CellStatus.Completed, 9), (cells[(0.03, 9)].Status, cells[(0.03, 9)].Epochs.Count));
-        Assert.All(book.State.Trials.Where(t => t.Parameters.LearningRate == 0.01), t => Assert.Equal(CellStatus.Stopped, t.Status));
+        Assert.All(book.State.Cells.Where(t => t.Parameters.LearningRate == 0.01), t => Assert.Equal(CellStatus.Stopped, t.Status));
     }
 
     [Fact]
@@ -165,8 +165,8 @@ public sealed class SchedulerTests
         var worse = runs[0];
         book.RecordEpoch(worse.Id, 1, new EpochMetrics(1, 0.5, Accuracy(worse, 1), 0.1, 1));
 
-        Assert.Equal(CellStatus.Running, book.State.Trials[8].Status);
-        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
+        Assert.Equal(CellStatus.Running, book.State.Cells[8].Status);
+        Assert.Equal(CellStatus.Stopped, book.State.Cells[0].Status);
         Assert.Equal(CellStatus.Stopped, worse.Status);
         Assert.Equal([worse.Id], book.TakeRunsToStop()); // its trainer is told to stop it
         Assert.False(book.RunFinished(worse.Id, 1, RunOutcome.Cancelled, null, Now)); // and its end changes nothing
@@ -182,12 +182,12 @@ public sealed class SchedulerTests
             book.RecordEpoch(run.Id, 1, new EpochMetrics(1, 0.5, Accuracy(run, 1), 0.1, 1));
         }
 
-        Assert.DoesNotContain(book.State.Trials, t => t.Status == CellStatus.Stopped);
+        Assert.DoesNotContain(book.State.Cells, t => t.Status == CellStatus.Stopped);
         book.RecordEpoch(runs[0].Id, 1, new EpochMetrics(1, 0.5, 0.001, 0.1, 1));
         book.RecordEpoch(runs[4].Id, 1, new EpochMetrics(1, 0.5, 0.99, 0.1, 1));
 
-        Assert.Equal(CellStatus.Stopped, book.State.Trials[0].Status);
-        Assert.Equal(CellStatus.Running, book.State.Trials[4].Status);
+        Assert.Equal(CellStatus.Stopped, book.State.Cells[0].Status);
+        Assert.Equal(CellStatus.Running, book.State.Cells[4].Status);
     }
 
     [Fact]
@@ -197,6 +197,6 @@ public sealed class SchedulerTests
 
         TrainAll(book);
 
-        Assert.All(book.State.Trials, t => Assert.Equal((CellStatus.Completed, 9), (t.Status, t.Epochs.Count)));
+        Assert.All(book.State.Cells, t => Assert.Equal((CellStatus.Completed, 9), (t.Status, t.Epochs.Count)));
     }
 }

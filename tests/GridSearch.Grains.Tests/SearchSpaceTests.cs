@@ -25,9 +25,9 @@ public sealed class SearchSpaceTests
         var other = SweepCells.Of(Random(8)).ToArray();
 
         Assert.Equal(12, first.Length);
-        Assert.Equal(12, first.Select(c => c.TrialId).Distinct().Count());
-        Assert.Equal(first.Select(c => c.TrialId), again.Select(c => c.TrialId));
-        Assert.NotEqual(first.Select(c => c.TrialId).Order(), other.Select(c => c.TrialId).Order());
+        Assert.Equal(12, first.Select(c => c.CellId).Distinct().Count());
+        Assert.Equal(first.Select(c => c.CellId), again.Select(c => c.CellId));
+        Assert.NotEqual(first.Select(c => c.CellId).Order(), other.Select(c => c.CellId).Order());
         Assert.All(first, c => Assert.InRange(c.LearningRate, 1e-4, 1e-1));
         Assert.Contains(first, c => c.Optimizer == "adam");
         Assert.Contains(first, c => c.Momentum == 0.9);
@@ -54,7 +54,7 @@ public sealed class SearchSpaceTests
         [
             "lr0.0771613-bs32-ep3-mom0.9-adam", "lr0.00114833-bs32-ep3-mom0.9-adam", "lr0.0710594-bs16-ep3-adam",
             "lr0.078885-bs16-ep3-mom0.9-adam", "lr0.0551617-bs16-ep3-mom0.9-adam", "lr0.0355359-bs16-ep3-mom0.9-adam",
-        ], SweepCells.Of(Random(7, samples: 6)).Select(c => c.TrialId));
+        ], SweepCells.Of(Random(7, samples: 6)).Select(c => c.CellId));
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public sealed class SearchSpaceTests
         });
 
         Assert.Equal(new CellParameters(0.01, 16, 5), withDefaults);
-        Assert.Equal("lr0.01-bs16-ep5", withDefaults.TrialId);
-        Assert.Equal("lr0.01-bs16-ep5-mom0.9-wd0.0001-adam", tuned.TrialId);
+        Assert.Equal("lr0.01-bs16-ep5", withDefaults.CellId);
+        Assert.Equal("lr0.01-bs16-ep5-mom0.9-wd0.0001-adam", tuned.CellId);
         Assert.Equal(tuned.WithEpochs(0), tuned.WithEpochs(5).WithEpochs(0));
         Assert.NotEqual(tuned.WithEpochs(0), withDefaults.WithEpochs(0));
     }

@@ -20,7 +20,7 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
             TimeSpan.FromSeconds(60), "the sweep to finish");
 
         var reports = fixture.Client.GetGrain<ITrainerReports>("forged");
-        var run = done.Trials[0].TrialId;
+        var run = done.Cells[0].CellId;
         var error = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             reports.RecordEpochAsync(run, 1, new EpochMetrics(1, 0.01, 1.0, 0.1, 1), [42f], replayed: false));
         await Assert.ThrowsAsync<PermissionDeniedException>(() => reports.RecordTestResultAsync(1.0, null));
@@ -29,7 +29,7 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
         var after = (await coordinator.GetSnapshotAsync())!;
         Assert.Equal(done.Best, after.Best);
         Assert.Equal(done.TestAccuracy, after.TestAccuracy);
-        Assert.Equal(done.Trials[0].Epochs, after.Trials[0].Epochs);
+        Assert.Equal(done.Cells[0].Epochs, after.Cells[0].Epochs);
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class SweepBookEdgeTests
 
         Assert.True(book.RunFinished(run.Id, 1, RunOutcome.Completed, null));
 
-        Assert.Equal("trainer-a", Assert.Single(book.Snapshot("s", 1).Trials).Silo);
+        Assert.Equal("trainer-a", Assert.Single(book.Snapshot("s", 1).Cells).Silo);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class SweepBookEdgeTests
 
         Assert.NotEqual(first.Group!.Id, second.Group!.Id);
         Assert.Empty(book.ClaimWork(5));
-        var cells = book.Snapshot("s", 1).Trials;
+        var cells = book.Snapshot("s", 1).Cells;
         Assert.All(cells, c => Assert.NotNull(c.FusedGroup));
         Assert.Equal(2, cells.Select(c => c.FusedGroup).Distinct().Count());
     }

@@ -18,7 +18,7 @@ public sealed class SweepBookTests
     {
         var book = Book(new SweepSpec());
 
-        Assert.Equal(8, book.State.Trials.Count);
+        Assert.Equal(8, book.State.Cells.Count);
         Assert.Equal(["lr0.01-bs16-ep10", "lr0.01-bs32-ep10", "lr0.001-bs16-ep10", "lr0.001-bs32-ep10"], book.State.Runs.Select(r => r.Id));
         Assert.All(book.State.Runs, r => Assert.Equal(10, r.Epochs));
         Assert.Equal(SweepStatus.Running, book.State.Status);
@@ -29,7 +29,7 @@ public sealed class SweepBookTests
     {
         var book = Book(new SweepSpec { SharedPrefix = false });
 
-        Assert.Equal(book.State.Trials.Select(t => t.Id), book.State.Runs.Select(r => r.Id));
+        Assert.Equal(book.State.Cells.Select(t => t.Id), book.State.Runs.Select(r => r.Id));
     }
 
     [Fact]
@@ -56,12 +56,12 @@ public sealed class SweepBookTests
             Assert.NotEqual(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(e, 0.5 + e / 100.0)));
         }
 
-        var (two, three) = (book.State.Trials[0], book.State.Trials[1]);
+        var (two, three) = (book.State.Cells[0], book.State.Cells[1]);
         Assert.Equal([1, 2], two.Epochs.Select(e => e.Epoch));
         Assert.Equal([1, 2, 3], three.Epochs.Select(e => e.Epoch));
         Assert.Equal(CellStatus.Completed, two.Status);
         Assert.Equal(CellStatus.Completed, three.Status);
-        Assert.Equal(3, book.State.Trials[1].Epochs.Count);
+        Assert.Equal(3, book.State.Cells[1].Epochs.Count);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class SweepBookTests
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(1, 0.9)));
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(2, 0.9)));
         Assert.Equal(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 1, Epoch(3, 0.9)));
-        Assert.Equal([1], book.State.Trials[0].Epochs.Select(e => e.Epoch));
+        Assert.Equal([1], book.State.Cells[0].Epochs.Select(e => e.Epoch));
         Assert.Equal(1, run.RecordedEpochs);
     }
 
@@ -87,7 +87,7 @@ public sealed class SweepBookTests
         book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.70));
         book.RecordEpoch(runs[0].Id, 1, Epoch(2, 0.65));
 
-        Assert.Equal(("lr0.2-bs8-ep2", 1, 0.70), (book.State.Best!.TrialId, book.State.Best.Epoch, book.State.Best.ValidationAccuracy));
+        Assert.Equal(("lr0.2-bs8-ep2", 1, 0.70), (book.State.Best!.CellId, book.State.Best.Epoch, book.State.Best.ValidationAccuracy));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class SweepBookTests
         book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.7));
 
         Assert.Equal(EpochRecordOutcome.Recorded, book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.7)));
-        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.CellId);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SweepBookTests
         book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.7));
 
         Assert.Equal(EpochRecordOutcome.RecordedNewBest, book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.7)));
-        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.CellId);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class SweepBookTests
         var run = Assert.Single(book.ClaimRuns(1));
         book.RecordEpoch(run.Id, 1, Epoch(1, 0.9));
 
-        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.TrialId);
+        Assert.Equal("lr0.1-bs8-ep1", book.State.Best!.CellId);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class SweepBookTests
         book.RunFinished(run.Id, 2, RunOutcome.Failed, "loss became NaN again");
 
         Assert.Equal(CellStatus.Failed, run.Status);
-        var cell = Assert.Single(book.State.Trials);
+        var cell = Assert.Single(book.State.Cells);
         Assert.Equal(CellStatus.Failed, cell.Status);
         Assert.Contains("loss became NaN again", cell.Error);
         Assert.True(book.TrainingDone);
@@ -167,7 +167,7 @@ public sealed class SweepBookTests
         book.RecordEpoch(run.Id, 1, Epoch(1, 0.9));
         Assert.True(book.RunFinished(run.Id, 1, RunOutcome.Completed, null, trainer: "trainer-b"));
 
-        Assert.Equal("trainer-b", Assert.Single(book.Snapshot("s", 1).Trials).Silo);
+        Assert.Equal("trainer-b", Assert.Single(book.Snapshot("s", 1).Cells).Silo);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class SweepBookTests
 
         Assert.True(book.RunFinished(run.Id, 1, RunOutcome.Completed, null, Now.AddSeconds(5), queuedSeconds: 1.5));
 
-        Assert.Equal(3.5, Assert.Single(book.Snapshot("s", 5).Trials).WallSeconds, precision: 9);
+        Assert.Equal(3.5, Assert.Single(book.Snapshot("s", 5).Cells).WallSeconds, precision: 9);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class SweepBookTests
 
         Assert.Equal(running.Select(r => r.Id), stopped.Select(r => r.Id));
         Assert.Equal(SweepStatus.Cancelled, book.State.Status);
-        Assert.All(book.State.Trials, t => Assert.Equal(CellStatus.Cancelled, t.Status));
+        Assert.All(book.State.Cells, t => Assert.Equal(CellStatus.Cancelled, t.Status));
         Assert.Throws<InvalidOperationException>(() => book.State.MoveTo(SweepStatus.Running));
     }
 
@@ -254,7 +254,7 @@ public sealed class SweepBookTests
         book.DispatchFailed(Assert.Single(book.ClaimRuns(1)), "silo unavailable");
 
         Assert.Equal(CellStatus.Failed, book.State.Runs[0].Status);
-        Assert.Contains("could not be dispatched 10 times", book.State.Trials[0].Error);
+        Assert.Contains("could not be dispatched 10 times", book.State.Cells[0].Error);
     }
 
     [Fact]
@@ -302,8 +302,8 @@ public sealed class SweepBookTests
         Assert.Equal(CellStatus.Completed, runs[0].Status);
         Assert.Equal(CellStatus.Pending, runs[1].Status);
         Assert.Equal(0, runs[1].Failures);
-        Assert.Equal([CellStatus.Completed, CellStatus.Pending], book.State.Trials.Select(t => t.Status));
-        Assert.All(book.State.Trials, t => Assert.Null(t.Error));
+        Assert.Equal([CellStatus.Completed, CellStatus.Pending], book.State.Cells.Select(t => t.Status));
+        Assert.All(book.State.Cells, t => Assert.Null(t.Error));
         Assert.Equal(runs[1].Id, Assert.Single(book.ClaimRuns(2, Now)).Id);
     }
 
@@ -329,8 +329,8 @@ public sealed class SweepBookTests
         book.Restart(run);
 
         Assert.Equal(0, run.RecordedEpochs);
-        Assert.All(book.State.Trials, t => Assert.Empty(t.Epochs));
-        Assert.All(book.State.Trials, t => Assert.Equal(CellStatus.Pending, t.Status));
+        Assert.All(book.State.Cells, t => Assert.Empty(t.Epochs));
+        Assert.All(book.State.Cells, t => Assert.Equal(CellStatus.Pending, t.Status));
         Assert.Single(book.ClaimRuns(1, Now));
         Assert.NotEqual(EpochRecordOutcome.Ignored, book.RecordEpoch(run.Id, 2, Epoch(1, 0.6)));
     }

@@ -36,16 +36,16 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         var sweep = await WaitForAsync("all-on-trainer", s => s.Status.IsFinal(), "the sweep to finish");
 
         Assert.Equal(SweepStatus.Completed, sweep.Status);
-        Assert.Equal(8, sweep.Trials.Length);
-        Assert.All(sweep.Trials, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
-        Assert.All(sweep.Trials, t => Assert.Equal(t.Parameters.Epochs, t.Epochs.Length));
+        Assert.Equal(8, sweep.Cells.Length);
+        Assert.All(sweep.Cells, t => Assert.Equal(ClusterFixture.TrainerSilo, t.Silo));
+        Assert.All(sweep.Cells, t => Assert.Equal(t.Parameters.Epochs, t.Epochs.Length));
         Assert.Equal(ScriptedRunTrainer.TestAccuracy, sweep.TestAccuracy);
 
         // The best is the maximum over all (trial, epoch) pairs; ties go to the earliest grid cell, then epoch.
-        var expected = sweep.Trials.SelectMany((t, index) => t.Epochs.Select(e => (t.TrialId, index, e.Epoch, e.ValidationAccuracy)))
+        var expected = sweep.Cells.SelectMany((t, index) => t.Epochs.Select(e => (t.CellId, index, e.Epoch, e.ValidationAccuracy)))
             .OrderByDescending(x => x.ValidationAccuracy).ThenBy(x => x.index).ThenBy(x => x.Epoch).First();
-        Assert.Equal((expected.TrialId, expected.Epoch, expected.ValidationAccuracy),
-            (sweep.Best!.TrialId, sweep.Best.Epoch, sweep.Best.ValidationAccuracy));
+        Assert.Equal((expected.CellId, expected.Epoch, expected.ValidationAccuracy),
+            (sweep.Best!.CellId, sweep.Best.Epoch, sweep.Best.ValidationAccuracy));
         var weights = await Coordinator("all-on-trainer").GetWinnerWeightsAsync();
         Assert.Equal([expected.Epoch, (float)sweep.Best.Parameters.LearningRate, sweep.Best.Parameters.BatchSize], weights!.Values);
 
@@ -84,9 +84,9 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         {
             await Coordinator("held").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [3] });
 
-            var during = await WaitForAsync("held", s => s.Trials[0].Epochs.Length == 1, "one epoch recorded while epoch 2 is held");
+            var during = await WaitForAsync("held", s => s.Cells[0].Epochs.Length == 1, "one epoch recorded while epoch 2 is held");
             Assert.Equal(SweepStatus.Running, during.Status);
-            Assert.Equal(CellStatus.Running, during.Trials[0].Status);
+            Assert.Equal(CellStatus.Running, during.Cells[0].Status);
 
             release.Set();
             var done = await WaitForAsync("held", s => s.Status.IsFinal(), "the sweep to finish after release");
@@ -122,8 +122,8 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
             var cancelled = await Coordinator("to-cancel").CancelAsync();
 
             Assert.Equal(SweepStatus.Cancelled, cancelled!.Status);
-            Assert.All(cancelled.Trials, t => Assert.True(t.Status.IsFinal()));
-            Assert.DoesNotContain(cancelled.Trials, t => t.Status == CellStatus.Running);
+            Assert.All(cancelled.Cells, t => Assert.True(t.Status.IsFinal()));
+            Assert.DoesNotContain(cancelled.Cells, t => t.Status == CellStatus.Running);
             await Eventually.WaitAsync(() => fixture.TrainerRunner.ActiveRuns.GetValueOrDefault("to-cancel") == 0,
                 Timeout, "the held run to stop");
             Assert.DoesNotContain(fixture.TrainerRunner.TrainedEpochs, e => e.SweepId == "to-cancel" && e.Epoch >= 2);
@@ -153,8 +153,8 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
             var sweep = await WaitForAsync("retried", s => s.Status.IsFinal(), "the sweep to finish");
 
             Assert.Equal(SweepStatus.Completed, sweep.Status);
-            Assert.Equal(2, sweep.Trials[0].Attempts);
-            Assert.Equal([1, 2, 3], sweep.Trials[0].Epochs.Select(e => e.Epoch));
+            Assert.Equal(2, sweep.Cells[0].Attempts);
+            Assert.Equal([1, 2, 3], sweep.Cells[0].Epochs.Select(e => e.Epoch));
             Assert.Equal(3, sweep.Timings.EpochsTrained); // epoch 1 was checkpointed, not trained again
         }
         finally
@@ -182,7 +182,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
             Assert.Equal(SweepStatus.Failed, sweep.Status);
             Assert.Contains("All 8 cells failed", sweep.Message);
             Assert.Contains("loss became NaN", sweep.Message);
-            Assert.All(sweep.Trials, t => Assert.Equal(CellStatus.Failed, t.Status));
+            Assert.All(sweep.Cells, t => Assert.Equal(CellStatus.Failed, t.Status));
         }
         finally
         {

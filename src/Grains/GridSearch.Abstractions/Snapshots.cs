@@ -3,7 +3,7 @@ namespace GridSearch.Abstractions;
 /// <summary>One grid cell as the coordinator knows it right now.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialSnapshot")]
 public sealed record CellSnapshot(
-    [property: Id(0)] string TrialId,
+    [property: Id(0)] string CellId,
     [property: Id(1)] CellParameters Parameters,
     [property: Id(2)] CellStatus Status,
     [property: Id(3)] EpochMetrics[] Epochs,
@@ -27,7 +27,7 @@ public sealed record CellSnapshot(
 /// <summary>The best (cell, epoch) so far by validation accuracy.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.BestTrial")]
 public sealed record BestCell(
-    [property: Id(0)] string TrialId,
+    [property: Id(0)] string CellId,
     [property: Id(1)] CellParameters Parameters,
     [property: Id(2)] int Epoch,
     [property: Id(3)] double ValidationAccuracy);
@@ -47,7 +47,7 @@ public sealed record SweepSnapshot(
     [property: Id(1)] SweepStatus Status,
     [property: Id(2)] SweepSpec Spec,
     [property: Id(3)] DatasetSummary? Dataset,
-    [property: Id(4)] CellSnapshot[] Trials,
+    [property: Id(4)] CellSnapshot[] Cells,
     [property: Id(5)] BestCell? Best,
     [property: Id(6)] double? TestAccuracy,
     [property: Id(7)] SweepTimings Timings,

@@ -167,7 +167,7 @@ public sealed partial class SweepBook
             run.RetryAfter = null;
         }
 
-        foreach (var cell in state.Trials.Where(c => c.Status is CellStatus.Failed or CellStatus.Cancelled))
+        foreach (var cell in state.Cells.Where(c => c.Status is CellStatus.Failed or CellStatus.Cancelled))
         {
             cell.Reopen();
             cell.Error = null;

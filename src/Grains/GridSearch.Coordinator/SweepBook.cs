@@ -172,7 +172,7 @@ public sealed partial class SweepBook(SweepState state)
 
         var decisions = Scheduler.Settle(state);
         state.DecidedRungs.AddRange(decisions.DecidedRungs);
-        foreach (var cell in decisions.Stop.Select(index => state.Trials[index]).Where(c => !c.Status.IsFinal()))
+        foreach (var cell in decisions.Stop.Select(index => state.Cells[index]).Where(c => !c.Status.IsFinal()))
         {
             cell.MoveTo(CellStatus.Stopped);
         }
@@ -234,7 +234,7 @@ public sealed partial class SweepBook(SweepState state)
 
     public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal());
 
-    public bool AnyEpochRecorded => state.Trials.Any(t => t.Epochs.Count > 0);
+    public bool AnyEpochRecorded => state.Cells.Any(t => t.Epochs.Count > 0);
 
     /// <summary>Cancels the sweep; returns the runs that were running, to be stopped.</summary>
     public IReadOnlyList<RunRecord> Cancel(DateTimeOffset now, string message)
@@ -266,8 +266,8 @@ public sealed partial class SweepBook(SweepState state)
         state.TestConfusion = confusion;
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
-        int failed = state.Trials.Count(t => t.Status == CellStatus.Failed);
-        state.Message = failed == 0 ? null : $"{failed} of {state.Trials.Count} cells failed; the winner is the best of the rest.";
+        int failed = state.Cells.Count(t => t.Status == CellStatus.Failed);
+        state.Message = failed == 0 ? null : $"{failed} of {state.Cells.Count} cells failed; the winner is the best of the rest.";
     }
 
     public const string WaitingMessage =
@@ -278,10 +278,10 @@ public sealed partial class SweepBook(SweepState state)
     public string AllFailedMessage()
     {
         var first = state.Runs.FirstOrDefault(r => r.Error is not null);
-        return $"All {state.Trials.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
+        return $"All {state.Cells.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
     }
 
-    public IEnumerable<CellRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Trials[i]);
+    public IEnumerable<CellRecord> CellsOf(RunRecord run) => run.Cells.Select(i => state.Cells[i]);
 
     /// <summary>What clients see of the sweep now.</summary>
     public SweepSnapshot Snapshot(string sweepId, double totalSeconds) => SweepSnapshots.Of(state, sweepId, totalSeconds);

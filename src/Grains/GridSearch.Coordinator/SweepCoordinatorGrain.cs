@@ -109,7 +109,7 @@ public sealed partial class SweepCoordinatorGrain(
         if (winner.State.Best is { } best && best != sweep.State.Best && winner.State.Incarnation == sweep.State.Incarnation)
         {
             sweep.State.Best = best;
-            sweep.State.BestGridIndex = sweep.State.Trials.FindIndex(t => t.Id == best.TrialId);
+            sweep.State.BestGridIndex = sweep.State.Cells.FindIndex(t => t.Id == best.CellId);
         }
     }
 
@@ -183,7 +183,7 @@ public sealed partial class SweepCoordinatorGrain(
 
         _activeSince = startedAt;
         StartWatching();
-        LogStarted(SweepId, sweep.State.Trials.Count, sweep.State.Runs.Count);
+        LogStarted(SweepId, sweep.State.Cells.Count, sweep.State.Runs.Count);
         holds.Reach("sweep-started");
         await DispatchAsync();
         return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());

@@ -13,7 +13,7 @@ public static class SweepCreation
         IReadOnlyDictionary<CellParameters, int>? groupWidths = null)
     {
         var trials = SweepCells.Of(spec)
-            .Select((parameters, index) => new CellRecord { Id = parameters.TrialId, Parameters = parameters, GridIndex = index })
+            .Select((parameters, index) => new CellRecord { Id = parameters.CellId, Parameters = parameters, GridIndex = index })
             .ToList();
         // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.
         var groups = spec.SharedPrefix
@@ -36,7 +36,7 @@ public static class SweepCreation
 
         var sweep = new SweepState
         {
-            Spec = spec, Dataset = dataset, Trials = trials, Runs = runs, CreatedAt = now,
+            Spec = spec, Dataset = dataset, Cells = trials, Runs = runs, CreatedAt = now,
             Incarnation = incarnation ?? Guid.NewGuid().ToString("N"),
             Groups = FusedGroups.Form(runs, spec, groupWidths),
         };

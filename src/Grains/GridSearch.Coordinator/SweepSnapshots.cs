@@ -13,7 +13,7 @@ public static class SweepSnapshots
         state.Status,
         state.Spec!,
         state.Dataset,
-        state.Trials.Select(t =>
+        state.Cells.Select(t =>
         {
             var run = runs[t.RunId];
             return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,

@@ -7,7 +7,7 @@ namespace GridSearch.Coordinator;
 [GenerateSerializer, Alias("gridsearch.SweepState")]
 public sealed class SweepState : ISweepView
 {
-    IReadOnlyList<ICellView> ISweepView.Cells => Trials;
+    IReadOnlyList<ICellView> ISweepView.Cells => Cells;
 
     IReadOnlyCollection<int> ISweepView.DecidedRungs => DecidedRungs;
 
@@ -17,7 +17,7 @@ public sealed class SweepState : ISweepView
 
     [Id(2)] public DatasetSummary? Dataset { get; set; }
 
-    [Id(3)] public List<CellRecord> Trials { get; set; } = [];
+    [Id(3)] public List<CellRecord> Cells { get; set; } = [];
 
     [Id(4)] public List<RunRecord> Runs { get; set; } = [];
 

@@ -40,8 +40,8 @@ public sealed class ResumeCommand : AsyncCommand<ResumeSettings>
         }
         else
         {
-            int done = before.Trials.Count(t => t.Status is CellStatus.Completed or CellStatus.Stopped);
-            output.Human.WriteLine($"Resuming sweep {settings.SweepId} ({before.Status}): {done} of {before.Trials.Length} cells done, " +
+            int done = before.Cells.Count(t => t.Status is CellStatus.Completed or CellStatus.Stopped);
+            output.Human.WriteLine($"Resuming sweep {settings.SweepId} ({before.Status}): {done} of {before.Cells.Length} cells done, " +
                                    $"{before.Timings.EpochsTrained} epochs recorded ({connection.Description})");
             var resumed = await coordinator.ResumeAsync(new ResumeRequest(settings.DiscardDamaged));
             if (resumed.Outcome == SweepResumeOutcome.Refused)

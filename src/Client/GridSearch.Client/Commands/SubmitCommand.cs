@@ -41,7 +41,7 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
             $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId}{settings.ReachArguments()}'.", output);
         output.Human.WriteLine($"Submitted. Follow it with: gridsearch watch {sweepId}{settings.ReachArguments()}");
         await output.Data.WriteLineAsync(settings.Json
-            ? JsonSerializer.Serialize(new { sweepId, status = started.Status.ToString(), trials = started.Trials.Length }, Json.Options)
+            ? JsonSerializer.Serialize(new { sweepId, status = started.Status.ToString(), trials = started.Cells.Length }, Json.Options)
             : sweepId);
         return ExitCodes.Completed;
     }

@@ -45,13 +45,13 @@ public static class CurvesPlot
         Plot loss = multiplot.GetPlot(0);
         Plot accuracy = multiplot.GetPlot(1);
         var palette = new ScottPlot.Palettes.Category10();
-        var drawn = sweep.Trials;
-        if (sweep.Trials.Length > DrawnCells)
+        var drawn = sweep.Cells;
+        if (sweep.Cells.Length > DrawnCells)
         {
             Band(loss, sweep, e => e.TrainLoss, legend: null);
-            Band(accuracy, sweep, e => e.ValidationAccuracy, legend: $"all {sweep.Trials.Length:N0} cells (lowest to highest)");
-            drawn = sweep.Trials.Select((trial, index) => (trial, index))
-                .OrderByDescending(x => x.trial.TrialId == sweep.Best?.TrialId)
+            Band(accuracy, sweep, e => e.ValidationAccuracy, legend: $"all {sweep.Cells.Length:N0} cells (lowest to highest)");
+            drawn = sweep.Cells.Select((trial, index) => (trial, index))
+                .OrderByDescending(x => x.trial.CellId == sweep.Best?.CellId)
                 .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
                 .ThenBy(x => x.index)
                 .Take(DrawnCells)
@@ -71,12 +71,12 @@ public static class CurvesPlot
             double[] epochs = trial.Epochs.Select(e => (double)e.Epoch).ToArray();
             var colour = palette.GetColor(i);
             var lossLine = loss.Add.Scatter(epochs, trial.Epochs.Select(e => e.TrainLoss).ToArray(), colour);
-            lossLine.LegendText = trial.TrialId;
+            lossLine.LegendText = trial.CellId;
             var accuracyLine = accuracy.Add.Scatter(epochs, trial.Epochs.Select(e => e.ValidationAccuracy).ToArray(), colour);
-            bool isBest = sweep.Best?.TrialId == trial.TrialId;
+            bool isBest = sweep.Best?.CellId == trial.CellId;
             accuracyLine.LineWidth = isBest ? 3 : 1.5f;
             lossLine.LineWidth = isBest ? 3 : 1.5f;
-            accuracyLine.LegendText = isBest ? $"{trial.TrialId} (best)" : trial.TrialId;
+            accuracyLine.LegendText = isBest ? $"{trial.CellId} (best)" : trial.CellId;
         }
 
         loss.Title("Training loss per epoch");
@@ -99,7 +99,7 @@ public static class CurvesPlot
     /// <summary>A grey band from the lowest to the highest value any cell reached at each epoch.</summary>
     private static void Band(Plot plot, SweepSnapshot sweep, Func<EpochMetrics, double> value, string? legend)
     {
-        var byEpoch = sweep.Trials.SelectMany(t => t.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
+        var byEpoch = sweep.Cells.SelectMany(t => t.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
             .Select(g => (Epoch: (double)g.Key, Low: g.Min(value), High: g.Max(value))).ToArray();
         if (byEpoch.Length == 0)
         {

@@ -18,7 +18,7 @@ public static class ResultsCsv
     public static string Render(SweepSnapshot sweep)
     {
         var csv = new StringBuilder().AppendLine(Header);
-        foreach (var trial in sweep.Trials)
+        foreach (var trial in sweep.Cells)
         {
             // Architecture parameters of another model than the cell's stay empty.
             var applies = trial.Parameters.Values.Select(s => s.Name).ToHashSet();
@@ -27,7 +27,7 @@ public static class ResultsCsv
             foreach (var epoch in trial.Epochs)
             {
                 csv.AppendLine(string.Join(',',
-                    trial.TrialId,
+                    trial.CellId,
                     parameters,
                     epoch.Epoch.ToString(CultureInfo.InvariantCulture),
                     Number(epoch.TrainLoss),

@@ -29,7 +29,7 @@ public sealed record ResultsDocument(
         GridDocument.From(sweep),
         SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
-        sweep.Trials.Select(t => new TrialDocument(t.TrialId, t.Parameters.LearningRate, t.Parameters.BatchSize,
+        sweep.Cells.Select(t => new TrialDocument(t.CellId, t.Parameters.LearningRate, t.Parameters.BatchSize,
             t.Parameters.Epochs, t.Status.ToString(), t.Epochs.Select(e => e.TrainLoss).ToArray(),
             t.Epochs.Select(e => e.ValidationAccuracy).ToArray(), t.BestEpoch == 0 ? null : t.BestEpoch,
             t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)
@@ -42,7 +42,7 @@ public sealed record ResultsDocument(
                 : null,
         }).ToArray(),
         sweep.Best is { } b
-            ? new BestDocument(b.TrialId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
+            ? new BestDocument(b.CellId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
             {
                 Params = ParamsMap(b.Parameters),
             }
@@ -61,9 +61,9 @@ public sealed record ResultsDocument(
 public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs)
 {
     public static GridDocument From(SweepSnapshot sweep) => new(
-        sweep.Trials.Select(t => t.Parameters.LearningRate).Distinct().ToArray(),
-        sweep.Trials.Select(t => t.Parameters.BatchSize).Distinct().ToArray(),
-        sweep.Trials.Select(t => t.Parameters.Epochs).Distinct().ToArray());
+        sweep.Cells.Select(t => t.Parameters.LearningRate).Distinct().ToArray(),
+        sweep.Cells.Select(t => t.Parameters.BatchSize).Distinct().ToArray(),
+        sweep.Cells.Select(t => t.Parameters.Epochs).Distinct().ToArray());
 }
 
 /// <summary>How the cells were chosen and stopped: the searcher, its space, and the scheduler.</summary>

@@ -20,7 +20,7 @@ public static class SummaryPlot
     public static byte[] RenderPng(SweepSnapshot sweep, int width = 1200, int height = 700)
     {
         var plot = new Plot();
-        var scored = sweep.Trials.Where(t => t.BestValidationAccuracy is not null).ToArray();
+        var scored = sweep.Cells.Where(t => t.BestValidationAccuracy is not null).ToArray();
         var varied = ParameterCatalog.All
             .Select(p => (Parameter: p, Values: Sorted(scored.Select(t => t.Parameters.Get(p.Name)))))
             .Where(x => x.Values.Length > 1)
@@ -99,7 +99,7 @@ public static class SummaryPlot
     private static void ParallelCoordinates(Plot plot, SweepSnapshot sweep, CellSnapshot[] cells,
         (ParameterDefinition Parameter, ParameterValue[] Values)[] axes)
     {
-        var ranked = cells.OrderByDescending(c => c.TrialId == sweep.Best?.TrialId)
+        var ranked = cells.OrderByDescending(c => c.CellId == sweep.Best?.CellId)
             .ThenByDescending(c => c.BestValidationAccuracy).Take(DrawnLines).Reverse().ToArray(); // best drawn last, on top
         double low = ranked.Min(c => c.BestValidationAccuracy!.Value), high = ranked.Max(c => c.BestValidationAccuracy!.Value);
         var colormap = new ScottPlot.Colormaps.Viridis();
@@ -107,7 +107,7 @@ public static class SummaryPlot
         foreach (var cell in ranked)
         {
             double[] ys = axes.Select(a => Position(a.Values, cell.Parameters.Get(a.Parameter.Name))).ToArray();
-            bool winner = cell.TrialId == sweep.Best?.TrialId;
+            bool winner = cell.CellId == sweep.Best?.CellId;
             double fraction = high > low ? (cell.BestValidationAccuracy!.Value - low) / (high - low) : 1;
             var line = plot.Add.ScatterLine(xs, ys, winner ? Colors.Red : colormap.GetColor(fraction).WithAlpha(0.7));
             line.LineWidth = winner ? 4 : 1.5f;

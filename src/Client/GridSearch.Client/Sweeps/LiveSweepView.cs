@@ -54,24 +54,24 @@ public sealed class LiveSweepView(TimeProvider clock)
             return new Rows(rows);
         }
 
-        int finished = sweep.Trials.Count(t => t.Status.IsFinal());
-        rows.Add(new Markup($"{Bar(finished, sweep.Trials.Length)} {finished:N0}/{sweep.Trials.Length:N0} cells finished"));
+        int finished = sweep.Cells.Count(t => t.Status.IsFinal());
+        rows.Add(new Markup($"{Bar(finished, sweep.Cells.Length)} {finished:N0}/{sweep.Cells.Length:N0} cells finished"));
         rows.Add(new Markup(Markup.Escape(SweepSummaryView.CellCounts(sweep))));
         rows.Add(new Markup(Markup.Escape(Throughput(sweep))));
         if (sweep.Best is { } best)
         {
-            rows.Add(new Markup($"Best so far: [bold green]{Markup.Escape(best.TrialId)}[/] epoch {best.Epoch}, " +
+            rows.Add(new Markup($"Best so far: [bold green]{Markup.Escape(best.CellId)}[/] epoch {best.Epoch}, " +
                                 $"validation accuracy {best.ValidationAccuracy:F4}"));
         }
 
-        var leaders = sweep.Trials.Where(t => t.BestValidationAccuracy is not null)
+        var leaders = sweep.Cells.Where(t => t.BestValidationAccuracy is not null)
             .OrderByDescending(t => t.BestValidationAccuracy).Take(BestShown).ToArray();
         if (leaders.Length > 0)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("best cells so far", "status", "epochs", "best val acc");
             foreach (var cell in leaders)
             {
-                table.AddRow(Markup.Escape(cell.TrialId), Markup.Escape(cell.Status.ToString()),
+                table.AddRow(Markup.Escape(cell.CellId), Markup.Escape(cell.Status.ToString()),
                     $"{cell.Epochs.Length}/{cell.Parameters.Epochs}",
                     cell.BestValidationAccuracy!.Value.ToString("F4", CultureInfo.InvariantCulture));
             }
@@ -102,7 +102,7 @@ public sealed class LiveSweepView(TimeProvider clock)
     }
 
     // Cells that differ only in their epoch count share a run: what is left is each run's longest unfinished cell.
-    private static int EpochsLeft(SweepSnapshot sweep) => sweep.Trials.Where(t => !t.Status.IsFinal())
+    private static int EpochsLeft(SweepSnapshot sweep) => sweep.Cells.Where(t => !t.Status.IsFinal())
         .GroupBy(t => sweep.Spec.SharedPrefix ? t.Parameters.WithEpochs(0) : t.Parameters)
         .Sum(run => run.Max(t => t.Parameters.Epochs) - run.Max(t => t.Epochs.Length));
 

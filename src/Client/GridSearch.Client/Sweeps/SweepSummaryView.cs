@@ -14,9 +14,9 @@ public static class SweepSummaryView
 
     public static void Render(IAnsiConsole console, SweepSnapshot sweep)
     {
-        var parameters = ShownParameters.Of(sweep.Trials.Select(t => t.Parameters));
+        var parameters = ShownParameters.Of(sweep.Cells.Select(t => t.Parameters));
         var shown = Shown(sweep).ToArray();
-        var cells = shown.Select(trial => (Trial: trial, Winner: sweep.Best?.TrialId == trial.TrialId,
+        var cells = shown.Select(trial => (Trial: trial, Winner: sweep.Best?.CellId == trial.CellId,
             Parameters: parameters.Select(p => trial.Parameters.Get(p.Name).ToString()).ToArray(),
             Results: new[]
             {
@@ -28,7 +28,7 @@ public static class SweepSummaryView
         string[] resultColumns = ["status", "best epoch", "best val acc", "seconds"];
         // The cell's id names its parameters too: where a column per parameter would make rows wrap, the id alone says it.
         bool parameterColumns = Width(["cell", .. parameters.Select(ColumnName), .. resultColumns],
-            cells.Select(c => new[] { c.Trial.TrialId + " *" }.Concat(c.Parameters).Concat(c.Results).ToArray())) <= console.Profile.Width;
+            cells.Select(c => new[] { c.Trial.CellId + " *" }.Concat(c.Parameters).Concat(c.Results).ToArray())) <= console.Profile.Width;
         var table = new Table().Border(TableBorder.Rounded).AddColumn("cell");
         foreach (var parameter in parameterColumns ? parameters : [])
         {
@@ -39,14 +39,14 @@ public static class SweepSummaryView
         foreach (var (trial, winner, values, results) in cells)
         {
             string Mark(string text) => winner ? $"[bold green]{Markup.Escape(text)}[/]" : Markup.Escape(text);
-            table.AddRow(new[] { trial.TrialId + (winner ? " *" : "") }.Concat(parameterColumns ? values : []).Concat(results)
+            table.AddRow(new[] { trial.CellId + (winner ? " *" : "") }.Concat(parameterColumns ? values : []).Concat(results)
                 .Select(Mark).ToArray());
         }
 
         console.Write(table);
-        if (sweep.Trials.Length > AllCellsUpTo)
+        if (sweep.Cells.Length > AllCellsUpTo)
         {
-            console.MarkupLine($"[grey]The best {TopCells} of {sweep.Trials.Length:N0} cells by validation accuracy; " +
+            console.MarkupLine($"[grey]The best {TopCells} of {sweep.Cells.Length:N0} cells by validation accuracy; " +
                                "results.csv and results.json hold every cell.[/]");
         }
 
@@ -62,7 +62,7 @@ public static class SweepSummaryView
         console.MarkupLine(Markup.Escape(CellCounts(sweep)));
         if (sweep.Best is { } best)
         {
-            console.MarkupLine($"Winner: [bold]{Markup.Escape(best.TrialId)}[/], best at epoch {best.Epoch} with validation " +
+            console.MarkupLine($"Winner: [bold]{Markup.Escape(best.CellId)}[/], best at epoch {best.Epoch} with validation " +
                                $"accuracy {best.ValidationAccuracy:F4}");
             console.MarkupLine($"  {Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}");
         }
@@ -94,25 +94,25 @@ public static class SweepSummaryView
     /// <summary>"16 cells: 6 completed, 10 stopped early by halving" — the counts that are not zero.</summary>
     public static string CellCounts(SweepSnapshot sweep)
     {
-        var counts = sweep.Trials.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
+        var counts = sweep.Cells.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
         var parts = Enum.GetValues<CellStatus>().Where(counts.ContainsKey).Select(status => status switch
         {
             CellStatus.Stopped => $"{counts[status]} stopped early by {sweep.Spec.Scheduler?.Name}",
             _ => $"{counts[status]} {status.ToString().ToLowerInvariant()}",
         });
-        return $"{sweep.Trials.Length} cells: {string.Join(", ", parts)}";
+        return $"{sweep.Cells.Length} cells: {string.Join(", ", parts)}";
     }
 
     /// <summary>Every cell of a small sweep; of a large one the best few (the winner first among equals), in grid order.</summary>
     private static IEnumerable<CellSnapshot> Shown(SweepSnapshot sweep)
     {
-        if (sweep.Trials.Length <= AllCellsUpTo)
+        if (sweep.Cells.Length <= AllCellsUpTo)
         {
-            return sweep.Trials;
+            return sweep.Cells;
         }
 
-        var best = sweep.Trials.Select((trial, index) => (trial, index))
-            .OrderByDescending(x => x.trial.TrialId == sweep.Best?.TrialId)
+        var best = sweep.Cells.Select((trial, index) => (trial, index))
+            .OrderByDescending(x => x.trial.CellId == sweep.Best?.CellId)
             .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
             .ThenBy(x => x.index)
             .Take(TopCells)

@@ -11,11 +11,11 @@ namespace GridSearch.Client.Sweeps;
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
     // Each poll fetches the whole sweep: poll large sweeps less often, so watching never competes with training.
-    private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Trials.Length / 2, 200, 2000));
+    private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Cells.Length / 2, 200, 2000));
 
     // A resumed sweep prints only what is new; the epochs recorded before were summarised when it resumed.
     private readonly Dictionary<string, int> _epochsShown =
-        alreadyShown?.Trials.ToDictionary(t => t.TrialId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
+        alreadyShown?.Cells.ToDictionary(t => t.CellId, t => t.Epochs.Length) ?? new Dictionary<string, int>();
     private readonly Dictionary<string, CellStatus> _statusShown = new();
     private SweepStatus? _sweepStatusShown;
     private DateTimeOffset? _waitingShown;
@@ -48,9 +48,9 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             }, cancellation);
         });
 
-        foreach (var failed in last!.Trials.Where(t => t.Status == CellStatus.Failed))
+        foreach (var failed in last!.Cells.Where(t => t.Status == CellStatus.Failed))
         {
-            output.Warn($"cell {failed.TrialId} failed: {failed.Error}");
+            output.Warn($"cell {failed.CellId} failed: {failed.Error}");
         }
 
         return last;
@@ -96,58 +96,58 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     // Large sweeps off a terminal: "[2,500/10,000] cells finished (25 %): 2,000 completed, 500 stopped; best ..." each percent.
     private void ShowPercentFinished(SweepSnapshot sweep)
     {
-        if (output.EveryEpoch || output.Live || sweep.Trials.Length <= CellLinesUpTo)
+        if (output.EveryEpoch || output.Live || sweep.Cells.Length <= CellLinesUpTo)
         {
             return;
         }
 
-        int finished = sweep.Trials.Count(t => t.Status.IsFinal());
-        int percent = (int)(100L * finished / sweep.Trials.Length);
+        int finished = sweep.Cells.Count(t => t.Status.IsFinal());
+        int percent = (int)(100L * finished / sweep.Cells.Length);
         if (percent <= _finishedShown || finished == 0)
         {
             return;
         }
 
         _finishedShown = percent;
-        Say($"[{finished:N0}/{sweep.Trials.Length:N0}] cells finished ({percent} %): " +
+        Say($"[{finished:N0}/{sweep.Cells.Length:N0}] cells finished ({percent} %): " +
                                SweepSummaryView.CellCounts(sweep), BestSuffix(sweep));
     }
 
     private void Show(SweepSnapshot sweep)
     {
         int index = 0;
-        foreach (var trial in sweep.Trials)
+        foreach (var trial in sweep.Cells)
         {
             index++;
-            int shown = _epochsShown.GetValueOrDefault(trial.TrialId);
+            int shown = _epochsShown.GetValueOrDefault(trial.CellId);
             foreach (var epoch in output.EveryEpoch ? trial.Epochs.Skip(shown) : [])
             {
                 output.Human.WriteLine(
-                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} epoch {epoch.Epoch,3}/{trial.Parameters.Epochs,-3} " +
+                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} epoch {epoch.Epoch,3}/{trial.Parameters.Epochs,-3} " +
                     $"loss {epoch.TrainLoss:F4}  val acc {epoch.ValidationAccuracy:F4}  {epoch.Seconds,5:F2} s" + BestSuffix(sweep));
             }
 
-            _epochsShown[trial.TrialId] = trial.Epochs.Length;
-            bool changed = _statusShown.TryGetValue(trial.TrialId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
+            _epochsShown[trial.CellId] = trial.Epochs.Length;
+            bool changed = _statusShown.TryGetValue(trial.CellId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
             if (changed && trial.Status == CellStatus.Failed)
             {
-                Warn($"cell {trial.TrialId} failed: {trial.Error}");
+                Warn($"cell {trial.CellId} failed: {trial.Error}");
             }
-            else if (changed && trial.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Trials.Length <= CellLinesUpTo)
+            else if (changed && trial.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Cells.Length <= CellLinesUpTo)
             {
                 Say(
-                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
+                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
                     $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}", BestSuffix(sweep));
             }
-            else if (changed && trial.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Trials.Length <= CellLinesUpTo))
+            else if (changed && trial.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Cells.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
                 Say(
-                    $"[{index}/{sweep.Trials.Length}] {trial.TrialId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
+                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
                     $"{trial.Epochs.Length}/{trial.Parameters.Epochs}: best val acc {trial.BestValidationAccuracy:F4}", BestSuffix(sweep));
             }
 
-            _statusShown[trial.TrialId] = trial.Status;
+            _statusShown[trial.CellId] = trial.Status;
         }
 
         ShowPercentFinished(sweep);
@@ -171,7 +171,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             _sweepStatusShown = sweep.Status;
             if (sweep.Status == SweepStatus.Testing && sweep.Best is { } best)
             {
-                Say($"All cells done. Testing the winner {best.TrialId} (epoch {best.Epoch}) on the test split...");
+                Say($"All cells done. Testing the winner {best.CellId} (epoch {best.Epoch}) on the test split...");
             }
         }
     }
@@ -202,6 +202,6 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     }
 
     private static string BestSuffix(SweepSnapshot sweep) => sweep.Best is { } best
-        ? $"   best: {best.TrialId} epoch {best.Epoch} ({best.ValidationAccuracy:F4})"
+        ? $"   best: {best.CellId} epoch {best.Epoch} ({best.ValidationAccuracy:F4})"
         : "";
 }

@@ -75,7 +75,7 @@ public sealed record CellParameters(
     /// A stable name built from the parameters only: <c>lr0.01-bs16-ep5</c>, followed by the parameters that differ
     /// from their defaults (<c>-mom0.9-wd0.0001-adam</c>).
     /// </summary>
-    public string TrialId => string.Create(CultureInfo.InvariantCulture,
+    public string CellId => string.Create(CultureInfo.InvariantCulture,
         $"lr{ParameterValue.Of(LearningRate)}-bs{BatchSize}-ep{Epochs}")
         + string.Concat(Extra.Select(s => $"-{ParameterCatalog.Find(s.Name)?.IdPrefix}{s.Value}"));
 

@@ -29,28 +29,28 @@ public sealed class SweepMetrics
 
     private static IEnumerable<Measurement<long>> TrialCounts(SweepSnapshot sweep) =>
         Enum.GetValues<CellStatus>().Select(state => new Measurement<long>(
-            sweep.Trials.Count(t => t.Status == state),
+            sweep.Cells.Count(t => t.Status == state),
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.StateTag, state.ToString().ToLowerInvariant())));
 
     private static IEnumerable<Measurement<double>> PerTrial(SweepMetricsRegistry sweeps, Func<EpochMetrics, double> value) =>
         from sweep in sweeps.Current()
-        from trial in sweep.Trials
+        from trial in sweep.Cells
         where trial.Epochs.Length > 0
         select new Measurement<double>(value(trial.Epochs[^1]),
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
-            new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId));
+            new KeyValuePair<string, object?>(I.TrialIdTag, trial.CellId));
 
     // One series per cell, labelled with every parameter (a fixed set of label names) and its state, so dashboards
     // join the per-cell series to parameters and can tell stopped cells apart without unbounded label sets.
     private static IEnumerable<Measurement<int>> Info(SweepMetricsRegistry sweeps) =>
         from sweep in sweeps.Current()
-        from trial in sweep.Trials
+        from trial in sweep.Cells
         select new Measurement<int>(1,
             new[]
             {
                 new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
-                new KeyValuePair<string, object?>(I.TrialIdTag, trial.TrialId),
+                new KeyValuePair<string, object?>(I.TrialIdTag, trial.CellId),
                 new KeyValuePair<string, object?>(I.StateTag, trial.Status.ToString().ToLowerInvariant()),
                 new KeyValuePair<string, object?>(I.LearningRateTag, trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
                 new KeyValuePair<string, object?>(I.BatchSizeTag, trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
