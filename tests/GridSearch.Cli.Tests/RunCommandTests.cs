@@ -228,7 +228,9 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_Interrupted_CancelsCleanlyWithExitCode130()
     {
-        using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "400",
+        // 5,000 epochs of 48 single-image steps: minutes of training, so the sweep cannot end by itself before the signal
+        // is handled, even on a machine busy with other tests (400 epochs once did, and the run exited 0 as Completed).
+        using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "5000",
             "--sweep-id", "interrupted", "--out", _dir.Combine("int"), "--slots", "1", "--verbose"); // --verbose: a line per epoch
         var firstEpoch = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
