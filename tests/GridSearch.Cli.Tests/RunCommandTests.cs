@@ -230,7 +230,14 @@ public sealed class RunCommandTests : IDisposable
     {
         // 5,000 epochs of 48 single-image steps: minutes of training, so the sweep cannot end by itself before the signal
         // is handled, even on a machine busy with other tests (400 epochs once did, and the run exited 0 as Completed).
-        using var process = _cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "5000",
+        // Started with SIGINT at its default: a harness that runs the tests in the background has the shell ignore SIGINT,
+        // every child inherits that, and the tool rightly leaves an ignored Ctrl+C alone.
+        var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cache"))
+        {
+            Command = ["python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                "dotnet", RepositoryPaths.CliAssembly],
+        };
+        using var process = cli.Start("run", "--data", _data, "--lr", "0.001", "--batch-size", "1", "--epochs", "5000",
             "--sweep-id", "interrupted", "--out", _dir.Combine("int"), "--slots", "1", "--verbose"); // --verbose: a line per epoch
         var firstEpoch = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
