@@ -7,7 +7,6 @@ public static class SweepSnapshots
 {
     public static SweepSnapshot Of(SweepState state, string sweepId, double totalSeconds)
     {
-        var runs = state.Runs.ToDictionary(r => r.Id);
         return new SweepSnapshot(
         sweepId,
         state.Status,
@@ -15,7 +14,7 @@ public static class SweepSnapshots
         state.Dataset,
         state.Cells.Select(t =>
         {
-            var run = runs[t.RunId];
+            var run = state.FindRun(t.RunId)!;
             return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
                 t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
         }).ToArray(),
