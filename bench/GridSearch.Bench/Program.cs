@@ -1,7 +1,7 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|all] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|watch|all] [--data DIR] [--repeats N]
 //        [--results DIR] (default bench/results) [--device cpu|cuda] (fused, conv-fusion) and [--epochs N] (fused)
 // A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
 GridSearch.Training.Runtime.CpuNumerics.PinFromEnvironment();
@@ -52,11 +52,15 @@ foreach (string suite in suites)
             FusedBench.Run(data, epochs: int.Parse(Arg("--epochs") ?? "3", System.Globalization.CultureInfo.InvariantCulture),
                 device: Arg("--device") ?? "cpu").Report(results);
             break;
+        case "watch":
+            WatchBench.Run(cells: 10_000, window: TimeSpan.FromSeconds(int.Parse(Arg("--seconds") ?? "20", System.Globalization.CultureInfo.InvariantCulture)))
+                .Report(results);
+            break;
         case "conv-fusion":
             ConvFusionBench.Run(device: Arg("--device") ?? "cpu").Report(results);
             break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid, conv-fusion or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid, conv-fusion, watch or all.");
             return 2;
     }
 }

@@ -30,6 +30,9 @@ public sealed class SiloProcess : IDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>The silo's operating-system process id (for CPU figures).</summary>
+    public int ProcessId => _process.Id;
+
     public static string Assembly => Path.Combine(RepositoryPaths.Root, "src", "Silo", "GridSearch.Silo", "bin",
         RepositoryPaths.Configuration, "net10.0", "GridSearch.Silo.dll");
 

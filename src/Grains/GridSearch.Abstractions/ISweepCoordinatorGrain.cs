@@ -20,6 +20,13 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     [Alias("GetSnapshot"), AlwaysInterleave]
     Task<SweepSnapshot?> GetSnapshotAsync();
 
+    /// <summary>
+    /// What changed since <paramref name="after"/> (null: everything), or null when no sweep has this id. Watchers
+    /// poll this instead of the snapshot. Never waits on training.
+    /// </summary>
+    [Alias("GetChanges"), AlwaysInterleave]
+    Task<SweepChanges?> GetChangesAsync(SweepChangesCursor? after);
+
     /// <summary>Cancels pending and running cells (running ones stop between batches).</summary>
     [Alias("Cancel")]
     Task<SweepSnapshot?> CancelAsync();

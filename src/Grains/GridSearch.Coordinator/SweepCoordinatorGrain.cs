@@ -189,30 +189,6 @@ public sealed partial class SweepCoordinatorGrain(
         return new SweepStartResult(SweepStartOutcome.Started, [], Snapshot());
     }
 
-    public async Task<SweepSnapshot?> GetSnapshotAsync()
-    {
-        if (!Exists && _validating is { } validating)
-        {
-            // While a trainer decodes the data set, say how far it is (best effort: without an answer, say it loads).
-            DecodeProgress? progress = null;
-            try
-            {
-                progress = await grains.GetGrain<IDatasetInspectorGrain>(SweepId).ProgressAsync(DataRequest.For(validating))
-                    .WaitAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (Exception)
-            {
-                // The progress is a nicety; the snapshot is what was asked for.
-            }
-
-            return new SweepSnapshot(SweepId, SweepStatus.Pending, validating, null, [], null, null,
-                new SweepTimings(0, 0, 0, 0), progress?.ToString() ?? "loading the data set on a trainer silo", clock.GetUtcNow(), null,
-                Decoding: progress);
-        }
-
-        return Exists ? Snapshot() : null;
-    }
-
     public async Task<SweepSnapshot?> CancelAsync()
     {
         if (!Exists)
@@ -375,12 +351,6 @@ public sealed partial class SweepCoordinatorGrain(
             sweep.State.EarlierActiveSeconds += (clock.GetUtcNow() - since).TotalSeconds;
             _activeSince = null;
         }
-    }
-
-    private SweepSnapshot Snapshot()
-    {
-        double active = sweep.State.EarlierActiveSeconds + (_activeSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
-        return Book.Snapshot(SweepId, active);
     }
 
     private const string NoTrainerMessage =

@@ -5,14 +5,15 @@ namespace GridSearch.Coordinator;
 /// <summary>What clients see of a sweep: every cell with its epochs, attempts, trainer and group, and the sweep's totals.</summary>
 public static class SweepSnapshots
 {
-    public static SweepSnapshot Of(SweepState state, string sweepId, double totalSeconds)
+    /// <summary>The sweep with every cell, or with only the cells at <paramref name="cells"/> (indexes into its cells).</summary>
+    public static SweepSnapshot Of(SweepState state, string sweepId, double totalSeconds, IReadOnlyList<int>? cells = null)
     {
         return new SweepSnapshot(
         sweepId,
         state.Status,
         state.Spec!,
         state.Dataset,
-        state.Cells.Select(t =>
+        (cells?.Select(i => state.Cells[i]) ?? state.Cells).Select(t =>
         {
             var run = state.FindRun(t.RunId)!;
             return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,

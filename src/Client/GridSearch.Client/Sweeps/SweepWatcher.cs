@@ -10,8 +10,8 @@ namespace GridSearch.Client.Sweeps;
 /// </summary>
 public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput output, SweepSnapshot? alreadyShown = null)
 {
-    // Each poll fetches the whole sweep: poll large sweeps less often, so watching never competes with training.
-    private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Cells.Length / 2, 200, 2000));
+    // Each poll brings only what changed, but the live view redraws the whole sweep: large sweeps are drawn at most once a second.
+    private static TimeSpan PollInterval(SweepSnapshot sweep) => TimeSpan.FromMilliseconds(Math.Clamp(sweep.Cells.Length / 2, 200, 1000));
 
     // A resumed sweep prints only what is new; the epochs recorded before were summarised when it resumed.
     private readonly Dictionary<string, int> _epochsShown =
@@ -40,9 +40,9 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         SweepSnapshot? last = null;
         await output.Human.Live(_live.Render(null)).AutoClear(true).StartAsync(async context =>
         {
-            last = await FollowAsync(sweep =>
+            last = await FollowAsync((sweep, touched) =>
             {
-                Show(sweep);
+                Show(sweep, touched);
                 context.UpdateTarget(_live.Render(sweep));
                 context.Refresh();
             }, cancellation);
@@ -56,19 +56,18 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
         return last;
     }
 
-    private async Task<SweepSnapshot> FollowAsync(Action<SweepSnapshot> show, CancellationToken cancellation)
+    private async Task<SweepSnapshot> FollowAsync(Action<SweepSnapshot, IReadOnlyList<int>> show, CancellationToken cancellation)
     {
         bool cancelling = false;
+        var watched = new WatchedSweep();
         while (true)
         {
             // A silo that dies takes its coordinators along until the cluster notices: keep asking meanwhile.
-            var sweep = await OutageTolerance.CallAsync(coordinator.GetSnapshotAsync, output);
-            if (sweep is null)
-            {
-                throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
-            }
-
-            show(sweep);
+            var changes = await OutageTolerance.CallAsync(() => coordinator.GetChangesAsync(watched.Cursor), output)
+                ?? throw new UserInputException($"Sweep '{coordinator.GetPrimaryKeyString()}' does not exist.");
+            var touched = watched.Apply(changes);
+            var sweep = watched.Current!;
+            show(sweep, touched);
             if (sweep.Status.IsFinal())
             {
                 return sweep;
@@ -113,41 +112,41 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
                                SweepSummaryView.CellCounts(sweep), BestSuffix(sweep));
     }
 
-    private void Show(SweepSnapshot sweep)
+    private void Show(SweepSnapshot sweep, IReadOnlyList<int> touched)
     {
-        int index = 0;
-        foreach (var trial in sweep.Cells)
+        foreach (int position in touched)
         {
-            index++;
-            int shown = _epochsShown.GetValueOrDefault(trial.CellId);
-            foreach (var epoch in output.EveryEpoch ? trial.Epochs.Skip(shown) : [])
+            var cell = sweep.Cells[position];
+            int index = position + 1;
+            int shown = _epochsShown.GetValueOrDefault(cell.CellId);
+            foreach (var epoch in output.EveryEpoch ? cell.Epochs.Skip(shown) : [])
             {
                 output.Human.WriteLine(
-                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} epoch {epoch.Epoch,3}/{trial.Parameters.Epochs,-3} " +
+                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} epoch {epoch.Epoch,3}/{cell.Parameters.Epochs,-3} " +
                     $"loss {epoch.TrainLoss:F4}  val acc {epoch.ValidationAccuracy:F4}  {epoch.Seconds,5:F2} s" + BestSuffix(sweep));
             }
 
-            _epochsShown[trial.CellId] = trial.Epochs.Length;
-            bool changed = _statusShown.TryGetValue(trial.CellId, out var before) ? before != trial.Status : alreadyShown is null || !trial.Status.IsFinal();
-            if (changed && trial.Status == CellStatus.Failed)
+            _epochsShown[cell.CellId] = cell.Epochs.Length;
+            bool changed = _statusShown.TryGetValue(cell.CellId, out var before) ? before != cell.Status : alreadyShown is null || !cell.Status.IsFinal();
+            if (changed && cell.Status == CellStatus.Failed)
             {
-                Warn($"cell {trial.CellId} failed: {trial.Error}");
+                Warn($"cell {cell.CellId} failed: {cell.Error}");
             }
-            else if (changed && trial.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Cells.Length <= CellLinesUpTo)
+            else if (changed && cell.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Cells.Length <= CellLinesUpTo)
             {
                 Say(
-                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} completed: best val acc {trial.BestValidationAccuracy:F4} " +
-                    $"at epoch {trial.BestEpoch}/{trial.Parameters.Epochs}", BestSuffix(sweep));
+                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} completed: best val acc {cell.BestValidationAccuracy:F4} " +
+                    $"at epoch {cell.BestEpoch}/{cell.Parameters.Epochs}", BestSuffix(sweep));
             }
-            else if (changed && trial.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Cells.Length <= CellLinesUpTo))
+            else if (changed && cell.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Cells.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
                 Say(
-                    $"[{index}/{sweep.Cells.Length}] {trial.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
-                    $"{trial.Epochs.Length}/{trial.Parameters.Epochs}: best val acc {trial.BestValidationAccuracy:F4}", BestSuffix(sweep));
+                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
+                    $"{cell.Epochs.Length}/{cell.Parameters.Epochs}: best val acc {cell.BestValidationAccuracy:F4}", BestSuffix(sweep));
             }
 
-            _statusShown[trial.CellId] = trial.Status;
+            _statusShown[cell.CellId] = cell.Status;
         }
 
         ShowPercentFinished(sweep);
