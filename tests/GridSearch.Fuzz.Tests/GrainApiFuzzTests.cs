@@ -42,7 +42,7 @@ public sealed class GrainApiFuzzTests
         {
             Parameters = a.Item1, Search = a.Item2!, Samples = a.Item3,
             Scheduler = new SchedulerSpec { Name = a.Item4!, ReductionFactor = a.Item5, MinEpochs = a.Item6 },
-            TrainFraction = b.Item1, ValidationFraction = b.Item2, MaxConcurrentTrials = b.Item3, RetriesPerTrial = b.Item4,
+            TrainFraction = b.Item1, ValidationFraction = b.Item2, MaxConcurrent = b.Item3, RetriesPerRun = b.Item4,
             ImageSize = b.Item5, FusedGroupSize = b.Item6, AllowLargeGrid = c.Item1, Fuse = c.Item2, MaxImagePixels = c.Item3,
             Seed = c.Item4, DataRoot = c.Item5!,
         });

@@ -20,7 +20,7 @@ public sealed class SweepChangesTests
         LearningRates = Enumerable.Range(1, learningRates).Select(i => i / 100.0).ToArray(),
         BatchSizes = Enumerable.Range(1, batchSizes).Select(i => 8 * i).ToArray(),
         Epochs = epochs,
-        RetriesPerTrial = retries,
+        RetriesPerRun = retries,
         DataRoot = "/data",
     }, Dataset, Now);
 

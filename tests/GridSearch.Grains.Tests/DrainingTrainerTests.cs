@@ -40,7 +40,7 @@ public sealed class DrainingTrainerTests(DrainingTrainerClusterFixture fixture) 
         // Eight runs and no retries: a refusal by the draining trainer must neither fail a run nor be offered again.
         var spec = new SweepSpec
         {
-            LearningRates = [0.1, 0.05, 0.01, 0.005], BatchSizes = [8, 16], Epochs = [2], DataRoot = "/data", RetriesPerTrial = 0,
+            LearningRates = [0.1, 0.05, 0.01, 0.005], BatchSizes = [8, 16], Epochs = [2], DataRoot = "/data", RetriesPerRun = 0,
         };
         var coordinator = fixture.Client.GetGrain<ISweepCoordinatorGrain>("draining");
 

@@ -36,7 +36,7 @@ public sealed class MaxConcurrentFusedTests
 
         Assert.Equal(SweepStartOutcome.Started, (await coordinator.StartAsync(new SweepSpec
         {
-            LearningRates = [0.1, 0.05], BatchSizes = [8, 16, 32], Epochs = [2], DataRoot = "/data/fused", MaxConcurrentTrials = 2,
+            LearningRates = [0.1, 0.05], BatchSizes = [8, 16, 32], Epochs = [2], DataRoot = "/data/fused", MaxConcurrent = 2,
         })).Outcome);
 
         try

@@ -65,7 +65,8 @@ public sealed class SiloOnlyCallsTests(ClusterFixture fixture)
     /// <summary>What a client may call: the public sweep API, and nothing else.</summary>
     private static readonly string[] ClientApi =
     [
-        "ISweepCoordinatorGrain.StartAsync", "ISweepCoordinatorGrain.GetSnapshotAsync", "ISweepCoordinatorGrain.CancelAsync",
+        "ISweepCoordinatorGrain.StartAsync", "ISweepCoordinatorGrain.GetSnapshotAsync", "ISweepCoordinatorGrain.GetChangesAsync",
+        "ISweepCoordinatorGrain.CancelAsync",
         "ISweepCoordinatorGrain.ResumeAsync", "ISweepCoordinatorGrain.DeleteAsync", "ISweepCoordinatorGrain.GetWinnerWeightsAsync",
         "ISweepRegistryGrain.ListAsync",
     ];

@@ -65,7 +65,7 @@ public sealed class SweepBookEdgeTests
     [Fact]
     public void NextRetry_IsTheEarliestBackoffAmongTheRunsWaitingOne()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 2 });
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8], Epochs = [1], RetriesPerRun = 2 });
         var runs = book.ClaimRuns(3, Now);
         Assert.Null(book.NextRetry);
 
@@ -146,7 +146,7 @@ public sealed class SweepBookEdgeTests
     [Fact]
     public void Complete_SaysHowManyCellsFailed_AndNothingWhenNoneDid()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], RetriesPerRun = 0 });
         var runs = book.ClaimRuns(2);
         book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.9));
         book.RunFinished(runs[0].Id, 1, RunOutcome.Completed, null);
@@ -166,7 +166,7 @@ public sealed class SweepBookEdgeTests
     [Fact]
     public void AllFailedMessage_NamesTheFirstRunWithAnError()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.2], BatchSizes = [8], Epochs = [1], RetriesPerRun = 0 });
         var runs = book.ClaimRuns(2);
         book.RunFinished(runs[1].Id, 1, RunOutcome.Failed, "second");
         book.RunFinished(runs[0].Id, 1, RunOutcome.Failed, "first");
@@ -218,7 +218,7 @@ public sealed class SweepBookEdgeTests
     {
         var book = new SweepBook(FusedGroupsTests.Create(new SweepSpec
         {
-            LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8, 16], Epochs = [1], RetriesPerTrial = 0, FusedGroupSize = 16, DataRoot = "/data",
+            LearningRates = [0.1, 0.2, 0.3], BatchSizes = [8, 16], Epochs = [1], RetriesPerRun = 0, FusedGroupSize = 16, DataRoot = "/data",
         }, new TrainerCapabilities(FusedTraining: true), Dataset, Now));
         Assert.Equal(2, book.State.Groups.Count);
 

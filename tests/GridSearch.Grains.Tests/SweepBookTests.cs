@@ -137,7 +137,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RunFinished_FailureWithRetriesLeft_RequeuesThenFailsWhenExhausted()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 1 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerRun = 1 });
         var run = Assert.Single(book.ClaimRuns(1));
 
         book.RunFinished(run.Id, 1, RunOutcome.Failed, "loss became NaN");
@@ -158,7 +158,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RunFinished_NamesTheTrainerThatRanIt_EvenWhenTheStartAnswerNeverArrived_ButNotFromAStaleAttempt()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerRun = 1 });
         var run = Assert.Single(book.ClaimRuns(1));
         Assert.Null(run.Silo); // dispatched; the answer saying where it went is not in yet
 
@@ -185,7 +185,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RunFinished_CancelledBySilo_RequeuesWithoutUsingARetry()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerRun = 0 });
         var run = Assert.Single(book.ClaimRuns(1));
 
         book.RunFinished(run.Id, 1, RunOutcome.Cancelled, null);
@@ -211,7 +211,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RequeueLost_PutsTheRunBackInTheQueueWithoutUsingARetry()
     {
-        var book = Book(new SweepSpec { RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { RetriesPerRun = 0 });
         var claimed = book.ClaimRuns(2);
 
         book.RequeueLost(claimed[0]);
@@ -243,7 +243,7 @@ public sealed class SweepBookTests
     [Fact]
     public void DispatchFailed_RequeuesUntilRepeatedFailuresCountAsAnAttempt()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerRun = 0 });
 
         for (int i = 1; i < SweepBook.DispatchFailuresPerAttempt; i++)
         {
@@ -260,7 +260,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RunFinished_FailedAttemptWithRetriesLeft_WaitsOutABackoffBeforeItIsClaimedAgain()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 2 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [2], RetriesPerRun = 2 });
         var run = Assert.Single(book.ClaimRuns(1, Now));
 
         book.RunFinished(run.Id, 1, RunOutcome.Failed, "out of memory", Now);
@@ -287,7 +287,7 @@ public sealed class SweepBookTests
     [Fact]
     public void Reopen_FailedSweep_RequeuesFailedAndCancelledWorkAndKeepsCompletedCells()
     {
-        var book = Book(new SweepSpec { LearningRates = [0.1, 0.01], BatchSizes = [8], Epochs = [2], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1, 0.01], BatchSizes = [8], Epochs = [2], RetriesPerRun = 0 });
         var runs = book.ClaimRuns(2, Now);
         book.RecordEpoch(runs[0].Id, 1, Epoch(1, 0.6));
         book.RecordEpoch(runs[0].Id, 1, Epoch(2, 0.7));
@@ -361,7 +361,7 @@ public sealed class SweepBookTests
     public void RunFinished_CompletedWithEpochsThisCoordinatorNeverRecorded_GoesBackToTheQueueWithoutUsingARetry()
     {
         // A coordinator whose silo died lost some reports; the next attempt replays them from the run's checkpoint.
-        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerTrial = 0 });
+        var book = Book(new SweepSpec { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerRun = 0 });
         var run = Assert.Single(book.ClaimRuns(1, Now));
         book.RecordEpoch(run.Id, 1, Epoch(1, 0.6));
 
@@ -376,7 +376,7 @@ public sealed class SweepBookTests
     [Fact]
     public void RunFinished_Diverged_FailsAtOnce_WithRetriesLeft()
     {
-        var book = Book(new SweepSpec { RetriesPerTrial = 3 });
+        var book = Book(new SweepSpec { RetriesPerRun = 3 });
         var run = Assert.Single(book.ClaimRuns(1, Now));
 
         book.RunFinished(run.Id, run.Attempts, RunOutcome.Diverged, "Training loss became NaN in epoch 2; try a smaller learning rate.", Now);

@@ -116,7 +116,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         };
         try
         {
-            await Coordinator("to-cancel").StartAsync(Spec() with { MaxConcurrentTrials = 1, SharedPrefix = false });
+            await Coordinator("to-cancel").StartAsync(Spec() with { MaxConcurrent = 1, SharedPrefix = false });
             await blocked.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
 
             var cancelled = await Coordinator("to-cancel").CancelAsync();
@@ -148,7 +148,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         };
         try
         {
-            await Coordinator("retried").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerTrial = 1 });
+            await Coordinator("retried").StartAsync(Spec() with { LearningRates = [0.1], BatchSizes = [8], Epochs = [3], RetriesPerRun = 1 });
 
             var sweep = await WaitForAsync("retried", s => s.Status.IsFinal(), "the sweep to finish");
 
@@ -175,7 +175,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         };
         try
         {
-            await Coordinator("all-fail").StartAsync(Spec() with { RetriesPerTrial = 0 });
+            await Coordinator("all-fail").StartAsync(Spec() with { RetriesPerRun = 0 });
 
             var sweep = await WaitForAsync("all-fail", s => s.Status.IsFinal(), "the sweep to finish");
 
@@ -223,7 +223,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
     public async Task WinnerTest_FailsOnce_IsRetriedAndTheSweepCompletes()
     {
         fixture.TrainerRunner.TestFailures["/data/flaky-test"] = 1;
-        var spec = Spec("/data/flaky-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 };
+        var spec = Spec("/data/flaky-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerRun = 1 };
 
         Assert.Equal(SweepStartOutcome.Started, (await Coordinator("flaky-test").StartAsync(spec)).Outcome);
         var sweep = await WaitForAsync("flaky-test", s => s.Status.IsFinal(), "the sweep to finish");
@@ -237,7 +237,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
     public async Task WinnerTest_FailsEveryTime_FailsTheSweepAfterItsRetriesSayingWhy()
     {
         fixture.TrainerRunner.TestFailures["/data/broken-test"] = 5;
-        var spec = Spec("/data/broken-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerTrial = 1 };
+        var spec = Spec("/data/broken-test") with { LearningRates = [0.1], BatchSizes = [8], Epochs = [1], RetriesPerRun = 1 };
 
         Assert.Equal(SweepStartOutcome.Started, (await Coordinator("broken-test").StartAsync(spec)).Outcome);
         var sweep = await WaitForAsync("broken-test", s => s.Status.IsFinal(), "the sweep to finish");

@@ -20,8 +20,8 @@ public sealed class SweepSpecRulesTests
             LearningRates = [0, double.NaN, -1, 0.1],
             BatchSizes = [],
             Epochs = [0],
-            MaxConcurrentTrials = -1,
-            RetriesPerTrial = -2,
+            MaxConcurrent = -1,
+            RetriesPerRun = -2,
             DataRoot = "",
         };
 
@@ -32,8 +32,8 @@ public sealed class SweepSpecRulesTests
         Assert.Contains(problems, p => p.Contains("learning rate -1 must be"));
         Assert.Contains(problems, p => p.Contains("batch size list is empty"));
         Assert.Contains(problems, p => p.Contains("epochs 0 must be at least 1"));
-        Assert.Contains(problems, p => p.Contains("max concurrent trials -1"));
-        Assert.Contains(problems, p => p.Contains("retries per trial -2"));
+        Assert.Contains(problems, p => p.Contains("max concurrent -1"));
+        Assert.Contains(problems, p => p.Contains("retries per run -2"));
         Assert.Contains(problems, p => p.Contains("data root is empty"));
         Assert.Equal(8, problems.Count);
     }

@@ -13,7 +13,7 @@ public sealed class TrainerSlotsTests
     [Fact]
     public void Free_IsEveryTrainersSlotsLessWhatIsOut()
     {
-        var slots = new TrainerSlots([(A, 2), (B, 3)], [RunningOn(A), RunningOn(B), RunningOn(B)], shortTrials: false, pending: 100, limit: 0);
+        var slots = new TrainerSlots([(A, 2), (B, 3)], [RunningOn(A), RunningOn(B), RunningOn(B)], shortRuns: false, pending: 100, limit: 0);
 
         Assert.Equal(2, slots.Free);
     }
@@ -21,7 +21,7 @@ public sealed class TrainerSlotsTests
     [Fact]
     public void Free_WithShortTrials_QueuesOnePerSlot()
     {
-        var slots = new TrainerSlots([(A, 2)], [RunningOn(A)], shortTrials: true, pending: 100, limit: 0);
+        var slots = new TrainerSlots([(A, 2)], [RunningOn(A)], shortRuns: true, pending: 100, limit: 0);
 
         Assert.Equal(3, slots.Free);
     }
@@ -30,7 +30,7 @@ public sealed class TrainerSlotsTests
     public void Free_WithShortTrials_QueuesNothingOnceNoMoreRunsArePendingThanSlots()
     {
         // Three slots, three runs left: they go to free slots only, never behind a busy one.
-        var slots = new TrainerSlots([(A, 2), (B, 1)], [RunningOn(A)], shortTrials: true, pending: 3, limit: 0);
+        var slots = new TrainerSlots([(A, 2), (B, 1)], [RunningOn(A)], shortRuns: true, pending: 3, limit: 0);
 
         Assert.Equal(2, slots.Free);
         var first = slots.Next()!;
@@ -44,7 +44,7 @@ public sealed class TrainerSlotsTests
     [Fact]
     public void Next_PicksTheTrainerWithTheMostRoom()
     {
-        var slots = new TrainerSlots([(A, 2), (B, 2)], [RunningOn(A)], shortTrials: false, pending: 100, limit: 0);
+        var slots = new TrainerSlots([(A, 2), (B, 2)], [RunningOn(A)], shortRuns: false, pending: 100, limit: 0);
 
         Assert.Equal(B, slots.Next());
         slots.Took(B.ToParsableString());
@@ -58,7 +58,7 @@ public sealed class TrainerSlotsTests
     [Fact]
     public void Free_IsCappedByTheSweepsLimit()
     {
-        var slots = new TrainerSlots([(A, 8)], [RunningOn(A)], shortTrials: false, pending: 100, limit: 3);
+        var slots = new TrainerSlots([(A, 8)], [RunningOn(A)], shortRuns: false, pending: 100, limit: 3);
 
         Assert.Equal(2, slots.Free);
     }
@@ -66,6 +66,6 @@ public sealed class TrainerSlotsTests
     [Fact]
     public void Free_WithNoTrainer_IsOneSoThatPlacementReportsIt()
     {
-        Assert.Equal(1, new TrainerSlots([], [], shortTrials: false, pending: 100, limit: 0).Free);
+        Assert.Equal(1, new TrainerSlots([], [], shortRuns: false, pending: 100, limit: 0).Free);
     }
 }

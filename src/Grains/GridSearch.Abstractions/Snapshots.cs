@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GridSearch.Abstractions;
 
 /// <summary>One grid cell as the coordinator knows it right now.</summary>
@@ -63,8 +65,8 @@ public sealed record SweepSnapshot(
 public sealed record SweepSummary(
     [property: Id(0)] string SweepId,
     [property: Id(1)] SweepStatus Status,
-    [property: Id(2)] int Trials,
-    [property: Id(3)] int TrialsDone,
+    [property: Id(2), JsonPropertyName("trials")] int Cells,
+    [property: Id(3), JsonPropertyName("trialsDone")] int CellsDone,
     [property: Id(4)] double? BestValidationAccuracy,
     [property: Id(5)] double? TestAccuracy,
     [property: Id(6)] DateTimeOffset CreatedAt,

@@ -48,10 +48,10 @@ public sealed record SweepSpec
     [Id(6)] public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary>Most runs training at once (a fused group counts as one); 0 means as many as the cluster has trainer slots.</summary>
-    [Id(7)] public int MaxConcurrentTrials { get; init; }
+    [Id(7)] public int MaxConcurrent { get; init; }
 
     /// <summary>How many times a failing run is retried before it is marked Failed.</summary>
-    [Id(8)] public int RetriesPerTrial { get; init; } = 1;
+    [Id(8)] public int RetriesPerRun { get; init; } = 1;
 
     /// <summary>Accept grids over <see cref="SweepSpecRules.LargeGridCells"/> cells.</summary>
     [Id(9)] public bool AllowLargeGrid { get; init; }

@@ -57,14 +57,14 @@ public static partial class SweepSpecRules
             problems.Add($"split fractions train={spec.TrainFraction} and validation={spec.ValidationFraction} must be positive and sum to less than 1");
         }
 
-        if (spec.MaxConcurrentTrials < 0)
+        if (spec.MaxConcurrent < 0)
         {
-            problems.Add($"max concurrent trials {spec.MaxConcurrentTrials} must be 0 (as many as there are trainer slots) or more");
+            problems.Add($"max concurrent {spec.MaxConcurrent} must be 0 (as many as there are trainer slots) or more");
         }
 
-        if (spec.RetriesPerTrial < 0)
+        if (spec.RetriesPerRun < 0)
         {
-            problems.Add($"retries per trial {spec.RetriesPerTrial} must be 0 or more");
+            problems.Add($"retries per run {spec.RetriesPerRun} must be 0 or more");
         }
 
         if (spec.MaxImagePixels is < 1 or > MaxImagePixelsLimit)

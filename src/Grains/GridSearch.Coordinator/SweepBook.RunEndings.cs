@@ -99,7 +99,7 @@ public sealed partial class SweepBook
     {
         run.Failures++;
         run.Error = error;
-        if (run.Failures <= Spec.RetriesPerTrial)
+        if (run.Failures <= Spec.RetriesPerRun)
         {
             Requeue(run);
             run.RetryAfter = now + RetryBackoff.For(run.Id, run.Failures);

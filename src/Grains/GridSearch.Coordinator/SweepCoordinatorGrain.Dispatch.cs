@@ -228,7 +228,7 @@ public sealed partial class SweepCoordinatorGrain
     {
         var now = clock.GetUtcNow();
         sweep.State.TestFailures++;
-        if (sweep.State.TestFailures <= Book.Spec.RetriesPerTrial)
+        if (sweep.State.TestFailures <= Book.Spec.RetriesPerRun)
         {
             sweep.State.MoveTo(SweepStatus.Running);
             sweep.State.TestRetryAfter = now + RetryBackoff.For($"{SweepId}#test", sweep.State.TestFailures);
@@ -295,16 +295,16 @@ public sealed partial class SweepCoordinatorGrain
         var finished = sweep.State.Runs.Where(r => r is { StartedAt: not null, FinishedAt: not null }).Take(64).ToList();
         // Until a run has finished its length is unknown: queue one per slot from the start, so no slot waits for
         // the coordinator after the first runs; once runs turn out long, each trainer gets only what it can run.
-        bool shortTrials = finished.Count == 0
+        bool shortRuns = finished.Count == 0
                            || finished.Average(r => r.WallSeconds)
                            < options.Value.QueueTrialsShorterThan.TotalSeconds;
         var trainers = TrainerMetadata.ActiveTrainers(membership, siloMetadata);
         _drainingTrainers.IntersectWith(trainers.Select(t => t.Silo.ToParsableString())); // gone: nothing to avoid
         // A fused group takes one slot, however many of its runs it trains.
         return new TrainerSlots(trainers.Where(t => !_drainingTrainers.Contains(t.Silo.ToParsableString())),
-            sweep.State.Runs.Where(r => r.Status == CellStatus.Running).DistinctBy(r => r.Group ?? r.Id), shortTrials,
+            sweep.State.Runs.Where(r => r.Status == CellStatus.Running).DistinctBy(r => r.Group ?? r.Id), shortRuns,
             sweep.State.Runs.Where(r => r.Status == CellStatus.Pending).DistinctBy(r => r.Group ?? r.Id).Count(),
-            sweep.State.Spec?.MaxConcurrentTrials ?? 0);
+            sweep.State.Spec?.MaxConcurrent ?? 0);
     }
 
     private async Task ClearCheckpointsAsync()

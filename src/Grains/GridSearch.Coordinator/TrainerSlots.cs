@@ -14,11 +14,11 @@ public sealed class TrainerSlots
     private readonly List<Trainer> _trainers;
     private int _limit;
 
-    public TrainerSlots(IEnumerable<(SiloAddress Silo, int Slots)> trainers, IEnumerable<RunRecord> running, bool shortTrials, int pending, int limit)
+    public TrainerSlots(IEnumerable<(SiloAddress Silo, int Slots)> trainers, IEnumerable<RunRecord> running, bool shortRuns, int pending, int limit)
     {
         var outstanding = running.Where(r => r.SiloAddress is not null).GroupBy(r => r.SiloAddress!).ToDictionary(g => g.Key, g => g.Count());
         var known = trainers.ToList();
-        bool queue = shortTrials && pending > known.Sum(t => t.Slots);
+        bool queue = shortRuns && pending > known.Sum(t => t.Slots);
         _trainers = known.Select(t => new Trainer(t.Silo, (queue ? 2 : 1) * t.Slots,
             outstanding.GetValueOrDefault(t.Silo.ToParsableString()))).ToList();
         int runningNow = running.Count();

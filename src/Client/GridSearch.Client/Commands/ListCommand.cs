@@ -43,7 +43,7 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
         var table = new Table().Border(TableBorder.Rounded).AddColumns("sweep", "status", "cells done", "best val acc", "test acc", "created (UTC)", "state");
         foreach (var s in summaries)
         {
-            table.AddRow(Markup.Escape(s.SweepId), s.Status.ToString(), $"{s.TrialsDone}/{s.Trials}",
+            table.AddRow(Markup.Escape(s.SweepId), s.Status.ToString(), $"{s.CellsDone}/{s.Cells}",
                 s.BestValidationAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
                 s.TestAccuracy?.ToString("F4", CultureInfo.InvariantCulture) ?? "-",
                 s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
