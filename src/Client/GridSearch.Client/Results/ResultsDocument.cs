@@ -14,7 +14,7 @@ public sealed record ResultsDocument(
     GridDocument Grid,
     SearchDocument Search,
     DatasetDocument? Dataset,
-    TrialDocument[] Trials,
+    CellDocument[] Trials,
     BestDocument? Best,
     double? TestAccuracy,
     TestDocument? Test,
@@ -29,7 +29,7 @@ public sealed record ResultsDocument(
         GridDocument.From(sweep),
         SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
-        sweep.Cells.Select(t => new TrialDocument(t.CellId, t.Parameters.LearningRate, t.Parameters.BatchSize,
+        sweep.Cells.Select(t => new CellDocument(t.CellId, t.Parameters.LearningRate, t.Parameters.BatchSize,
             t.Parameters.Epochs, t.Status.ToString(), t.Epochs.Select(e => e.TrainLoss).ToArray(),
             t.Epochs.Select(e => e.ValidationAccuracy).ToArray(), t.BestEpoch == 0 ? null : t.BestEpoch,
             t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)
@@ -100,7 +100,7 @@ public sealed record SchedulerDocument(string Name, int Eta, int MinEpochs, int 
 
 public sealed record DatasetDocument(string Root, string[] Classes, int Images, int Train, int Val, int Test);
 
-public sealed record TrialDocument(
+public sealed record CellDocument(
     string Id,
     double Lr,
     int BatchSize,

@@ -15,10 +15,10 @@ public sealed class SweepMetrics
     public SweepMetrics(IMeterFactory meters, SweepMetricsRegistry sweeps)
     {
         var meter = meters.Create(I.MeterName);
-        meter.CreateObservableGauge(I.Trials, () => sweeps.Current().SelectMany(TrialCounts), description: "Trials of a sweep by state.");
-        meter.CreateObservableGauge(I.TrialValidationAccuracy, () => PerTrial(sweeps, e => e.ValidationAccuracy), "1", "Latest validation accuracy of each trial.");
-        meter.CreateObservableGauge(I.TrialTrainLoss, () => PerTrial(sweeps, e => e.TrainLoss), "1", "Latest mean training loss of each trial.");
-        meter.CreateObservableGauge(I.TrialEpoch, () => PerTrial(sweeps, e => e.Epoch), description: "Latest completed epoch of each trial.");
+        meter.CreateObservableGauge(I.Trials, () => sweeps.Current().SelectMany(CellCounts), description: "Trials of a sweep by state.");
+        meter.CreateObservableGauge(I.TrialValidationAccuracy, () => PerCell(sweeps, e => e.ValidationAccuracy), "1", "Latest validation accuracy of each trial.");
+        meter.CreateObservableGauge(I.TrialTrainLoss, () => PerCell(sweeps, e => e.TrainLoss), "1", "Latest mean training loss of each trial.");
+        meter.CreateObservableGauge(I.TrialEpoch, () => PerCell(sweeps, e => e.Epoch), description: "Latest completed epoch of each trial.");
         meter.CreateObservableGauge(I.TrialInfo, () => Info(sweeps), description: "1 for every trial, labelled with its hyperparameters.");
         meter.CreateObservableGauge(I.SweepBestValidationAccuracy, () => PerSweep(sweeps, s => s.Best?.ValidationAccuracy), "1", "Best validation accuracy so far.");
         meter.CreateObservableGauge(I.SweepTestAccuracy, () => PerSweep(sweeps, s => s.TestAccuracy), "1", "Test accuracy of the winner.");
@@ -27,13 +27,13 @@ public sealed class SweepMetrics
             "1 while an unfinished sweep has no trainer silo to run on (it waits for one), else 0.");
     }
 
-    private static IEnumerable<Measurement<long>> TrialCounts(SweepSnapshot sweep) =>
+    private static IEnumerable<Measurement<long>> CellCounts(SweepSnapshot sweep) =>
         Enum.GetValues<CellStatus>().Select(state => new Measurement<long>(
             sweep.Cells.Count(t => t.Status == state),
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.StateTag, state.ToString().ToLowerInvariant())));
 
-    private static IEnumerable<Measurement<double>> PerTrial(SweepMetricsRegistry sweeps, Func<EpochMetrics, double> value) =>
+    private static IEnumerable<Measurement<double>> PerCell(SweepMetricsRegistry sweeps, Func<EpochMetrics, double> value) =>
         from sweep in sweeps.Current()
         from trial in sweep.Cells
         where trial.Epochs.Length > 0
