@@ -11,13 +11,13 @@ public interface IRunTrainer
     /// <summary>Loads (once per silo) and describes the data set of a sweep.</summary>
     Task<DatasetSummary> DescribeAsync(DataRequest data, CancellationToken cancellation);
 
+    /// <summary>Whether this trainer fuses runs, on which device, within how much memory.</summary>
+    TrainerCapabilities Capabilities(DataRequest data) => TrainerCapabilities.RunsAlone;
+
     /// <summary>
     /// The data set's files as they are now, and their fingerprint (freshly listed, not from a cache). Runners that
     /// read no files (scripted or simulated training) have none, and their sweeps skip the data checks.
     /// </summary>
-    /// <summary>Whether this trainer fuses runs, on which device, within how much memory.</summary>
-    TrainerCapabilities Capabilities(DataRequest data) => TrainerCapabilities.RunsAlone;
-
     Task<DataManifest?> ManifestAsync(DataRequest data, CancellationToken cancellation) => Task.FromResult<DataManifest?>(null);
 
     /// <summary>How far the data set is decoded while this silo decodes it; null when it is not decoding it.</summary>

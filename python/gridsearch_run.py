@@ -1,0 +1,70 @@
+"""GridSearch's contract for your own training program, with the standard library only.
+
+GridSearch starts your program once per run with the cell's values in its arguments and environment; the program
+trains, keeps its checkpoint in the run folder, and reports each epoch:
+
+    import gridsearch_run as gs
+
+    p = gs.params()                      # {"lr": 0.01, "layers": 2}
+    start = load_checkpoint(gs.run_dir())  # resume from what the folder holds (nothing on the first attempt)
+    for epoch in range(start + 1, gs.epochs() + 1):
+        train_one_epoch(p["lr"])
+        save_checkpoint(gs.run_dir(), epoch)   # first the checkpoint...
+        gs.report(epoch, val_accuracy=acc, train_loss=loss)  # ...then the report: the epoch is done
+
+A report means "this epoch is done and its checkpoint is in the run folder": a resumed run starts from the last
+reported epoch, so write the checkpoint before reporting it.
+"""
+
+import json
+import math
+import os
+import sys
+
+PREFIX = "GRIDSEARCH_REPORT"
+
+
+def _variable(name):
+    value = os.environ.get(name)
+    if value is None:
+        raise RuntimeError(f"{name} is not set: this program expects to be started by GridSearch "
+                           f"(gridsearch run --command ..., or a sweep file with 'program:')")
+    return value
+
+
+def params():
+    """The cell's values: {name: value}, numbers as numbers, choices as strings."""
+    return json.loads(_variable("GRIDSEARCH_PARAMS"))
+
+
+def run_dir():
+    """The run's own folder: it survives retries, resume and the run moving to another trainer."""
+    return _variable("GRIDSEARCH_RUN_DIR")
+
+
+def run_id():
+    """The run's id (the cell's id for runs of one cell)."""
+    return _variable("GRIDSEARCH_RUN_ID")
+
+
+def seed():
+    """The sweep's random seed: seed every random source with it for results that repeat."""
+    return int(_variable("GRIDSEARCH_SEED"))
+
+
+def epochs():
+    """How far this run trains (1-based, inclusive): stop after reporting this epoch."""
+    return int(_variable("GRIDSEARCH_EPOCHS"))
+
+
+def report(epoch, **metrics):
+    """Reports a finished epoch (1-based, one after the other) with any numeric metrics."""
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 1:
+        raise ValueError(f"epoch must be a whole number from 1, not {epoch!r}")
+    values = {"epoch": epoch}
+    for name, value in metrics.items():
+        value = float(value)
+        # JSON has no NaN or infinity: GridSearch reads them as strings.
+        values[name] = value if math.isfinite(value) else ("NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity")
+    sys.stdout.write(f"{PREFIX} {json.dumps(values)}\n")
+    sys.stdout.flush()
