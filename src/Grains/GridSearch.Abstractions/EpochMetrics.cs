@@ -14,4 +14,10 @@ public sealed record EpochMetrics(
     /// empty for metrics recorded before GridSearch measured it and for simulated training.
     /// </summary>
     [Id(5)] public double[] ValidationClassAccuracy { get; init; } = [];
+
+    /// <summary>
+    /// Every metric a user's program reported for the epoch, by name (its <c>val_accuracy</c> and <c>train_loss</c>
+    /// also fill the fields above); null for the built-in models.
+    /// </summary>
+    [Id(6)] public Dictionary<string, double>? Reported { get; init; }
 }

@@ -17,7 +17,7 @@ public sealed record ProgramSpec
     [Id(1)] public string WorkingDirectory { get; init; } = ".";
 
     /// <summary>Variables added to the program's environment.</summary>
-    [Id(2)] public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    [Id(2)] public Dictionary<string, string> Environment { get; init; } = [];
 
     /// <summary>Longest an attempt may run; null: no limit.</summary>
     [Id(3)] public TimeSpan? Timeout { get; init; }

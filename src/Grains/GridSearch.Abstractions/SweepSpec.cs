@@ -29,6 +29,9 @@ public sealed record SweepSpec
 
     [Id(16)] public SchedulerSpec Scheduler { get; init; } = new();
 
+    /// <summary>The user's own program that runs train, or null for the built-in models.</summary>
+    [Id(20)] public ProgramSpec? Program { get; init; }
+
     /// <summary>The search space, in catalog order (the grid's outermost parameter first).</summary>
     public IReadOnlyList<SearchDimension> Space => (Parameters ??
     [

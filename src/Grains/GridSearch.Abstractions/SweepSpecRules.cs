@@ -85,8 +85,11 @@ public static partial class SweepSpecRules
         return problems;
     }
 
-    /// <summary>Problems that depend on the data set, such as a batch larger than the training split.</summary>
-    public static IReadOnlyList<string> DataProblems(SweepSpec spec, DatasetSummary dataset) => spec.Space
+    /// <summary>
+    /// Problems that depend on the data set, such as a batch larger than the training split. A user's program reads its
+    /// own data, and its parameters mean what it makes of them: none.
+    /// </summary>
+    public static IReadOnlyList<string> DataProblems(SweepSpec spec, DatasetSummary dataset) => spec.Program is not null ? [] : spec.Space
         .Where(d => d.Name == ParameterCatalog.BatchSize)
         .SelectMany(d => d.Range is { } r ? [(int)Math.Floor(r.Max)] : d.DistinctValues.Select(v => (int)v.Number))
         .Distinct()

@@ -260,7 +260,7 @@ public sealed partial class SweepBook(SweepState state)
 
     public void BeginTesting() => state.MoveTo(SweepStatus.Testing);
 
-    public void Complete(DateTimeOffset now, double testAccuracy, long[]? confusion = null)
+    public void Complete(DateTimeOffset now, double? testAccuracy, long[]? confusion = null)
     {
         state.TestAccuracy = testAccuracy;
         state.TestConfusion = confusion;

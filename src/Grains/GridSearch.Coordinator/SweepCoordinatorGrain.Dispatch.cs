@@ -204,6 +204,15 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
+        if (book.Spec.Program is not null)
+        {
+            // A program's winner is tested by the program (a test command), not on a split held here.
+            CloseActivePeriod();
+            book.BeginTesting();
+            book.Complete(clock.GetUtcNow(), testAccuracy: null);
+            return;
+        }
+
         book.BeginTesting();
         try
         {

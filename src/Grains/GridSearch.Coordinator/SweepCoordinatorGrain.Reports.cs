@@ -39,7 +39,8 @@ public sealed partial class SweepCoordinatorGrain
         // has weights, even after a crash.
         if (outcome == EpochRecordOutcome.RecordedNewBest)
         {
-            if (weights.Length == 0)
+            // A user's program keeps its weights in its run folder: the winner is its (cell, epoch) alone.
+            if (weights.Length == 0 && sweep.State.Spec?.Program is null)
             {
                 LogReplayedBestWithoutWeights(SweepId, runId, metrics.Epoch);
             }

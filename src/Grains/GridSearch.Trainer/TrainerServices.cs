@@ -4,6 +4,7 @@ using GridSearch.Trainer.Execution;
 using GridSearch.Trainer.Grains;
 using GridSearch.Trainer.Metrics;
 using GridSearch.Trainer.Placement;
+using GridSearch.Trainer.Programs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,16 @@ public static class TrainerServices
             services.TryAddSingleton<IRunTrainer, TorchRunTrainer>();
         }
 
+        // Sweeps of users' programs go to the program trainer, the others to the built-in (or substituted) one.
+        services.AddSingleton<ProgramRunTrainer>();
+        var builtIn = services.Last(d => d.ServiceType == typeof(IRunTrainer));
+        services.Remove(builtIn);
+        services.AddSingleton<IRunTrainer>(provider => new ProgramAwareRunTrainer(Create(provider, builtIn), provider.GetRequiredService<ProgramRunTrainer>()));
         return services;
     }
+
+    private static IRunTrainer Create(IServiceProvider provider, ServiceDescriptor descriptor) =>
+        (IRunTrainer)(descriptor.ImplementationInstance
+                      ?? descriptor.ImplementationFactory?.Invoke(provider)
+                      ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!));
 }

@@ -147,6 +147,8 @@ public class SiloSettings : CommonSettings
         DeviceMemoryBudget = DeviceMemoryGiB is { } gib ? (long)(gib * (1L << 30)) : 0,
         CacheDirectory = CacheDirectory,
         SimulatedTrialDuration = SimulateTrainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        // This process is the user's own: the programs its sweeps name are theirs to run.
+        AllowPrograms = true,
     };
 
     public override Spectre.Console.ValidationResult Validate()

@@ -25,7 +25,10 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);
-        var spec = SweepSubmission.Prepare(settings, sweepId, DatasetPreparation.ResolveRoot(settings, output));
+        // A user's program reads its own data: --data, if given, is only passed on (GRIDSEARCH_PARAMS has no data).
+        var spec = SweepSubmission.Prepare(settings, sweepId, settings.Command is null
+            ? DatasetPreparation.ResolveRoot(settings, output)
+            : Path.GetFullPath(settings.DataRoot ?? Environment.CurrentDirectory));
         await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellationToken, DataRequest.For(spec));
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);

@@ -108,6 +108,12 @@ public sealed class SweepSettings : DataSettings
                  + "that differ only in learning rate, momentum or weight decay train as fused groups, one pass over the data per group.")]
     public bool NoFuse { get; init; }
 
+    [CommandOption("--command <COMMAND>")]
+    [Description("Tune your own program: the command that trains one run, with {name} for the cell's value of a parameter " +
+                 "(for example 'python3 train.py --lr {lr}'). It reports each epoch on standard output with a line " +
+                 "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
+    public string? Command { get; init; }
+
     [CommandOption("--group-size <N>")]
     [Description("Most runs in one fused group (1 to 256). Default: automatic, 16 on CPU trainers and on a GPU as many as its free memory holds (up to 256).")]
     public int? GroupSize { get; init; }
@@ -156,6 +162,7 @@ public sealed class SweepSettings : DataSettings
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
             Fuse = !NoFuse && (file?.Fuse ?? true),
             FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
+            Program = Command is null ? null : new ProgramSpec { Command = [.. CommandWords.Split(Command)], WorkingDirectory = Environment.CurrentDirectory },
         };
     }
 

@@ -71,8 +71,10 @@ public sealed class GatewayClient : ISweepConnection
         try
         {
             // A client normally connects at once; one that has not after a moment asks the gateways why, so a wrong
-            // address, cluster id or TLS setting fails in seconds with its reason instead of at the timeout.
-            if (await Task.WhenAny(connecting, Task.Delay(DiagnoseAfter, cancellation)) != connecting)
+            // address, cluster id or TLS setting fails in seconds with its reason instead of at the timeout. A probe
+            // that found nothing wrong is repeated: on a loaded machine a gateway's TLS handshake can outlast one probe.
+            var connectDeadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < connectDeadline && await Task.WhenAny(connecting, Task.Delay(DiagnoseAfter, cancellation)) != connecting)
             {
                 var reasons = GatewayProbe.OtherCluster(connectionErrors.Messages, clusterId) is { } otherCluster
                     ? [otherCluster]
@@ -84,7 +86,8 @@ public sealed class GatewayClient : ISweepConnection
                 }
             }
 
-            return await connecting.WaitAsync(timeout, cancellation);
+            var left = connectDeadline - DateTime.UtcNow;
+            return await connecting.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellation);
         }
         catch (TimeoutException)
         {

@@ -37,6 +37,7 @@ public sealed record ResultsDocument(
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
             FusedGroup = t.FusedGroup,
+            Metrics = ReportedMetrics(t.Epochs),
             ValAccuracyPerClass = t.Epochs.Any(e => e.ValidationClassAccuracy.Length > 0)
                 ? t.Epochs.Select(e => e.ValidationClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a).ToArray()).ToArray()
                 : null,
@@ -51,6 +52,14 @@ public sealed record ResultsDocument(
         TestDocument.From(sweep),
         new TimingsDocument(sweep.Timings.TotalSeconds, sweep.Timings.DecodeSeconds, sweep.Timings.TrainSeconds, sweep.Timings.EpochsTrained),
         sweep.Message);
+
+    /// <summary>Every metric a user's program reported, one value per epoch (null where an epoch did not report it); null for built-in models.</summary>
+    public static Dictionary<string, double?[]>? ReportedMetrics(EpochMetrics[] epochs) =>
+        epochs.Any(e => e.Reported is not null)
+            ? epochs.SelectMany(e => e.Reported?.Keys.AsEnumerable() ?? []).Distinct().Order(StringComparer.Ordinal).ToDictionary(
+                name => name,
+                name => epochs.Select(e => e.Reported is { } r && r.TryGetValue(name, out double v) ? v : (double?)null).ToArray())
+            : null;
 
     /// <summary>A cell's parameters by name: numbers as JSON numbers, choices as strings.</summary>
     public static Dictionary<string, object> ParamsMap(CellParameters parameters) => parameters.Values
@@ -129,6 +138,9 @@ public sealed record CellDocument(
 
     /// <summary>The fused group the cell trained in (its runs shared one pass over the data); omitted when it trained alone.</summary>
     public string? FusedGroup { get; init; }
+
+    /// <summary>Every metric a user's program reported, by name, one value per epoch; null for the built-in models.</summary>
+    public Dictionary<string, double?[]>? Metrics { get; init; }
 }
 
 public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy)

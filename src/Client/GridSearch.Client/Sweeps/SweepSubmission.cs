@@ -34,6 +34,17 @@ public static class SweepSubmission
                 : $"Sweep '{sweepId}' is unfinished ({existing.Status}); {resumeHint}");
         }
 
+        if (spec.Program is { } program)
+        {
+            output.Human.WriteLine($"Sweep {sweepId}: {SweepCells.Count(spec)} cells of {string.Join(' ', program.Command)} (seed {spec.Seed})");
+            var accepted = await coordinator.StartAsync(spec);
+            return accepted.Outcome == SweepStartOutcome.Started
+                ? accepted.Snapshot!
+                : throw new UserInputException(accepted.Outcome == SweepStartOutcome.NoTrainer
+                    ? string.Join("; ", accepted.Problems)
+                    : ProblemList.Sentence("Invalid sweep", accepted.Problems));
+        }
+
         output.Human.WriteLine($"Sweep {sweepId}: {SweepCells.Count(spec)} cells on {spec.DataRoot} (seed {spec.Seed})");
         output.Human.WriteLine("Loading the data set on a trainer...");
         var started = await DecodingProgress.ShowWhileAsync(coordinator, coordinator.StartAsync(spec), output);

@@ -15,8 +15,11 @@ public sealed record DataRequest(
     [property: Id(6)] string? Fingerprint = null,
     [property: Id(7)] int ImageSize = SweepSpec.DefaultImageSize)
 {
+    /// <summary>The user's program the sweep's runs execute (it reads its own data), or null for the built-in models.</summary>
+    [Id(8)] public ProgramSpec? Program { get; init; }
+
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
-        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize);
+        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize) { Program = spec.Program };
 
     /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the baseline's 128.</summary>
     public int EffectiveImageSize => ImageSize > 0 ? ImageSize : SweepSpec.DefaultImageSize;

@@ -4,7 +4,8 @@ namespace GridSearch.Abstractions;
 /// A run's progress: the weights (and optimizer state, for momentum and Adam) after its last completed epoch, the
 /// weights of its best epoch when that is an earlier one, and the metrics of every epoch so far. The run's checkpoint
 /// is the source of truth for its run; the coordinator's view may lag behind it (it is written lazily) and catches up
-/// by replaying the history.
+/// by replaying the history. For a user's program, <see cref="OptimizerState"/> holds its run folder as it was at the
+/// last reported epoch (a tar archive): everything the program keeps to resume from.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.TrialCheckpoint")]
 public sealed record RunCheckpoint(

@@ -39,6 +39,20 @@ public sealed class TrainerSiloOptions
     public bool AllowAnyDataRoot { get; set; }
 
     /// <summary>
+    /// Whether this trainer runs users' own programs. A sweep's command is code run here, so a cluster trainer refuses
+    /// programs unless its operator allows them; embedded mode (the user runs their own code) allows them.
+    /// </summary>
+    public bool AllowPrograms { get; set; }
+
+    /// <summary>Where runs of users' programs keep their folders (empty: gridsearch-runs under the temporary folder).</summary>
+    public string? RunFolders { get; set; }
+
+    public string EffectiveRunFolders => string.IsNullOrWhiteSpace(RunFolders) ? Path.Combine(Path.GetTempPath(), "gridsearch-runs") : RunFolders;
+
+    /// <summary>Largest run folder a program's run may keep: it is stored with every reported epoch (64 MiB by default).</summary>
+    public long MaxRunFolderBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// When set, runs do not train: each waits this long and reports synthetic epochs (for measuring orchestration
     /// overhead; see bench/).
     /// </summary>

@@ -7,7 +7,7 @@ namespace GridSearch.Trainer.Programs;
 /// is its log), keeps the last lines of its standard error for the error message, enforces the time limits, and on
 /// every way out ends the program's whole process group, so nothing it started outlives the attempt.
 /// </summary>
-public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, int startEpoch, int targetEpoch)
+public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, int startEpoch, int targetEpoch, string? objective = null)
 {
     /// <summary>Error lines kept for the message of a failed attempt.</summary>
     public const int ErrorTailLines = 20;
@@ -21,7 +21,9 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
     /// <summary>The last epoch reported (the start epoch before the first report).</summary>
     public int LastEpoch => _lastEpoch;
 
-    /// <param name="report">Called for each valid report, in order, before the next line is read.</param>
+    /// <param name="report">
+    /// Called for each valid report, in order, before the next line is read, with the program's processes paused.
+    /// </param>
     /// <param name="log">
     /// Called with each line the program prints that is not a report (and with malformed reports, explained), from the
     /// standard output's and the standard error's readers at once: it must be thread-safe.
@@ -76,7 +78,17 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
                         silent.CancelAfter(every);
                     }
 
-                    report(parsed.Report);
+                    // The report says the epoch's checkpoint is in the run folder: the program is paused while the
+                    // caller saves it, so the next epoch's writes cannot slip into this epoch's copy.
+                    process.Pause();
+                    try
+                    {
+                        report(parsed.Report);
+                    }
+                    finally
+                    {
+                        process.Continue();
+                    }
                 }
             });
             var errors = ReadErrorsAsync(process, log);
@@ -156,6 +168,11 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
         if (report.Epoch > targetEpoch)
         {
             return $"the program reported epoch {report.Epoch}, beyond the {targetEpoch} it was asked for (GRIDSEARCH_EPOCHS)";
+        }
+
+        if (objective is not null && !report.Metrics.ContainsKey(objective))
+        {
+            return $"the report of epoch {report.Epoch} has no \"{objective}\", the metric the sweep optimises: report it every epoch";
         }
 
         _lastEpoch = report.Epoch;

@@ -11,6 +11,8 @@ public sealed partial class ProgramProcess : IDisposable
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigContinue = 18;
+    private const int SigStop = 19;
 
     private readonly Process _process;
 
@@ -104,6 +106,7 @@ public sealed partial class ProgramProcess : IDisposable
         }
 
         _ = Kill(-Id, SigTerm);
+        _ = Kill(-Id, SigContinue); // a group paused while its folder was saved must run to handle SIGTERM
         var deadline = DateTime.UtcNow + grace;
         while (GroupAlive && DateTime.UtcNow < deadline)
         {
@@ -117,6 +120,12 @@ public sealed partial class ProgramProcess : IDisposable
             await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMilliseconds(10)));
         }
     }
+
+    /// <summary>Pauses every process of the group (SIGSTOP), so its files hold still while they are read.</summary>
+    public void Pause() => _ = Kill(-Id, SigStop);
+
+    /// <summary>Lets a paused group run on (SIGCONT).</summary>
+    public void Continue() => _ = Kill(-Id, SigContinue);
 
     public void Dispose() => _process.Dispose();
 

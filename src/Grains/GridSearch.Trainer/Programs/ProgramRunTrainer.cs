@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using GridSearch.Abstractions;
+using GridSearch.Trainer.Execution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GridSearch.Trainer.Programs;
+
+/// <summary>
+/// Runs of a user's own program: each attempt starts the program with the cell's values, reads its reports, and stores
+/// its run folder with every reported epoch, so a retry, a resume or another trainer continues from the last report.
+/// The program reads its own data: there is no data set to load or test here.
+/// </summary>
+public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> options, ILogger<ProgramRunTrainer> logger)
+{
+    /// <summary>The metrics that also fill the built-in fields, so views and schedulers read them as for built-in runs.</summary>
+    public const string ValidationAccuracyMetric = "val_accuracy";
+
+    public const string TrainLossMetric = "train_loss";
+
+    public static DatasetSummary Describe(DataRequest data) => new(data.Root, [], 0, 0, 0, 0, [], 0, false);
+
+    public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
+    {
+        var program = assignment.Data.Program ?? throw new InvalidOperationException("the assignment names no program");
+        if (!options.Value.AllowPrograms)
+        {
+            throw new InvalidOperationException(
+                "this trainer does not run programs: a sweep's command is code run on the trainer, so its operator must allow " +
+                "it (GridSearch:Trainer:AllowPrograms=true)");
+        }
+
+        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, Sanitized(assignment.SweepId), Sanitized(assignment.RunId)),
+            options.Value.MaxRunFolderBytes);
+        folder.Restore(start?.OptimizerState);
+        int startEpoch = start?.Epoch ?? 0;
+        var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
+            new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path), Environment.GetEnvironmentVariables());
+        var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
+            ValidationAccuracyMetric);
+
+        var epochStarted = Stopwatch.StartNew();
+        var outcome = attempt.RunAsync(report =>
+        {
+            double seconds = epochStarted.Elapsed.TotalSeconds;
+            epochStarted.Restart();
+            var metrics = new EpochMetrics(report.Epoch, report.Metrics.GetValueOrDefault(TrainLossMetric, double.NaN),
+                report.Metrics.GetValueOrDefault(ValidationAccuracyMetric, double.NaN), seconds, 0)
+            {
+                Reported = new Dictionary<string, double>(report.Metrics),
+            };
+            // The folder as this report left it is the epoch's checkpoint: stored before the coordinator hears of it.
+            progress.Epoch(metrics, [], folder.Archive());
+        }, line => LogProgramLine(logger, assignment.RunId, line), cancellation).GetAwaiter().GetResult();
+
+        switch (outcome.End)
+        {
+            case ProgramEnd.Exited:
+                return;
+            case ProgramEnd.Stopped:
+                throw new OperationCanceledException(cancellation);
+            default:
+                throw new ProgramFailedException(outcome.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{RunId}: {Line}")]
+    private static partial void LogProgramLine(ILogger logger, string runId, string line);
+
+    // Sweep and run ids are the coordinator's (letters, digits, '.', '-', '_'); anything else cannot name a folder.
+    private static string Sanitized(string id) =>
+        new(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+}
+
+/// <summary>An attempt of a user's program failed: it exited with an error, broke the report contract, or ran out of time.</summary>
+public sealed class ProgramFailedException(string message) : Exception(message);
