@@ -87,7 +87,7 @@ public sealed class SweepBookTests
         book.RecordEpoch(runs[1].Id, 1, Epoch(1, 0.70));
         book.RecordEpoch(runs[0].Id, 1, Epoch(2, 0.65));
 
-        Assert.Equal(("lr0.2-bs8-ep2", 1, 0.70), (book.State.Best!.CellId, book.State.Best.Epoch, book.State.Best.ValidationAccuracy));
+        Assert.Equal(("lr0.2-bs8-ep2", 1, 0.70), (book.State.Best!.CellId, book.State.Best.Epoch, book.State.Best.Value));
     }
 
     [Fact]

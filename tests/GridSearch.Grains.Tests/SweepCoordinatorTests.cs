@@ -45,7 +45,7 @@ public sealed class SweepCoordinatorTests(ClusterFixture fixture)
         var expected = sweep.Cells.SelectMany((t, index) => t.Epochs.Select(e => (t.CellId, index, e.Epoch, e.ValidationAccuracy)))
             .OrderByDescending(x => x.ValidationAccuracy).ThenBy(x => x.index).ThenBy(x => x.Epoch).First();
         Assert.Equal((expected.CellId, expected.Epoch, expected.ValidationAccuracy),
-            (sweep.Best!.CellId, sweep.Best.Epoch, sweep.Best.ValidationAccuracy));
+            (sweep.Best!.CellId, sweep.Best.Epoch, sweep.Best.Value));
         var weights = await Coordinator("all-on-trainer").GetWinnerWeightsAsync();
         Assert.Equal([expected.Epoch, (float)sweep.Best.Parameters.LearningRate, sweep.Best.Parameters.BatchSize], weights!.Values);
 

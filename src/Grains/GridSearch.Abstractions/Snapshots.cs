@@ -19,20 +19,31 @@ public sealed record CellSnapshot(
     [Id(9)] public string? FusedGroup { get; init; }
 
     /// <summary>The 1-based epoch with the highest validation accuracy (earliest on ties), or 0 before the first.</summary>
-    public int BestEpoch => Epochs.Length == 0
+    public int BestEpoch => BestEpochBy(Objective.Default);
+
+    /// <summary>The 1-based epoch best by an objective (earliest on ties), or 0 before the first.</summary>
+    public int BestEpochBy(Objective objective) => Epochs.Length == 0
         ? 0
-        : Epochs.Aggregate((a, b) => b.ValidationAccuracy > a.ValidationAccuracy ? b : a).Epoch;
+        : Epochs.Aggregate((a, b) => objective.Score(b) > objective.Score(a) ? b : a).Epoch;
 
     public double? BestValidationAccuracy => Epochs.Length == 0 ? null : Epochs.Max(e => e.ValidationAccuracy);
+
+    /// <summary>The objective's value at the cell's best epoch by it, or null before the first epoch (or when never reported).</summary>
+    public double? BestValue(Objective objective) => BestEpochBy(objective) is var best and > 0
+        ? objective.ValueOf(Epochs.First(e => e.Epoch == best))
+        : null;
 }
 
-/// <summary>The best (cell, epoch) so far by validation accuracy.</summary>
+/// <summary>
+/// The best (cell, epoch) so far by the sweep's <see cref="Objective"/> (validation accuracy for the built-in models), and
+/// the objective's value there.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.BestTrial")]
 public sealed record BestCell(
     [property: Id(0)] string CellId,
     [property: Id(1)] CellParameters Parameters,
     [property: Id(2)] int Epoch,
-    [property: Id(3)] double ValidationAccuracy);
+    [property: Id(3)] double Value);
 
 /// <summary>Wall-clock figures of a sweep.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepTimings")]

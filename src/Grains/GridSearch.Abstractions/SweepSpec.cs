@@ -32,13 +32,37 @@ public sealed record SweepSpec
     /// <summary>The user's own program that runs train, or null for the built-in models.</summary>
     [Id(20)] public ProgramSpec? Program { get; init; }
 
-    /// <summary>The search space, in catalog order (the grid's outermost parameter first).</summary>
+    /// <summary>
+    /// The metric the sweep optimises, as the trainer reports it; null or empty means <c>val_accuracy</c>. The built-in
+    /// models report val_accuracy and train_loss; a program reports whatever it names.
+    /// </summary>
+    [Id(21)] public string? Metric { get; init; }
+
+    [Id(22)] public MetricMode Mode { get; init; }
+
+    public Objective Objective => Objective.Of(this);
+
+    /// <summary>
+    /// The search space (the grid's outermost parameter first): the built-in parameters in catalog order; a program's
+    /// in the order the user gave them, with the epoch count innermost.
+    /// </summary>
     public IReadOnlyList<SearchDimension> Space => (Parameters ??
     [
         SearchDimension.Of(ParameterCatalog.LearningRate, LearningRates ?? []),
         SearchDimension.Of(ParameterCatalog.BatchSize, (BatchSizes ?? []).Select(b => (double)b)),
         SearchDimension.Of(ParameterCatalog.Epochs, (Epochs ?? []).Select(e => (double)e)),
-    ]).OrderBy(d => d?.Name is { } name ? ParameterCatalog.Order(name) : int.MaxValue).ToArray();
+    ]).OrderBy(d => d?.Name is not { } name ? int.MaxValue
+        : Program is null ? ParameterCatalog.Order(name)
+        : name == ParameterCatalog.Epochs ? 1 : 0).ToArray();
+
+    /// <summary>
+    /// The kind of values a parameter takes: the catalog's for the built-in models; for a program's own parameter, as
+    /// its sweep declares (a range is a float range unless it says integer), text lists being choices.
+    /// </summary>
+    public ParameterKind KindOf(SearchDimension dimension) =>
+        Program is null || dimension.Name == ParameterCatalog.Epochs
+            ? ParameterCatalog.Find(dimension.Name)?.Kind ?? ParameterKind.Float
+            : dimension.Kind ?? (dimension.DistinctValues.Any(v => v.IsText) ? ParameterKind.Choice : ParameterKind.Float);
 
     /// <summary>Fixes the split, the initial weights and every shuffle.</summary>
     [Id(3)] public long Seed { get; init; }

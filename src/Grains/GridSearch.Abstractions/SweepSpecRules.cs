@@ -47,7 +47,17 @@ public static partial class SweepSpecRules
             }
         }
 
-        if (string.IsNullOrWhiteSpace(spec.DataRoot))
+        if (spec.Program is { } program)
+        {
+            problems.AddRange(ProgramProblems(spec, program));
+        }
+        else if (spec.Objective != Objective.Default)
+        {
+            problems.Add($"the built-in models are tuned for val_accuracy (max), not {spec.Objective}; metric and mode " +
+                         "choose a program's objective");
+        }
+
+        if (spec.Program is null && string.IsNullOrWhiteSpace(spec.DataRoot))
         {
             problems.Add("the data root is empty; pass --data with an ImageFolder root");
         }
@@ -112,6 +122,16 @@ public static partial class SweepSpecRules
         if (space.Any(d => d is null || d.Name is null))
         {
             yield return $"a parameter has no name; name each one of {string.Join(", ", ParameterCatalog.All.Select(p => p.Name))}";
+            yield break;
+        }
+
+        if (spec.Program is not null)
+        {
+            foreach (string problem in ProgramSpaceProblems(spec))
+            {
+                yield return problem;
+            }
+
             yield break;
         }
 

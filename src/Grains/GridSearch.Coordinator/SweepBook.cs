@@ -15,6 +15,8 @@ public sealed partial class SweepBook(SweepState state)
 
     private ICellScheduler Scheduler => CellSchedulers.For(Spec);
 
+    private Objective Objective => Spec.Objective;
+
     /// <summary>
     /// Claims up to <paramref name="count"/> units of work, in grid order: a run that trains alone, or a fused group
     /// with those of its runs that may train now. A group is claimed only while none of its runs is out on a trainer,
@@ -138,9 +140,9 @@ public sealed partial class SweepBook(SweepState state)
         foreach (var cell in CellsOf(run).Where(c => c.Status == CellStatus.Running && c.Parameters.Epochs >= metrics.Epoch))
         {
             cell.Epochs.Add(metrics);
-            if (IsBetter(metrics.ValidationAccuracy, cell.GridIndex, metrics.Epoch))
+            if (IsBetter(Objective.Score(metrics), cell.GridIndex, metrics.Epoch))
             {
-                state.Best = new BestCell(cell.Id, cell.Parameters, metrics.Epoch, metrics.ValidationAccuracy);
+                state.Best = new BestCell(cell.Id, cell.Parameters, metrics.Epoch, Objective.ValueOf(metrics) ?? double.NaN);
                 state.BestGridIndex = cell.GridIndex;
                 bestChanged = true;
             }
@@ -203,16 +205,18 @@ public sealed partial class SweepBook(SweepState state)
         return runs;
     }
 
-    // Highest validation accuracy; ties go to the earliest cell in grid order, then the earliest epoch.
-    private bool IsBetter(double accuracy, int gridIndex, int epoch)
+    // Best by the objective (highest validation accuracy for the built-in models); ties go to the earliest cell in grid
+    // order, then the earliest epoch.
+    private bool IsBetter(double score, int gridIndex, int epoch)
     {
         if (state.Best is not { } best)
         {
             return true;
         }
 
-        return accuracy > best.ValidationAccuracy
-               || (accuracy == best.ValidationAccuracy
+        double bestScore = Objective.ScoreOf(best.Value);
+        return score > bestScore
+               || (score == bestScore
                    && (gridIndex < state.BestGridIndex || (gridIndex == state.BestGridIndex && epoch < best.Epoch)));
     }
 

@@ -24,7 +24,7 @@ public sealed class ListCommand : AsyncCommand<CommonSettings>
             if (await connection.Grains.GetGrain<ISweepCoordinatorGrain>(id).GetSnapshotAsync() is { } sweep)
             {
                 summaries.Add(new SweepSummary(id, sweep.Status, sweep.Cells.Length, sweep.Cells.Count(t => t.Status.IsFinal()),
-                    sweep.Best?.ValidationAccuracy, sweep.TestAccuracy, sweep.CreatedAt, state?.BytesOf(id)));
+                    sweep.Spec.Objective == Objective.Default ? sweep.Best?.Value : null, sweep.TestAccuracy, sweep.CreatedAt, state?.BytesOf(id)));
             }
         }
 

@@ -13,6 +13,11 @@ public static class ListParsing
             item => double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? ParameterValue.Of(value) : null,
             parameter.Kind == ParameterKind.Integer ? "a whole number" : "a number such as 0.001");
 
+    /// <summary>A program's list: each item a number when it reads as one, else the text itself.</summary>
+    public static ParameterValue[] NumbersOrTexts(string option, string text) =>
+        Parse<ParameterValue>(option, text, item => double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? ParameterValue.Of(value) : ParameterValue.Of(item), "a value");
+
     private static T[] Parse<T>(string option, string text, Func<string, T?> parse, string expected) where T : struct
     {
         string[] items = text.Split(',', StringSplitOptions.TrimEntries);

@@ -26,7 +26,7 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
         SweepSubmission.Prepare(settings, sweepId, "(any)"); // grid mistakes fail before the demo data is generated
         string statePath = StateLocation.Resolve(settings.State);
         // A user's program reads its own data: --data, if given, is only passed on (GRIDSEARCH_PARAMS has no data).
-        var spec = SweepSubmission.Prepare(settings, sweepId, settings.Command is null
+        var spec = SweepSubmission.Prepare(settings, sweepId, !settings.IsProgram
             ? DatasetPreparation.ResolveRoot(settings, output)
             : Path.GetFullPath(settings.DataRoot ?? Environment.CurrentDirectory));
         await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellationToken, DataRequest.For(spec));

@@ -114,6 +114,19 @@ public sealed class SweepSettings : DataSettings
                  "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
     public string? Command { get; init; }
 
+    [CommandOption("--param <NAME=LIST>")]
+    [Description("A parameter and its values, comma-separated; repeat for more (--param lr=0.1,0.01 --param layers=1,2). " +
+                 "A program's parameters take any name, numbers or texts; for the built-in models the name is one of the catalog's.")]
+    public string[]? Params { get; init; }
+
+    [CommandOption("--metric <NAME>")]
+    [Description("The metric the program reports that the sweep optimises. Default: val_accuracy.")]
+    public string? Metric { get; init; }
+
+    [CommandOption("--mode <MODE>")]
+    [Description("max (higher is better, the default) or min (lower is better, for a loss).")]
+    public string? Mode { get; init; }
+
     [CommandOption("--group-size <N>")]
     [Description("Most runs in one fused group (1 to 256). Default: automatic, 16 on CPU trainers and on a GPU as many as its free memory holds (up to 256).")]
     public int? GroupSize { get; init; }
@@ -127,12 +140,17 @@ public sealed class SweepSettings : DataSettings
 
     public override string? DataRoot => Data ?? File?.Data;
 
+    /// <summary>Whether the runs are the user's own program (--command, or program: in the sweep file).</summary>
+    public bool IsProgram => Command is not null || File?.Program is not null;
+
     public override int ImageSize => ImageSizeOption ?? File?.ImageSize ?? GridSearch.Abstractions.SweepSpec.DefaultImageSize;
 
     public SweepSpec ToSpec(string dataRoot)
     {
         var file = File;
-        var space = SearchSpace.Merge(file?.Parameters ?? [], CommandLineDimensions());
+        var space = IsProgram
+            ? SearchSpace.MergeInOrder(file?.Parameters ?? [], CommandLineDimensions())
+            : SearchSpace.Merge(file?.Parameters ?? [], CommandLineDimensions());
         var defaults = new SweepSpec();
         var scheduler = file?.Scheduler ?? defaults.Scheduler;
         return new SweepSpec
@@ -162,7 +180,11 @@ public sealed class SweepSettings : DataSettings
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
             Fuse = !NoFuse && (file?.Fuse ?? true),
             FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
-            Program = Command is null ? null : new ProgramSpec { Command = [.. CommandWords.Split(Command)], WorkingDirectory = Environment.CurrentDirectory },
+            Program = Command is null
+                ? file?.Program
+                : (file?.Program ?? new ProgramSpec { WorkingDirectory = Environment.CurrentDirectory }) with { Command = [.. CommandWords.Split(Command)] },
+            Metric = Metric ?? file?.Metric,
+            Mode = ParsedMode ?? file?.Mode ?? MetricMode.Max,
         };
     }
 
@@ -177,8 +199,39 @@ public sealed class SweepSettings : DataSettings
             (ParameterCatalog.Dropout, Dropout), (ParameterCatalog.Width, Width),
         };
         return given.Where(g => g.Text is not null)
-            .Select(g => new SearchDimension(g.Name, ListParsing.Values(ParameterCatalog.Find(g.Name)!, g.Text!)));
+            .Select(g => new SearchDimension(g.Name, ListParsing.Values(ParameterCatalog.Find(g.Name)!, g.Text!)))
+            .Concat((Params ?? []).Select(ParamDimension));
     }
+
+    private SearchDimension ParamDimension(string text)
+    {
+        int equals = text.IndexOf('=', StringComparison.Ordinal);
+        string name = equals < 0 ? text : text[..equals].Trim();
+        if (equals < 1 || name.Length == 0)
+        {
+            throw new UserInputException($"--param '{text}' needs a name and values: --param NAME=VALUE[,VALUE...], for example --param lr=0.1,0.01.");
+        }
+
+        string values = text[(equals + 1)..];
+        if (IsProgram && name != ParameterCatalog.Epochs)
+        {
+            return SweepSpecRules.IsValidProgramParameterName(name)
+                ? new SearchDimension(name, ListParsing.NumbersOrTexts($"--param {name}", values))
+                : throw new UserInputException($"--param '{text}': '{name}' cannot name a program's parameter; use 1-64 letters, digits or '_', not starting with a digit.");
+        }
+
+        return ParameterCatalog.Find(name) is { } definition
+            ? new SearchDimension(name, ListParsing.Values(definition, values))
+            : throw new UserInputException($"--param '{text}': {ParameterCatalog.UnknownProblem(name)}.");
+    }
+
+    private MetricMode? ParsedMode => Mode switch
+    {
+        null => null,
+        "max" => MetricMode.Max,
+        "min" => MetricMode.Min,
+        _ => throw new UserInputException($"--mode '{Mode}' is not a mode; use max (higher is better) or min (lower is better)."),
+    };
 
     public override ValidationResult Validate() =>
         Samples is < 1 ? ValidationResult.Error($"--samples {Samples} must be at least 1.")

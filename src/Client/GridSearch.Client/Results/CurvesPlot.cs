@@ -7,7 +7,8 @@ namespace GridSearch.Client.Results;
 /// curves.png: training loss (left) and validation accuracy (right) per epoch, one colour per cell with a shared
 /// legend, like the baseline's plot extended to the whole grid. A sweep of more than <see cref="DrawnCells"/> cells
 /// draws its best cells (the winner thicker) over a grey band that spans every cell's values at each epoch, so the plot
-/// stays readable at ten thousand cells.
+/// stays readable at ten thousand cells. A program's sweep shows its objective on the right, and on the left its
+/// train_loss where it reports one.
 /// </summary>
 public static class CurvesPlot
 {
@@ -45,14 +46,17 @@ public static class CurvesPlot
         Plot loss = multiplot.GetPlot(0);
         Plot accuracy = multiplot.GetPlot(1);
         var palette = new ScottPlot.Palettes.Category10();
+        var objective = sweep.Spec.Objective;
+        Func<EpochMetrics, double> trainLoss = e => new Objective(Objective.TrainLoss, MetricMode.Min).ValueOf(e) ?? double.NaN;
+        Func<EpochMetrics, double> value = e => objective.ValueOf(e) ?? double.NaN;
         var drawn = sweep.Cells;
         if (sweep.Cells.Length > DrawnCells)
         {
-            Band(loss, sweep, e => e.TrainLoss, legend: null);
-            Band(accuracy, sweep, e => e.ValidationAccuracy, legend: $"all {sweep.Cells.Length:N0} cells (lowest to highest)");
+            Band(loss, sweep, trainLoss, legend: null);
+            Band(accuracy, sweep, value, legend: $"all {sweep.Cells.Length:N0} cells (lowest to highest)");
             drawn = sweep.Cells.Select((trial, index) => (trial, index))
                 .OrderByDescending(x => x.trial.CellId == sweep.Best?.CellId)
-                .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
+                .ThenByDescending(x => objective.ScoreOf(x.trial.BestValue(objective)))
                 .ThenBy(x => x.index)
                 .Take(DrawnCells)
                 .OrderBy(x => x.index)
@@ -68,11 +72,10 @@ public static class CurvesPlot
                 continue;
             }
 
-            double[] epochs = trial.Epochs.Select(e => (double)e.Epoch).ToArray();
             var colour = palette.GetColor(i);
-            var lossLine = loss.Add.Scatter(epochs, trial.Epochs.Select(e => e.TrainLoss).ToArray(), colour);
+            var lossLine = loss.Add.Scatter(Xs(trial, trainLoss), Ys(trial, trainLoss), colour);
             lossLine.LegendText = trial.CellId;
-            var accuracyLine = accuracy.Add.Scatter(epochs, trial.Epochs.Select(e => e.ValidationAccuracy).ToArray(), colour);
+            var accuracyLine = accuracy.Add.Scatter(Xs(trial, value), Ys(trial, value), colour);
             bool isBest = sweep.Best?.CellId == trial.CellId;
             accuracyLine.LineWidth = isBest ? 3 : 1.5f;
             lossLine.LineWidth = isBest ? 3 : 1.5f;
@@ -81,10 +84,12 @@ public static class CurvesPlot
 
         loss.Title("Training loss per epoch");
         loss.XLabel("Epoch");
-        loss.YLabel("Mean BCE loss");
-        accuracy.Title($"Validation accuracy per epoch — sweep {sweep.SweepId}");
+        loss.YLabel(sweep.Spec.Program is null ? "Mean BCE loss" : Objective.TrainLoss);
+        accuracy.Title(objective == Objective.Default
+            ? $"Validation accuracy per epoch — sweep {sweep.SweepId}"
+            : $"{objective.Metric} per epoch — sweep {sweep.SweepId}");
         accuracy.XLabel("Epoch");
-        accuracy.YLabel("Accuracy");
+        accuracy.YLabel(objective == Objective.Default ? "Accuracy" : objective.Metric);
         accuracy.ShowLegend(Alignment.LowerRight);
         loss.HideLegend();
         foreach (var plot in new[] { loss, accuracy })
@@ -96,10 +101,17 @@ public static class CurvesPlot
         return image.GetImageBytes(ImageFormat.Png);
     }
 
+    // A program may leave a metric out of some epochs: those points are left out of its line.
+    private static double[] Xs(CellSnapshot cell, Func<EpochMetrics, double> value) =>
+        cell.Epochs.Where(e => double.IsFinite(value(e))).Select(e => (double)e.Epoch).ToArray();
+
+    private static double[] Ys(CellSnapshot cell, Func<EpochMetrics, double> value) =>
+        cell.Epochs.Select(value).Where(double.IsFinite).ToArray();
+
     /// <summary>A grey band from the lowest to the highest value any cell reached at each epoch.</summary>
     private static void Band(Plot plot, SweepSnapshot sweep, Func<EpochMetrics, double> value, string? legend)
     {
-        var byEpoch = sweep.Cells.SelectMany(t => t.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
+        var byEpoch = sweep.Cells.SelectMany(t => t.Epochs).Where(e => double.IsFinite(value(e))).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
             .Select(g => (Epoch: (double)g.Key, Low: g.Min(value), High: g.Max(value))).ToArray();
         if (byEpoch.Length == 0)
         {

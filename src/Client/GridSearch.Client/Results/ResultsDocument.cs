@@ -29,10 +29,10 @@ public sealed record ResultsDocument(
         GridDocument.From(sweep),
         SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
-        sweep.Cells.Select(t => new CellDocument(t.CellId, t.Parameters.LearningRate, t.Parameters.BatchSize,
-            t.Parameters.Epochs, t.Status.ToString(), t.Epochs.Select(e => e.TrainLoss).ToArray(),
-            t.Epochs.Select(e => e.ValidationAccuracy).ToArray(), t.BestEpoch == 0 ? null : t.BestEpoch,
-            t.BestValidationAccuracy, t.Seconds, t.Silo, t.Error, t.WallSeconds)
+        sweep.Cells.Select(t => new CellDocument(t.CellId, LearningRate(t.Parameters), BatchSize(t.Parameters),
+            t.Parameters.Epochs, t.Status.ToString(), Series(t, Objective.TrainLoss), Series(t, Objective.ValidationAccuracy),
+            t.BestEpochBy(sweep.Spec.Objective) is var best and > 0 ? best : null,
+            t.BestValue(new Objective(Objective.ValidationAccuracy, MetricMode.Max)), t.Seconds, t.Silo, t.Error, t.WallSeconds)
         {
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
@@ -43,9 +43,12 @@ public sealed record ResultsDocument(
                 : null,
         }).ToArray(),
         sweep.Best is { } b
-            ? new BestDocument(b.CellId, b.Parameters.LearningRate, b.Parameters.BatchSize, b.Parameters.Epochs, b.Epoch, b.ValidationAccuracy)
+            ? new BestDocument(b.CellId, LearningRate(b.Parameters), BatchSize(b.Parameters), b.Parameters.Epochs, b.Epoch,
+                sweep.Spec.Objective == Objective.Default ? b.Value : ValidationAccuracyAt(sweep, b))
             {
                 Params = ParamsMap(b.Parameters),
+                Metric = sweep.Spec.Objective.Metric,
+                Value = b.Value,
             }
             : null,
         sweep.TestAccuracy,
@@ -61,6 +64,26 @@ public sealed record ResultsDocument(
                 name => epochs.Select(e => e.Reported is { } r && r.TryGetValue(name, out double v) ? v : (double?)null).ToArray())
             : null;
 
+    // One value per epoch; null where a program did not report the metric.
+    private static double?[] Series(CellSnapshot cell, string metric) =>
+        cell.Epochs.Select(e => new Objective(metric, MetricMode.Max).ValueOf(e)).ToArray();
+
+    // The fields of the baseline's parameters: a program's cell has them only when it names its own parameters so.
+    private static double? LearningRate(CellParameters cell) =>
+        !cell.IsProgram ? cell.LearningRate : OwnNumber(cell, ParameterCatalog.LearningRate);
+
+    private static int? BatchSize(CellParameters cell) =>
+        !cell.IsProgram ? cell.BatchSize : OwnNumber(cell, ParameterCatalog.BatchSize) is { } b && b == Math.Floor(b) ? (int)b : null;
+
+    private static double? OwnNumber(CellParameters cell, string name) =>
+        cell.Own!.FirstOrDefault(s => s.Name == name) is { Value.IsText: false } setting ? setting.Value.Number : null;
+
+    // A program's winner has a validation accuracy only when the program reported one.
+    private static double? ValidationAccuracyAt(SweepSnapshot sweep, BestCell best) =>
+        sweep.Cells.FirstOrDefault(c => c.CellId == best.CellId)?.Epochs.FirstOrDefault(e => e.Epoch == best.Epoch) is { } epoch
+            ? new Objective(Objective.ValidationAccuracy, MetricMode.Max).ValueOf(epoch)
+            : null;
+
     /// <summary>A cell's parameters by name: numbers as JSON numbers, choices as strings.</summary>
     public static Dictionary<string, object> ParamsMap(CellParameters parameters) => parameters.Values
         .ToDictionary(s => s.Name, s => s.Value.IsText ? s.Value.Text! : (object)s.Value.Number);
@@ -69,7 +92,9 @@ public sealed record ResultsDocument(
 /// <summary>The listed values of the baseline's three parameters (kept for tools written against earlier results).</summary>
 public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs)
 {
-    public static GridDocument From(SweepSnapshot sweep) => new(
+    public static GridDocument From(SweepSnapshot sweep) => sweep.Spec.Program is not null
+        ? new([], [], sweep.Cells.Select(t => t.Parameters.Epochs).Distinct().ToArray())
+        : new(
         sweep.Cells.Select(t => t.Parameters.LearningRate).Distinct().ToArray(),
         sweep.Cells.Select(t => t.Parameters.BatchSize).Distinct().ToArray(),
         sweep.Cells.Select(t => t.Parameters.Epochs).Distinct().ToArray());
@@ -111,12 +136,12 @@ public sealed record DatasetDocument(string Root, string[] Classes, int Images, 
 
 public sealed record CellDocument(
     string Id,
-    double Lr,
-    int BatchSize,
+    double? Lr,
+    int? BatchSize,
     int Epochs,
     string Status,
-    double[] TrainLoss,
-    double[] ValAccuracy,
+    double?[] TrainLoss,
+    double?[] ValAccuracy,
     int? BestEpoch,
     double? BestValAccuracy,
     double Seconds,
@@ -143,9 +168,17 @@ public sealed record CellDocument(
     public Dictionary<string, double?[]>? Metrics { get; init; }
 }
 
-public sealed record BestDocument(string TrialId, double Lr, int BatchSize, int Epochs, int Epoch, double ValAccuracy)
+/// <summary>
+/// The winner: its cell and epoch, and the sweep's objective there (<c>metric</c>, <c>value</c>). <c>valAccuracy</c> is
+/// null for a program that does not report val_accuracy; <c>lr</c> and <c>batchSize</c> for one without such parameters.
+/// </summary>
+public sealed record BestDocument(string TrialId, double? Lr, int? BatchSize, int Epochs, int Epoch, double? ValAccuracy)
 {
     public Dictionary<string, object> Params { get; init; } = [];
+
+    public string Metric { get; init; } = Objective.ValidationAccuracy;
+
+    public double Value { get; init; }
 }
 
 public sealed record TimingsDocument(double TotalSeconds, double DecodeSeconds, double TrainSeconds, int EpochsTrained);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GridSearch.Abstractions;
+using GridSearch.Client.Sweeps;
 using ScottPlot;
 
 namespace GridSearch.Client.Results;
@@ -20,11 +21,13 @@ public static class SummaryPlot
     public static byte[] RenderPng(SweepSnapshot sweep, int width = 1200, int height = 700)
     {
         var plot = new Plot();
-        var scored = sweep.Cells.Where(t => t.BestValidationAccuracy is not null).ToArray();
-        var varied = ParameterCatalog.All
+        var objective = sweep.Spec.Objective;
+        var scored = sweep.Cells.Where(t => t.BestValue(objective) is { } v && !double.IsNaN(v)).ToArray();
+        var candidates = sweep.Spec.Program is null ? ParameterCatalog.All : ShownParameters.Of(sweep.Cells.Select(c => c.Parameters));
+        var varied = candidates
             .Select(p => (Parameter: p, Values: Sorted(scored.Select(t => t.Parameters.Get(p.Name)))))
             .Where(x => x.Values.Length > 1)
-            .OrderByDescending(x => x.Values.Length).ThenBy(x => ParameterCatalog.Order(x.Parameter.Name))
+            .OrderByDescending(x => x.Values.Length).ThenBy(x => candidates.ToList().IndexOf(x.Parameter))
             .Take(MaxAxes)
             .ToArray();
         if (scored.Length == 0)
@@ -33,7 +36,8 @@ public static class SummaryPlot
         }
         else if (varied.Length <= 2)
         {
-            Heatmap(plot, sweep, scored, varied);
+            var first = candidates[0];
+            Heatmap(plot, sweep, scored, varied, (first, Sorted(scored.Select(c => c.Parameters.Get(first.Name)))));
         }
         else
         {
@@ -45,10 +49,11 @@ public static class SummaryPlot
     }
 
     private static void Heatmap(Plot plot, SweepSnapshot sweep, CellSnapshot[] cells,
-        (ParameterDefinition Parameter, ParameterValue[] Values)[] varied)
+        (ParameterDefinition Parameter, ParameterValue[] Values)[] varied, (ParameterDefinition Parameter, ParameterValue[] Values) first)
     {
+        var objective = sweep.Spec.Objective;
         // One varied parameter: a single row. None: a single square.
-        var x = varied.Length > 0 ? varied[0] : (Parameter: ParameterCatalog.Find(ParameterCatalog.LearningRate)!, Values: Sorted(cells.Select(c => c.Parameters.LearningRate).Select(ParameterValue.Of)));
+        var x = varied.Length > 0 ? varied[0] : first;
         var y = varied.Length > 1 ? varied[1] : ((ParameterDefinition Parameter, ParameterValue[] Values)?)null;
         int columns = x.Values.Length, rows = y?.Values.Length ?? 1;
         // The best cell for each pair of values (other parameters may vary too), rows counted from the bottom.
@@ -57,8 +62,8 @@ public static class SummaryPlot
         {
             var key = (Array.IndexOf(x.Values, cell.Parameters.Get(x.Parameter.Name)),
                 y is { } yAxis ? Array.IndexOf(yAxis.Values, cell.Parameters.Get(yAxis.Parameter.Name)) : 0);
-            double accuracy = cell.BestValidationAccuracy!.Value;
-            best[key] = best.TryGetValue(key, out double known) ? Math.Max(known, accuracy) : accuracy;
+            double accuracy = cell.BestValue(objective)!.Value;
+            best[key] = best.TryGetValue(key, out double known) && objective.ScoreOf(known) >= objective.ScoreOf(accuracy) ? known : accuracy;
         }
 
         double low = best.Values.Min(), high = best.Values.Max();
@@ -78,7 +83,7 @@ public static class SummaryPlot
             }
         }
 
-        plot.Add.ColorBar(new AccuracyScale(colormap, low, high)).Label = "best validation accuracy";
+        plot.Add.ColorBar(new AccuracyScale(colormap, low, high)).Label = Label(objective);
         Ticks(plot.Axes.Bottom, x.Values);
         plot.XLabel(x.Parameter.Label);
         if (y is { } shownY)
@@ -93,22 +98,23 @@ public static class SummaryPlot
 
         plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         string over = y is null ? x.Parameter.Label : $"{x.Parameter.Label} × {y.Value.Parameter.Label}";
-        plot.Title($"Sweep {sweep.SweepId}: best validation accuracy by {over}");
+        plot.Title($"Sweep {sweep.SweepId}: {Label(objective)} by {over}");
     }
 
     private static void ParallelCoordinates(Plot plot, SweepSnapshot sweep, CellSnapshot[] cells,
         (ParameterDefinition Parameter, ParameterValue[] Values)[] axes)
     {
+        var objective = sweep.Spec.Objective;
         var ranked = cells.OrderByDescending(c => c.CellId == sweep.Best?.CellId)
-            .ThenByDescending(c => c.BestValidationAccuracy).Take(DrawnLines).Reverse().ToArray(); // best drawn last, on top
-        double low = ranked.Min(c => c.BestValidationAccuracy!.Value), high = ranked.Max(c => c.BestValidationAccuracy!.Value);
+            .ThenByDescending(c => objective.ScoreOf(c.BestValue(objective))).Take(DrawnLines).Reverse().ToArray(); // best drawn last, on top
+        double low = ranked.Min(c => c.BestValue(objective)!.Value), high = ranked.Max(c => c.BestValue(objective)!.Value);
         var colormap = new ScottPlot.Colormaps.Viridis();
         double[] xs = Enumerable.Range(0, axes.Length).Select(i => (double)i).ToArray();
         foreach (var cell in ranked)
         {
             double[] ys = axes.Select(a => Position(a.Values, cell.Parameters.Get(a.Parameter.Name))).ToArray();
             bool winner = cell.CellId == sweep.Best?.CellId;
-            double fraction = high > low ? (cell.BestValidationAccuracy!.Value - low) / (high - low) : 1;
+            double fraction = high > low ? (cell.BestValue(objective)!.Value - low) / (high - low) : 1;
             var line = plot.Add.ScatterLine(xs, ys, winner ? Colors.Red : colormap.GetColor(fraction).WithAlpha(0.7));
             line.LineWidth = winner ? 4 : 1.5f;
         }
@@ -126,7 +132,7 @@ public static class SummaryPlot
         }
 
         var colorBar = plot.Add.ColorBar(new AccuracyScale(colormap, low, high), Edge.Right);
-        colorBar.Label = "best validation accuracy";
+        colorBar.Label = Label(objective);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, axes.Select(a => a.Parameter.Label).ToArray());
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
@@ -134,6 +140,9 @@ public static class SummaryPlot
         string shown = ranked.Length < cells.Length ? $"the best {ranked.Length:N0} of {cells.Length:N0} cells" : $"{cells.Length:N0} cells";
         plot.Title($"Sweep {sweep.SweepId}: {shown}, one line each (red: the winner)");
     }
+
+    private static string Label(Objective objective) =>
+        objective == Objective.Default ? "best validation accuracy" : $"best {objective.Metric} ({objective.Mode.ToString().ToLowerInvariant()})";
 
     // A value's place on its axis, 0 (lowest) to 1 (highest), by rank: even spacing suits lists and log ranges alike.
     private static double Position(ParameterValue[] values, ParameterValue value) =>

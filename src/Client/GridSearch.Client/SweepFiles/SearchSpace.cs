@@ -25,6 +25,29 @@ public static class SearchSpace
         return merged.Values.OrderBy(d => ParameterCatalog.Order(d.Name)).ToArray();
     }
 
+    /// <summary>
+    /// A program's space: the file's parameters in the order written, a command-line list replacing the file's in its
+    /// place or coming after; no defaults (a program's parameters are its own).
+    /// </summary>
+    public static SearchDimension[] MergeInOrder(IEnumerable<SearchDimension> file, IEnumerable<SearchDimension> commandLine)
+    {
+        var merged = file.ToList();
+        foreach (var dimension in commandLine)
+        {
+            int at = merged.FindIndex(d => d.Name == dimension.Name);
+            if (at < 0)
+            {
+                merged.Add(dimension);
+            }
+            else
+            {
+                merged[at] = dimension;
+            }
+        }
+
+        return [.. merged];
+    }
+
     /// <summary>A dimension's listed numbers (none for a range), for the spec's compatibility fields.</summary>
     public static IEnumerable<double> Numbers(IEnumerable<SearchDimension> space, string name) =>
         space.FirstOrDefault(d => d.Name == name)?.DistinctValues.Select(v => v.Number) ?? [];

@@ -38,4 +38,11 @@ public sealed record SweepFile
     public bool? Fuse { get; init; }
 
     public int? GroupSize { get; init; }
+
+    /// <summary>The user's own program (<c>program:</c>), with its working folder resolved against the file's folder.</summary>
+    public ProgramSpec? Program { get; init; }
+
+    public string? Metric { get; init; }
+
+    public MetricMode? Mode { get; init; }
 }

@@ -17,7 +17,7 @@ public static class SweepFileReader
     private static readonly string[] TopKeys =
     [
         "data", "seed", "search", "samples", "scheduler", "parameters", "max_concurrent", "retries", "train_fraction",
-        "validation_fraction", "shared_prefix", "image_size", "fuse", "group_size",
+        "validation_fraction", "shared_prefix", "image_size", "fuse", "group_size", "program", "metric", "mode",
     ];
 
     public static SweepFile Read(string path)
@@ -46,7 +46,7 @@ public static class SweepFileReader
 
     public static SweepFile Parse(string text, string path, string folder)
     {
-        var context = new Context(path);
+        var context = new SweepFileContext(path);
         YamlMappingNode? root = null;
         if (SweepFileSyntax.Problem(text, path) is { } syntax)
         {
@@ -85,9 +85,11 @@ public static class SweepFileReader
                                            + string.Concat(context.Problems.Select(p => Environment.NewLine + "  " + p)));
     }
 
-    private static SweepFile Read(YamlMappingNode root, Context context, string folder)
+    private static SweepFile Read(YamlMappingNode root, SweepFileContext context, string folder)
     {
         var file = new SweepFile { Path = context.Path };
+        // A program's parameters are its own names, so the parameters are read knowing whether there is one.
+        bool program = root.Children.Any(pair => pair.Key is YamlScalarNode { Value: "program" });
         foreach (var (keyNode, value) in root.Children)
         {
             string key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -98,7 +100,7 @@ public static class SweepFileReader
                 "search" => file with { Search = context.Text(value, key) },
                 "samples" => file with { Samples = context.Int(value, key) },
                 "scheduler" => file with { Scheduler = ReadScheduler(value, context) },
-                "parameters" => file with { Parameters = ReadParameters(value, context) },
+                "parameters" => file with { Parameters = ReadParameters(value, context, program) },
                 "max_concurrent" => file with { MaxConcurrent = context.Int(value, key) },
                 "retries" => file with { Retries = context.Int(value, key) },
                 "train_fraction" => file with { TrainFraction = context.Double(value, key) },
@@ -107,6 +109,9 @@ public static class SweepFileReader
                 "image_size" => file with { ImageSize = ReadImageSize(value, context) },
                 "fuse" => file with { Fuse = context.Bool(value, key) },
                 "group_size" => file with { GroupSize = ReadGroupSize(value, context) },
+                "program" => file with { Program = ProgramFileReader.Read(value, context, folder) },
+                "metric" => file with { Metric = context.Text(value, key) },
+                "mode" => file with { Mode = ProgramFileReader.Mode(value, context) },
                 _ => context.Unknown(keyNode, key, "", TopKeys, file),
             };
         }
@@ -114,7 +119,7 @@ public static class SweepFileReader
         return file;
     }
 
-    private static int? ReadImageSize(YamlNode node, Context context)
+    private static int? ReadImageSize(YamlNode node, SweepFileContext context)
     {
         int? size = context.Int(node, "image_size");
         if (size is < SweepSpecRules.MinImageSize or > SweepSpecRules.MaxImageSize)
@@ -126,7 +131,7 @@ public static class SweepFileReader
         return size;
     }
 
-    private static int? ReadGroupSize(YamlNode node, Context context)
+    private static int? ReadGroupSize(YamlNode node, SweepFileContext context)
     {
         if (node is YamlScalarNode { Value: "auto" })
         {
@@ -143,7 +148,7 @@ public static class SweepFileReader
         return size;
     }
 
-    private static SchedulerSpec? ReadScheduler(YamlNode node, Context context)
+    private static SchedulerSpec? ReadScheduler(YamlNode node, SweepFileContext context)
     {
         if (node is YamlScalarNode)
         {
@@ -185,7 +190,7 @@ public static class SweepFileReader
         return scheduler;
     }
 
-    private static List<SearchDimension> ReadParameters(YamlNode node, Context context)
+    private static List<SearchDimension> ReadParameters(YamlNode node, SweepFileContext context, bool program)
     {
         var dimensions = new List<SearchDimension>();
         if (node is not YamlMappingNode mapping)
@@ -198,6 +203,20 @@ public static class SweepFileReader
         {
             string name = (keyNode as YamlScalarNode)?.Value ?? "";
             string at = $"parameters.{name}";
+            if (program && name != ParameterCatalog.Epochs)
+            {
+                if (!SweepSpecRules.IsValidProgramParameterName(name))
+                {
+                    context.Add(keyNode, at, $"'{name}' cannot name a program's parameter: use 1-64 letters, digits or '_', not starting with a digit");
+                }
+                else if (ReadDimension(ProgramParameter(name), value, at, context) is { } own)
+                {
+                    dimensions.Add(own);
+                }
+
+                continue;
+            }
+
             if (ParameterCatalog.Find(name) is not { } definition)
             {
                 context.Add(keyNode, at, ParameterCatalog.UnknownProblem(name));
@@ -213,7 +232,15 @@ public static class SweepFileReader
         return dimensions;
     }
 
-    private static SearchDimension? ReadDimension(ParameterDefinition definition, YamlNode node, string at, Context context)
+    // What the reader knows of a program's parameter before its values: a name, numbers or texts, no rule of GridSearch's.
+    private static ParameterDefinition ProgramParameter(string name) =>
+        new(name, ParameterKind.Float, $"value of {name}", $"--param {name}=VALUES", Default: null, IdPrefix: name,
+            IsValidNumber: double.IsFinite, Rule: "must be a finite number", OnlyForModel: ProgramOnly);
+
+    // Marks the definitions above: their lists take numbers and texts alike, and their ranges may say type: int.
+    private const string ProgramOnly = "(program)";
+
+    private static SearchDimension? ReadDimension(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context)
     {
         switch (node)
         {
@@ -235,7 +262,7 @@ public static class SweepFileReader
         }
     }
 
-    private static SearchDimension? ReadRange(ParameterDefinition definition, YamlMappingNode node, string at, Context context)
+    private static SearchDimension? ReadRange(ParameterDefinition definition, YamlMappingNode node, string at, SweepFileContext context)
     {
         if (definition.Kind == ParameterKind.Choice)
         {
@@ -246,6 +273,8 @@ public static class SweepFileReader
         double? min = null, max = null;
         int? count = null;
         var scale = RangeScale.Linear;
+        ParameterKind? kind = null;
+        bool program = definition.OnlyForModel == ProgramOnly;
         foreach (var (keyNode, value) in node.Children)
         {
             string key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -266,8 +295,17 @@ public static class SweepFileReader
                     }
 
                     break;
+                case "type" when program:
+                    string? type = context.Text(value, $"{at}.type");
+                    kind = type switch { "int" or "integer" => ParameterKind.Integer, "float" => ParameterKind.Float, _ => null };
+                    if (kind is null && type is not null)
+                    {
+                        context.Add(value, $"{at}.type", $"'{type}' is not a range type; use int (whole numbers) or float");
+                    }
+
+                    break;
                 default:
-                    context.Unknown(keyNode, key, $"{at}.", ["min", "max", "scale", "count"], 0);
+                    context.Unknown(keyNode, key, $"{at}.", program ? ["min", "max", "scale", "count", "type"] : ["min", "max", "scale", "count"], 0);
                     break;
             }
         }
@@ -278,14 +316,14 @@ public static class SweepFileReader
             return null;
         }
 
-        var parsed = new ParameterRange(min.Value, max.Value, scale, count);
-        var problems = SweepSpecRules.SpaceProblems(new SweepSpec { Parameters = [new SearchDimension(definition.Name, Range: parsed)] })
-            .Where(p => p.StartsWith(definition.Name + " ", StringComparison.Ordinal)).ToList();
+        var parsed = new SearchDimension(definition.Name, Range: new ParameterRange(min.Value, max.Value, scale, count), Kind: kind);
+        var alone = new SweepSpec { Parameters = [parsed], Program = program ? new ProgramSpec { Command = ["program"] } : null };
+        var problems = SweepSpecRules.SpaceProblems(alone).Where(p => p.StartsWith(definition.Name + " ", StringComparison.Ordinal)).ToList();
         problems.ForEach(p => context.Add(node, at, p));
-        return problems.Count == 0 ? new SearchDimension(definition.Name, Range: parsed) : null;
+        return problems.Count == 0 ? parsed : null;
     }
 
-    private static ParameterValue? Value(ParameterDefinition definition, YamlNode node, string at, Context context)
+    private static ParameterValue? Value(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context)
     {
         if (node is not YamlScalarNode { Value: { } text })
         {
@@ -298,71 +336,12 @@ public static class SweepFileReader
             : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
                 ? ParameterValue.Of(number)
                 : ParameterValue.Of(text);
-        if (definition.Problem(value) is { } problem)
+        if ((definition.OnlyForModel != ProgramOnly || !value.IsText) && definition.Problem(value) is { } problem)
         {
             context.Add(node, at, problem);
             return null;
         }
 
         return value;
-    }
-
-
-    /// <summary>The file's name for messages, and every problem found so far.</summary>
-    private sealed class Context(string path)
-    {
-        public string Path => path;
-
-        public List<string> Problems { get; } = [];
-
-        public void Add(YamlNode? node, string key, string message) =>
-            Problems.Add(node is null
-                ? $"{path}: {(key.Length > 0 ? key + ": " : "")}{message}"
-                : $"{path}:{node.Start.Line}:{node.Start.Column}: {(key.Length > 0 ? key + ": " : "")}{message}");
-
-        public T Unknown<T>(YamlNode node, string key, string prefix, IEnumerable<string> known, T unchanged)
-        {
-            Add(node, prefix + key, $"unknown key; the keys here are: {string.Join(", ", known)}");
-            return unchanged;
-        }
-
-        public string? Text(YamlNode node, string key)
-        {
-            if (node is YamlScalarNode { Value: { Length: > 0 } text })
-            {
-                return text;
-            }
-
-            Add(node, key, "give a single value here");
-            return null;
-        }
-
-        public double? Double(YamlNode node, string key) => Parse<double>(node, key, "a number such as 0.001",
-            t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : (double?)null);
-
-        public int? Int(YamlNode node, string key) => Parse<int>(node, key, "a whole number",
-            t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : (int?)null);
-
-        public long? Long(YamlNode node, string key) => Parse<long>(node, key, "a whole number",
-            t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : (long?)null);
-
-        public bool? Bool(YamlNode node, string key) => Parse<bool>(node, key, "true or false",
-            t => bool.TryParse(t, out bool v) ? v : (bool?)null);
-
-        private T? Parse<T>(YamlNode node, string key, string expected, Func<string, T?> parse) where T : struct
-        {
-            if (Text(node, key) is not { } text)
-            {
-                return null;
-            }
-
-            if (parse(text) is { } value)
-            {
-                return value;
-            }
-
-            Add(node, key, $"'{text}' is not {expected}");
-            return null;
-        }
     }
 }

@@ -61,19 +61,20 @@ public sealed class LiveSweepView(TimeProvider clock)
         if (sweep.Best is { } best)
         {
             rows.Add(new Markup($"Best so far: [bold green]{Markup.Escape(best.CellId)}[/] epoch {best.Epoch}, " +
-                                $"validation accuracy {best.ValidationAccuracy:F4}"));
+                                $"{Markup.Escape(sweep.Spec.Objective.Describe(best.Value))}"));
         }
 
-        var leaders = sweep.Cells.Where(t => t.BestValidationAccuracy is not null)
-            .OrderByDescending(t => t.BestValidationAccuracy).Take(BestShown).ToArray();
+        var objective = sweep.Spec.Objective;
+        var leaders = sweep.Cells.Where(t => t.BestValue(objective) is not null)
+            .OrderByDescending(t => objective.ScoreOf(t.BestValue(objective))).Take(BestShown).ToArray();
         if (leaders.Length > 0)
         {
-            var table = new Table().Border(TableBorder.Simple).AddColumns("best cells so far", "status", "epochs", "best val acc");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("best cells so far", "status", "epochs", Markup.Escape(objective.Column));
             foreach (var cell in leaders)
             {
                 table.AddRow(Markup.Escape(cell.CellId), Markup.Escape(cell.Status.ToString()),
                     $"{cell.Epochs.Length}/{cell.Parameters.Epochs}",
-                    cell.BestValidationAccuracy!.Value.ToString("F4", CultureInfo.InvariantCulture));
+                    objective.Format(cell.BestValue(objective)));
             }
 
             rows.Add(table);

@@ -2,14 +2,25 @@ using GridSearch.Abstractions;
 
 namespace GridSearch.Client.Sweeps;
 
-/// <summary>Which parameters a view of a sweep shows: the baseline's three always, the others when some cell sets them.</summary>
+/// <summary>
+/// Which parameters a view of a sweep shows: the baseline's three always, the others when some cell sets them; a
+/// program's own parameters, all of them, and its epoch count.
+/// </summary>
 public static class ShownParameters
 {
     private static readonly string[] Always = [ParameterCatalog.LearningRate, ParameterCatalog.BatchSize, ParameterCatalog.Epochs];
 
     public static IReadOnlyList<ParameterDefinition> Of(IEnumerable<CellParameters> cells)
     {
-        var set = cells.SelectMany(c => c.Extra.Select(s => s.Name)).ToHashSet();
+        var all = cells as IReadOnlyCollection<CellParameters> ?? cells.ToArray();
+        if (all.FirstOrDefault(c => c.IsProgram) is { } program)
+        {
+            return program.Values.Select(s => ParameterCatalog.Find(s.Name) is { } known && s.Name == ParameterCatalog.Epochs
+                ? known
+                : new ParameterDefinition(s.Name, ParameterKind.Float, s.Name, "", null, s.Name)).ToArray();
+        }
+
+        var set = all.SelectMany(c => c.Extra.Select(s => s.Name)).ToHashSet();
         return ParameterCatalog.All.Where(p => Always.Contains(p.Name) || set.Contains(p.Name)).ToArray();
     }
 

@@ -16,16 +16,17 @@ public static class SweepSummaryView
     {
         var parameters = ShownParameters.Of(sweep.Cells.Select(t => t.Parameters));
         var shown = Shown(sweep).ToArray();
+        var objective = sweep.Spec.Objective;
         var cells = shown.Select(trial => (Trial: trial, Winner: sweep.Best?.CellId == trial.CellId,
             Parameters: parameters.Select(p => trial.Parameters.Get(p.Name).ToString()).ToArray(),
             Results: new[]
             {
                 trial.Status == CellStatus.Stopped ? $"Stopped at {trial.Epochs.Length}" : trial.Status.ToString(),
-                trial.BestEpoch == 0 ? "-" : trial.BestEpoch.ToString(CultureInfo.InvariantCulture),
-                trial.BestValidationAccuracy is { } acc ? acc.ToString("F4", CultureInfo.InvariantCulture) : "-",
+                trial.BestEpochBy(objective) is var best and > 0 ? best.ToString(CultureInfo.InvariantCulture) : "-",
+                objective.Format(trial.BestValue(objective)),
                 trial.Seconds.ToString("F1", CultureInfo.InvariantCulture),
             })).ToArray();
-        string[] resultColumns = ["status", "best epoch", "best val acc", "seconds"];
+        string[] resultColumns = ["status", "best epoch", objective.Column, "seconds"];
         // The cell's id names its parameters too: where a column per parameter would make rows wrap, the id alone says it.
         bool parameterColumns = Width(["cell", .. parameters.Select(ColumnName), .. resultColumns],
             cells.Select(c => new[] { c.Trial.CellId + " *" }.Concat(c.Parameters).Concat(c.Results).ToArray())) <= console.Profile.Width;
@@ -62,8 +63,8 @@ public static class SweepSummaryView
         console.MarkupLine(Markup.Escape(CellCounts(sweep)));
         if (sweep.Best is { } best)
         {
-            console.MarkupLine($"Winner: [bold]{Markup.Escape(best.CellId)}[/], best at epoch {best.Epoch} with validation " +
-                               $"accuracy {best.ValidationAccuracy:F4}");
+            console.MarkupLine($"Winner: [bold]{Markup.Escape(best.CellId)}[/], best at epoch {best.Epoch} with " +
+                               Markup.Escape(sweep.Spec.Objective.Describe(best.Value)));
             console.MarkupLine($"  {Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}");
         }
 
@@ -113,7 +114,7 @@ public static class SweepSummaryView
 
         var best = sweep.Cells.Select((trial, index) => (trial, index))
             .OrderByDescending(x => x.trial.CellId == sweep.Best?.CellId)
-            .ThenByDescending(x => x.trial.BestValidationAccuracy ?? double.MinValue)
+            .ThenByDescending(x => sweep.Spec.Objective.ScoreOf(x.trial.BestValue(sweep.Spec.Objective)))
             .ThenBy(x => x.index)
             .Take(TopCells)
             .ToHashSet();

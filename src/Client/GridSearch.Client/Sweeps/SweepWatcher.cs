@@ -135,15 +135,15 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             else if (changed && cell.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Cells.Length <= CellLinesUpTo)
             {
                 Say(
-                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} completed: best val acc {cell.BestValidationAccuracy:F4} " +
-                    $"at epoch {cell.BestEpoch}/{cell.Parameters.Epochs}", BestSuffix(sweep));
+                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} completed: {sweep.Spec.Objective.Column} {sweep.Spec.Objective.Format(cell.BestValue(sweep.Spec.Objective))} " +
+                    $"at epoch {cell.BestEpochBy(sweep.Spec.Objective)}/{cell.Parameters.Epochs}", BestSuffix(sweep));
             }
             else if (changed && cell.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Cells.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
                 Say(
                     $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
-                    $"{cell.Epochs.Length}/{cell.Parameters.Epochs}: best val acc {cell.BestValidationAccuracy:F4}", BestSuffix(sweep));
+                    $"{cell.Epochs.Length}/{cell.Parameters.Epochs}: {sweep.Spec.Objective.Column} {sweep.Spec.Objective.Format(cell.BestValue(sweep.Spec.Objective))}", BestSuffix(sweep));
             }
 
             _statusShown[cell.CellId] = cell.Status;
@@ -201,6 +201,6 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     }
 
     private static string BestSuffix(SweepSnapshot sweep) => sweep.Best is { } best
-        ? $"   best: {best.CellId} epoch {best.Epoch} ({best.ValidationAccuracy:F4})"
+        ? $"   best: {best.CellId} epoch {best.Epoch} ({sweep.Spec.Objective.Format(best.Value)})"
         : "";
 }

@@ -17,7 +17,7 @@ public sealed class GridSearcher : ISearcher
     // Architecture parameters of a model not chosen collapse cells together: count them when there are few enough to list.
     public long Count(SweepSpec spec)
     {
-        long product = spec.Space.Aggregate(1L, (product, d) => product * Values(d).Length);
+        long product = spec.Space.Aggregate(1L, (product, d) => product * Values(spec, d).Length);
         return product <= 1_000_000 ? Propose(spec).LongCount() : product;
     }
 
@@ -25,7 +25,7 @@ public sealed class GridSearcher : ISearcher
 
     private static IEnumerable<CellParameters> Combinations(SweepSpec spec)
     {
-        var dimensions = spec.Space.Select(d => (d.Name, Values: Values(d))).ToArray();
+        var dimensions = spec.Space.Select(d => (d.Name, Values: Values(spec, d))).ToArray();
         if (dimensions.Any(d => d.Values.Length == 0))
         {
             yield break;
@@ -34,7 +34,7 @@ public sealed class GridSearcher : ISearcher
         var digits = new int[dimensions.Length];
         while (true)
         {
-            yield return CellParameters.From(Enumerable.Range(0, dimensions.Length)
+            yield return CellParameters.For(spec, Enumerable.Range(0, dimensions.Length)
                 .ToDictionary(i => dimensions[i].Name, i => dimensions[i].Values[digits[i]]));
             int position = dimensions.Length - 1;
             while (position >= 0 && ++digits[position] == dimensions[position].Values.Length)
@@ -49,7 +49,7 @@ public sealed class GridSearcher : ISearcher
         }
     }
 
-    private static ParameterValue[] Values(SearchDimension dimension) => dimension.Range is { } range
-        ? RangeValues.Grid(range, ParameterCatalog.Find(dimension.Name)?.Kind ?? ParameterKind.Float)
+    private static ParameterValue[] Values(SweepSpec spec, SearchDimension dimension) => dimension.Range is { } range
+        ? RangeValues.Grid(range, spec.KindOf(dimension))
         : dimension.DistinctValues;
 }

@@ -37,7 +37,7 @@ public sealed class RandomSearcher : ISearcher
         long attemptsLeft = 1000L * Math.Max(1, spec.Samples);
         while (drawn.Count < spec.Samples && attemptsLeft-- > 0)
         {
-            var cell = CellParameters.From(dimensions.ToDictionary(d => d.Name, d => Draw(d, random)));
+            var cell = CellParameters.For(spec, dimensions.ToDictionary(d => d.Name, d => Draw(spec, d, random)));
             if (drawn.Add(cell))
             {
                 yield return cell;
@@ -45,7 +45,7 @@ public sealed class RandomSearcher : ISearcher
         }
     }
 
-    private static ParameterValue Draw(SearchDimension dimension, SweepRandom random)
+    private static ParameterValue Draw(SweepSpec spec, SearchDimension dimension, SweepRandom random)
     {
         if (dimension.Range is not { } range)
         {
@@ -53,7 +53,7 @@ public sealed class RandomSearcher : ISearcher
             return values[random.NextIndex(values.Length)];
         }
 
-        return RangeValues.Draw(range, ParameterCatalog.Find(dimension.Name)?.Kind ?? ParameterKind.Float, random.NextDouble());
+        return RangeValues.Draw(range, spec.KindOf(dimension), random.NextDouble());
     }
 
     // Lists and whole-number ranges hold finitely many values; a real-number range is taken as unbounded.
@@ -65,7 +65,7 @@ public sealed class RandomSearcher : ISearcher
             long? size = dimension.Range switch
             {
                 null => dimension.DistinctValues.Length,
-                { } r when ParameterCatalog.Find(dimension.Name)?.Kind == ParameterKind.Integer =>
+                { } r when spec.KindOf(dimension) == ParameterKind.Integer =>
                     RangeValues.IntegersIn(r),
                 _ => null,
             };

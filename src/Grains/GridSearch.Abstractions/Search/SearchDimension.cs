@@ -18,12 +18,16 @@ public sealed record ParameterRange(
     [property: Id(2)] RangeScale Scale = RangeScale.Linear,
     [property: Id(3)] int? Count = null);
 
-/// <summary>The values one parameter takes in a sweep: a list, or a range.</summary>
+/// <summary>
+/// The values one parameter takes in a sweep: a list, or a range. <see cref="Kind"/> is set only for a program's own
+/// parameters whose range holds whole numbers (the built-in parameters' kinds are the catalog's).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SearchDimension")]
 public sealed record SearchDimension(
     [property: Id(0)] string Name,
     [property: Id(1)] ParameterValue[]? Values = null,
-    [property: Id(2)] ParameterRange? Range = null)
+    [property: Id(2)] ParameterRange? Range = null,
+    [property: Id(3)] ParameterKind? Kind = null)
 {
     public static SearchDimension Of(string name, IEnumerable<double> values) =>
         new(name, values.Select(ParameterValue.Of).ToArray());

@@ -18,8 +18,15 @@ public sealed record DataRequest(
     /// <summary>The user's program the sweep's runs execute (it reads its own data), or null for the built-in models.</summary>
     [Id(8)] public ProgramSpec? Program { get; init; }
 
+    /// <summary>The metric every report of the program must carry (the sweep's objective); null for the built-in models.</summary>
+    [Id(9)] public string? Metric { get; init; }
+
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
-        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize) { Program = spec.Program };
+        spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize)
+    {
+        Program = spec.Program,
+        Metric = spec.Program is null ? null : spec.Objective.Metric,
+    };
 
     /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the baseline's 128.</summary>
     public int EffectiveImageSize => ImageSize > 0 ? ImageSize : SweepSpec.DefaultImageSize;

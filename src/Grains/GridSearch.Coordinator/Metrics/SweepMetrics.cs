@@ -16,11 +16,11 @@ public sealed class SweepMetrics
     {
         var meter = meters.Create(I.MeterName);
         meter.CreateObservableGauge(I.Trials, () => sweeps.Current().SelectMany(CellCounts), description: "Trials of a sweep by state.");
-        meter.CreateObservableGauge(I.TrialValidationAccuracy, () => PerCell(sweeps, e => e.ValidationAccuracy), "1", "Latest validation accuracy of each trial.");
-        meter.CreateObservableGauge(I.TrialTrainLoss, () => PerCell(sweeps, e => e.TrainLoss), "1", "Latest mean training loss of each trial.");
-        meter.CreateObservableGauge(I.TrialEpoch, () => PerCell(sweeps, e => e.Epoch), description: "Latest completed epoch of each trial.");
+        meter.CreateObservableGauge(I.TrialValidationAccuracy, () => PerCell(sweeps, Objective.ValidationAccuracy), "1", "Latest validation accuracy of each trial.");
+        meter.CreateObservableGauge(I.TrialTrainLoss, () => PerCell(sweeps, Objective.TrainLoss), "1", "Latest mean training loss of each trial.");
+        meter.CreateObservableGauge(I.TrialEpoch, () => LatestEpochs(sweeps), description: "Latest completed epoch of each trial.");
         meter.CreateObservableGauge(I.TrialInfo, () => Info(sweeps), description: "1 for every trial, labelled with its hyperparameters.");
-        meter.CreateObservableGauge(I.SweepBestValidationAccuracy, () => PerSweep(sweeps, s => s.Best?.ValidationAccuracy), "1", "Best validation accuracy so far.");
+        meter.CreateObservableGauge(I.SweepBestValidationAccuracy, () => PerSweep(sweeps, s => s.Spec.Objective == Objective.Default ? s.Best?.Value : null), "1", "Best validation accuracy so far.");
         meter.CreateObservableGauge(I.SweepTestAccuracy, () => PerSweep(sweeps, s => s.TestAccuracy), "1", "Test accuracy of the winner.");
         meter.CreateObservableGauge(I.SweepWaitingForTrainers,
             () => PerSweep(sweeps, s => s.Status.IsFinal() ? null : s.WaitingForTrainersSince is null ? 0 : 1), "1",
@@ -33,11 +33,22 @@ public sealed class SweepMetrics
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.StateTag, state.ToString().ToLowerInvariant())));
 
-    private static IEnumerable<Measurement<double>> PerCell(SweepMetricsRegistry sweeps, Func<EpochMetrics, double> value) =>
+    // A program's cell that does not report the metric has no series for it.
+    private static IEnumerable<Measurement<double>> PerCell(SweepMetricsRegistry sweeps, string metric) =>
         from sweep in sweeps.Current()
         from trial in sweep.Cells
         where trial.Epochs.Length > 0
-        select new Measurement<double>(value(trial.Epochs[^1]),
+        let value = new Objective(metric, MetricMode.Max).ValueOf(trial.Epochs[^1])
+        where value is not null
+        select new Measurement<double>(value.Value,
+            new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
+            new KeyValuePair<string, object?>(I.TrialIdTag, trial.CellId));
+
+    private static IEnumerable<Measurement<int>> LatestEpochs(SweepMetricsRegistry sweeps) =>
+        from sweep in sweeps.Current()
+        from trial in sweep.Cells
+        where trial.Epochs.Length > 0
+        select new Measurement<int>(trial.Epochs[^1].Epoch,
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
             new KeyValuePair<string, object?>(I.TrialIdTag, trial.CellId));
 
@@ -52,12 +63,18 @@ public sealed class SweepMetrics
                 new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
                 new KeyValuePair<string, object?>(I.TrialIdTag, trial.CellId),
                 new KeyValuePair<string, object?>(I.StateTag, trial.Status.ToString().ToLowerInvariant()),
-                new KeyValuePair<string, object?>(I.LearningRateTag, trial.Parameters.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
-                new KeyValuePair<string, object?>(I.BatchSizeTag, trial.Parameters.BatchSize.ToString(CultureInfo.InvariantCulture)),
-                new KeyValuePair<string, object?>(I.EpochsTag, trial.Parameters.Epochs.ToString(CultureInfo.InvariantCulture)),
             }.Concat(trial.Parameters.Values
-                .Where(s => s.Name is not (ParameterCatalog.LearningRate or ParameterCatalog.BatchSize or ParameterCatalog.Epochs))
-                .Select(s => new KeyValuePair<string, object?>(s.Name, s.Value.ToString()))).ToArray());
+                .Select(s => new KeyValuePair<string, object?>(TagOf(s.Name), s.Value.ToString()))).ToArray());
+
+    private static string TagOf(string parameter) => parameter switch
+    {
+        ParameterCatalog.LearningRate => I.LearningRateTag,
+        ParameterCatalog.BatchSize => I.BatchSizeTag,
+        ParameterCatalog.Epochs => I.EpochsTag,
+        // A program's own parameter may share a name with a label of the series itself.
+        I.SweepIdTag or I.TrialIdTag or I.StateTag => "param_" + parameter,
+        _ => parameter,
+    };
 
     private static IEnumerable<Measurement<double>> PerSweep(SweepMetricsRegistry sweeps, Func<SweepSnapshot, double?> value) =>
         from sweep in sweeps.Current()

@@ -21,8 +21,8 @@ public sealed class AshaScheduler : ICellScheduler
 
         // One value per run: cells of the same run have the same history and must not outvote the others.
         var reached = sweep.Cells.Where(c => c.Epochs.Count >= rung)
-            .GroupBy(c => c.RunId).Select(g => Rungs.AccuracyAt(g.First(), rung)).ToList();
-        double mine = Rungs.AccuracyAt(cell, rung);
+            .GroupBy(c => c.RunId).Select(g => Rungs.ScoreAt(sweep, g.First(), rung)).ToList();
+        double mine = Rungs.ScoreAt(sweep, cell, rung);
         return reached.Count(a => a > mine) < Rungs.Promoted(scheduler, reached.Count);
     }
 }

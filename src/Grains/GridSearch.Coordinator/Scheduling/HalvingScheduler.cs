@@ -33,7 +33,7 @@ public sealed class HalvingScheduler : ICellScheduler
             }
 
             var losers = candidates
-                .OrderByDescending(c => Rungs.AccuracyAt(c, rung)).ThenBy(c => c.GridIndex)
+                .OrderByDescending(c => Rungs.ScoreAt(sweep, c, rung)).ThenBy(c => c.GridIndex)
                 .Skip(Rungs.Promoted(scheduler, candidates.Count));
             stopped.AddRange(losers.Select(c => c.GridIndex));
             decided.Add(rung);

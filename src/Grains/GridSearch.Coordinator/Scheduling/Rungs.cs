@@ -17,6 +17,9 @@ public static class Rungs
     public static int Promoted(SchedulerSpec scheduler, int candidates) =>
         (candidates + scheduler.ReductionFactor - 1) / scheduler.ReductionFactor;
 
-    /// <summary>A cell's validation accuracy after the given epoch.</summary>
-    public static double AccuracyAt(ICellView cell, int epoch) => cell.Epochs[epoch - 1].ValidationAccuracy;
+    /// <summary>
+    /// How good a cell was after the given epoch by the sweep's objective, higher being better (its validation accuracy
+    /// for the built-in models).
+    /// </summary>
+    public static double ScoreAt(ISweepView sweep, ICellView cell, int epoch) => Objective.Of(sweep.Spec).Score(cell.Epochs[epoch - 1]);
 }

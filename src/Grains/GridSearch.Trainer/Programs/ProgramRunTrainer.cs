@@ -13,10 +13,10 @@ namespace GridSearch.Trainer.Programs;
 /// </summary>
 public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> options, ILogger<ProgramRunTrainer> logger)
 {
-    /// <summary>The metrics that also fill the built-in fields, so views and schedulers read them as for built-in runs.</summary>
-    public const string ValidationAccuracyMetric = "val_accuracy";
+    /// <summary>The metrics that also fill the built-in fields, so views read them as for built-in runs.</summary>
+    public const string ValidationAccuracyMetric = Objective.ValidationAccuracy;
 
-    public const string TrainLossMetric = "train_loss";
+    public const string TrainLossMetric = Objective.TrainLoss;
 
     public static DatasetSummary Describe(DataRequest data) => new(data.Root, [], 0, 0, 0, 0, [], 0, false);
 
@@ -37,7 +37,7 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
         var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
             new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path), Environment.GetEnvironmentVariables());
         var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
-            ValidationAccuracyMetric);
+            assignment.Data.Metric ?? Objective.ValidationAccuracy);
 
         var epochStarted = Stopwatch.StartNew();
         var outcome = attempt.RunAsync(report =>
