@@ -42,6 +42,11 @@ def run_dir():
     return _variable("GRIDSEARCH_RUN_DIR")
 
 
+def data_dir(default=None):
+    """The sweep's data root (its data: key or --data), absolute; default when the sweep names none."""
+    return os.environ.get("GRIDSEARCH_DATA") or default
+
+
 def run_id():
     """The run's id (the cell's id for runs of one cell)."""
     return _variable("GRIDSEARCH_RUN_ID")

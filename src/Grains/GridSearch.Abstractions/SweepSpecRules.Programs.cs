@@ -27,6 +27,13 @@ public static partial class SweepSpecRules
                          "command: [\"python3\", \"train.py\", \"--lr\", \"{lr}\"]";
         }
 
+        var names = spec.Space.Select(d => d?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (string unknown in (program.Command ?? []).SelectMany(w => CommandPlaceholders.Names(w ?? "")).Distinct().Where(n => !names.Contains(n)))
+        {
+            yield return $"the program's command refers to {{{unknown}}}, which is not a parameter of the sweep " +
+                         $"({string.Join(", ", names)}); add it under parameters: (or --param {unknown}=...), or write {{{{{unknown}}}}} for literal braces";
+        }
+
         if (program.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             yield return $"the program's timeout {timeout} must be above zero, for example 2h";

@@ -59,6 +59,6 @@ public sealed class ProgramLaunchesTests
     [Fact]
     public void Placeholders_ListsTheNamesACommandUses()
     {
-        Assert.Equal(["lr", "layers"], ProgramLaunches.Placeholders("--lr={lr} {{x}} {layers} {p['lr']}"));
+        Assert.Equal(["lr", "layers"], CommandPlaceholders.Names("--lr={lr} {{x}} {layers} {p['lr']}"));
     }
 }

@@ -7,7 +7,7 @@ using GridSearch.Abstractions;
 namespace GridSearch.Trainer.Programs;
 
 /// <summary>What one attempt of a run gets besides its command line: which run it is, how far it trains, and where its folder is.</summary>
-public sealed record ProgramRunContext(string RunId, long Seed, int Epochs, string RunDirectory);
+public sealed record ProgramRunContext(string RunId, long Seed, int Epochs, string RunDirectory, string? DataRoot = null);
 
 /// <summary>
 /// Builds the command line and the environment of one attempt of a user's program: placeholders replaced by the
@@ -21,6 +21,9 @@ public static class ProgramLaunches
     public const string SeedVariable = "GRIDSEARCH_SEED";
     public const string EpochsVariable = "GRIDSEARCH_EPOCHS";
     public const string RunDirectoryVariable = "GRIDSEARCH_RUN_DIR";
+
+    /// <summary>The sweep's data root (data: or --data) as the trainer sees it, for programs that take their data from it.</summary>
+    public const string DataVariable = "GRIDSEARCH_DATA";
 
     public static ProgramLaunch For(ProgramSpec program, IReadOnlyList<ParameterSetting> values, ProgramRunContext run,
         IDictionary inherited)
@@ -48,59 +51,21 @@ public static class ProgramLaunches
         environment[SeedVariable] = run.Seed.ToString(CultureInfo.InvariantCulture);
         environment[EpochsVariable] = run.Epochs.ToString(CultureInfo.InvariantCulture);
         environment[RunDirectoryVariable] = run.RunDirectory;
-        return new ProgramLaunch(command, program.WorkingDirectory, environment);
-    }
-
-    /// <summary>The names a command's placeholders refer to, for checking a spec before anything runs.</summary>
-    public static IReadOnlyList<string> Placeholders(string argument)
-    {
-        var names = new List<string>();
-        Expand(argument, name =>
+        if (!string.IsNullOrEmpty(run.DataRoot))
         {
-            names.Add(name);
-            return "";
-        });
-        return names;
+            environment[DataVariable] = run.DataRoot;
+        }
+
+        return new ProgramLaunch(command, program.WorkingDirectory, environment);
     }
 
     private static bool IsTrainerConfiguration(string name) =>
         name.StartsWith("GridSearch__", StringComparison.OrdinalIgnoreCase) || name.StartsWith("GRIDSEARCH_", StringComparison.OrdinalIgnoreCase);
 
     private static string Expand(string argument, IReadOnlyDictionary<string, ParameterValue> values) =>
-        Expand(argument, name => values.TryGetValue(name, out var value)
+        CommandPlaceholders.Expand(argument, name => values.TryGetValue(name, out var value)
             ? value.ToString()
             : throw new ArgumentException($"the command refers to {{{name}}}, which is not a parameter of the sweep ({string.Join(", ", values.Keys)})"));
-
-    private static string Expand(string argument, Func<string, string> value)
-    {
-        var expanded = new StringBuilder(argument.Length);
-        for (int i = 0; i < argument.Length; i++)
-        {
-            char c = argument[i];
-            if ((c == '{' || c == '}') && i + 1 < argument.Length && argument[i + 1] == c)
-            {
-                expanded.Append(c);
-                i++;
-            }
-            else if (c == '{' && (i == 0 || argument[i - 1] != '$') && argument.IndexOf('}', i + 1) is var close and > 0 && IsName(argument.AsSpan(i + 1, close - i - 1)))
-            {
-                expanded.Append(value(argument[(i + 1)..close]));
-                i = close;
-            }
-            else
-            {
-                expanded.Append(c);
-            }
-        }
-
-        return expanded.ToString();
-    }
-
-    // Only a name between braces is a placeholder, and not after '$': code in a command (a Python f-string, a shell
-    // ${VAR}) keeps its braces.
-    private static bool IsName(ReadOnlySpan<char> text) =>
-        text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '_')
-                        && !text.ContainsAnyExcept(System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"));
 
     // The cell's values as one JSON object: numbers as numbers, choices as strings.
     private static string ParamsJson(IReadOnlyList<ParameterSetting> values)

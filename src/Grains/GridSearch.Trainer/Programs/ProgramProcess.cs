@@ -5,7 +5,9 @@ namespace GridSearch.Trainer.Programs;
 
 /// <summary>
 /// A program started in a process group of its own (through <c>setsid</c>), so that stopping it stops everything it
-/// started: the shell, its children and theirs. Linux only, like the trainers.
+/// started: the shell, its children and theirs. A watchdog in the group holds a pipe from this process: when this
+/// process ends in any way, SIGKILL included, the pipe closes and the watchdog kills the group, so no program outlives
+/// the trainer that started it. Linux only, like the trainers.
 /// </summary>
 public sealed partial class ProgramProcess : IDisposable
 {
@@ -13,6 +15,13 @@ public sealed partial class ProgramProcess : IDisposable
     private const int SigTerm = 15;
     private const int SigContinue = 18;
     private const int SigStop = 19;
+
+    // Runs as the group's first process: keeps the pipe from the trainer (standard input) on fd 3 for a background
+    // watchdog, which kills the whole group (kill 0) when the pipe closes, then becomes the program itself (same pid,
+    // so the program leads the group) with standard input from /dev/null and fd 3 closed. The watchdog's output goes
+    // to /dev/null, so the program's output ends when the program's does.
+    private const string WatchdogScript =
+        "exec 3<&0 </dev/null; (cat <&3 >/dev/null 2>&1; kill -KILL 0) >/dev/null 2>&1 & exec 3<&- \"$@\"";
 
     private readonly Process _process;
 
@@ -39,6 +48,10 @@ public sealed partial class ProgramProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("--");
+        start.ArgumentList.Add("/bin/sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(WatchdogScript);
+        start.ArgumentList.Add(launch.Command[0]);
         foreach (string argument in launch.Command)
         {
             start.ArgumentList.Add(argument);
@@ -50,9 +63,8 @@ public sealed partial class ProgramProcess : IDisposable
             start.Environment[name] = value;
         }
 
+        // Standard input stays open, unwritten, until Dispose: it is the watchdog's pipe. The program reads /dev/null.
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start '{launch.Command[0]}'");
-        // A program that reads its standard input gets an end of file, never a wait for a terminal.
-        process.StandardInput.Close();
         return new ProgramProcess(process);
     }
 
@@ -127,7 +139,20 @@ public sealed partial class ProgramProcess : IDisposable
     /// <summary>Lets a paused group run on (SIGCONT).</summary>
     public void Continue() => _ = Kill(-Id, SigContinue);
 
-    public void Dispose() => _process.Dispose();
+    /// <summary>Closes the watchdog's pipe (the watchdog then ends what is left of the group) and lets the process go.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The group has ended already: nothing reads the pipe.
+        }
+
+        _process.Dispose();
+    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

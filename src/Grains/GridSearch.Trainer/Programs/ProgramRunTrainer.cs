@@ -35,7 +35,7 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
         folder.Restore(start?.OptimizerState);
         int startEpoch = start?.Epoch ?? 0;
         var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
-            new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path), Environment.GetEnvironmentVariables());
+            new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path, assignment.Data.Root), Environment.GetEnvironmentVariables());
         var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
             assignment.Data.Metric ?? Objective.ValidationAccuracy);
 
