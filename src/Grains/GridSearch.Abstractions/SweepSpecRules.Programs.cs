@@ -48,6 +48,12 @@ public static partial class SweepSpecRules
         {
             yield return $"the program's gpus {program.Gpus} must be 0 or more";
         }
+        else if (program.Gpus > 0)
+        {
+            // Handing each run its own devices is not built yet; refusing beats runs that silently share every GPU.
+            yield return $"the program's gpus {program.Gpus}: trainers do not hand programs devices yet; leave gpus out " +
+                         "and choose the devices with env: {CUDA_VISIBLE_DEVICES: \"0\"}";
+        }
 
         if (!IsValidProgramParameterName(spec.Objective.Metric))
         {

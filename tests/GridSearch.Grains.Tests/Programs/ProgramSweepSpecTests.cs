@@ -88,6 +88,8 @@ public sealed class ProgramSweepSpecTests
         Assert.Contains(problems, p => p.Contains("command is empty", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("timeout", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("gpus -1", StringComparison.Ordinal));
+        Assert.Contains(SweepSpecRules.Problems(Spec(Epochs(1)) with { Program = Program with { Gpus = 1 } }),
+            p => p.Contains("do not hand programs devices yet", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("metric 'val loss'", StringComparison.Ordinal));
         Assert.DoesNotContain(problems, p => p.Contains("data root", StringComparison.Ordinal));
     }
