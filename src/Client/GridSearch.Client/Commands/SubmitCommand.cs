@@ -20,12 +20,12 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
             throw new UserInputException("submit needs --cluster HOST:PORT (a silo's gateway); to run on this machine use 'gridsearch run'.");
         }
 
-        if (string.IsNullOrWhiteSpace(settings.DataRoot))
+        if (string.IsNullOrWhiteSpace(settings.DataRoot) && !settings.IsProgram)
         {
             throw new UserInputException("submit needs --data (or data: in the --config file): the data set's path as the trainer silos see it (for example /data/cat_dog).");
         }
 
-        if (!Path.IsPathRooted(settings.DataRoot))
+        if (!string.IsNullOrWhiteSpace(settings.DataRoot) && !Path.IsPathRooted(settings.DataRoot))
         {
             throw new UserInputException($"submit --data '{settings.DataRoot}' is a relative path, but the trainer silos read the data set, " +
                                          "not this machine: give its absolute path as the trainers see it (for example /data/cat_dog, under " +
@@ -34,7 +34,8 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
 
         var output = CliOutput.For(json: true);
         string sweepId = settings.SweepId ?? SweepIds.New(TimeProvider.System);
-        var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot);
+        // A program reads its own data: --data, if given, is only passed on (GRIDSEARCH_DATA).
+        var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot ?? "");
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
         var started = await SweepSubmission.StartAsync(coordinator, spec,
