@@ -96,6 +96,10 @@ public sealed class ProgramSweepTests : IDisposable
         Assert.Equal("trial_id,lr,epochs,epoch,lr_seen,train_loss,val_accuracy,seconds,status", csv[0]);
         Assert.StartsWith("lr0.3-ep4,0.3,4,4,0.3,", csv.Single(l => l.StartsWith("lr0.3-ep4,0.3,4,4,", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Empty(ProgramProcesses());
+        // Run folders live in the state directory while their runs train, and go once the runs are done.
+        string folders = _dir.Combine("state-grid", "run-folders");
+        Assert.True(Directory.Exists(folders), "programs' run folders are kept in the state directory");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folders));
     }
 
     [Fact]

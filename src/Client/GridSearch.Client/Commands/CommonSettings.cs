@@ -139,8 +139,9 @@ public class SiloSettings : CommonSettings
     public string? CacheDirectory =>
         NoCache ? null : Path.GetFullPath(string.IsNullOrWhiteSpace(CacheDir) ? CacheLocation.Default() : CacheDir);
 
-    public TrainerSiloOptions Trainer() => new()
+    public TrainerSiloOptions Trainer(string? runFolders = null) => new()
     {
+        RunFolders = runFolders,
         Slots = Slots,
         ThreadsPerSlot = Threads,
         Device = Device,

@@ -20,6 +20,9 @@ public sealed class StateDirectory : IDisposable
 
     public string GrainsPath => System.IO.Path.Combine(Path, "grains");
 
+    /// <summary>Where programs' run folders live while their runs train (the durable copy is in each run's checkpoint).</summary>
+    public string RunFoldersPath => System.IO.Path.Combine(Path, "run-folders");
+
     /// <summary>Owner-only: whoever can read the directory can reach (and cancel) the sweeps in it.</summary>
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 

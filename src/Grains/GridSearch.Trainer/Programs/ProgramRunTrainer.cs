@@ -39,6 +39,19 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
         var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
             assignment.Data.Metric ?? Objective.ValidationAccuracy);
 
+        try
+        {
+            RunAttempt(assignment, progress, folder, attempt, cancellation);
+        }
+        finally
+        {
+            // The copy that counts is in the run's checkpoint; the next attempt, here or anywhere, restores from it.
+            folder.Delete();
+        }
+    }
+
+    private void RunAttempt(RunAssignment assignment, IRunProgress progress, RunFolder folder, ProgramAttempt attempt, CancellationToken cancellation)
+    {
         var epochStarted = Stopwatch.StartNew();
         var outcome = attempt.RunAsync(report =>
         {

@@ -44,11 +44,24 @@ public sealed class RunFolder(string path, long maxBytes)
         return archive.ToArray();
     }
 
+    /// <summary>Removes the folder, and its sweep's folder once no run of the sweep has one here.</summary>
     public void Delete()
     {
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);
+        }
+
+        try
+        {
+            if (System.IO.Path.GetDirectoryName(path) is { } sweep && Directory.Exists(sweep) && !Directory.EnumerateFileSystemEntries(sweep).Any())
+            {
+                Directory.Delete(sweep);
+            }
+        }
+        catch (IOException)
+        {
+            // Another run of the sweep created its folder meanwhile: the sweep's folder stays.
         }
     }
 }
