@@ -19,14 +19,7 @@ public sealed class ClusterFailoverTests : IDisposable
 
     private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string? holdAt = null, string? releaseFile = null)
     {
-        var env = SiloProcess.TestTimings();
-        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
-        env["GridSearch__Cluster__ClusterId"] = _clusterId;
-        env["GridSearch__Cluster__ServiceId"] = _clusterId;
-        env["GridSearch__Trainer__Enabled"] = trainer ? "true" : "false";
-        env["GridSearch__Trainer__Slots"] = "1";
-        env["GridSearch__Trainer__ThreadsPerSlot"] = "1";
-        env["GridSearch__Trainer__CacheDirectory"] = _dir.Combine("silo-cache");
+        var env = SiloProcess.ClusterEnvironment(redis, _clusterId, trainer, _dir.Combine("silo-cache"));
         if (holdAt is not null)
         {
             env["GRIDSEARCH_HOLD_AT"] = holdAt;

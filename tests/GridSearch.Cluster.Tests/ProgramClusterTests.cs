@@ -16,28 +16,7 @@ public sealed class ProgramClusterTests : IDisposable
     private readonly List<IDisposable> _processes = [];
     private readonly string _clusterId = $"gs-prog-{Guid.NewGuid():N}"[..20];
 
-    // Each epoch's value builds on the one before, read back from the run folder.
-    private const string Script = """
-        import json, os, sys, time
-        sys.path.insert(0, os.environ["TEST_HELPER_DIR"])
-        import gridsearch_run as gs
-        lr = gs.params()["lr"]
-        state = os.path.join(gs.run_dir(), "state.json")
-        epoch, acc = (json.load(open(state))["epoch"], json.load(open(state))["acc"]) if os.path.exists(state) else (0, 0.5)
-        for epoch in range(epoch + 1, gs.epochs() + 1):
-            if gs.run_id() == os.environ.get("TEST_HOLD_RUN") and epoch == int(os.environ["TEST_HOLD_EPOCH"]):
-                open(os.environ["TEST_HOLD_FILE"], "w").close()
-                while True:
-                    time.sleep(0.05)
-            acc = acc + lr * (1 - acc) * (0.5 if epoch % 2 else 1.0)
-            with open(state, "w") as f:
-                json.dump({"epoch": epoch, "acc": acc}, f)
-            gs.report(epoch, val_accuracy=acc, train_loss=1 - acc)
-            with open(os.environ["TEST_LEDGER"], "a") as f:
-                f.write(f"{gs.run_id()} {epoch}\n")
-        """;
-
-    public ProgramClusterTests() => File.WriteAllText(_dir.Combine("train.py"), Script);
+    public ProgramClusterTests() => File.WriteAllText(_dir.Combine("train.py"), ResumableProgram.Script);
 
     public void Dispose()
     {
@@ -53,17 +32,10 @@ public sealed class ProgramClusterTests : IDisposable
 
     private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string name, bool allowPrograms = true)
     {
-        var env = SiloProcess.TestTimings();
-        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
-        env["GridSearch__Cluster__ClusterId"] = _clusterId;
-        env["GridSearch__Cluster__ServiceId"] = _clusterId;
-        env["GridSearch__Trainer__Enabled"] = trainer ? "true" : "false";
-        env["GridSearch__Trainer__Slots"] = "1";
-        env["GridSearch__Trainer__CacheDirectory"] = _dir.Combine("silo-cache");
+        var env = SiloProcess.ClusterEnvironment(redis, _clusterId, trainer, _dir.Combine("silo-cache"));
         env["GridSearch__Trainer__AllowPrograms"] = allowPrograms ? "true" : "false";
         env["GridSearch__Trainer__RunFolders"] = _dir.Combine($"run-folders-{name}");
-        env["TEST_HELPER_DIR"] = Path.Combine(RepositoryPaths.Root, "python");
-        env["TEST_LEDGER"] = _dir.Combine("ledger-cluster");
+        ResumableProgram.Prepare(env, _dir.Combine("ledger-cluster"));
         return env;
     }
 
@@ -78,8 +50,7 @@ public sealed class ProgramClusterTests : IDisposable
     public async Task TrainerKilledMidRun_TheRunResumesFromItsFolderOnAnotherTrainer_LikeAnUninterruptedSweep()
     {
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
-        cli.Environment["TEST_HELPER_DIR"] = Path.Combine(RepositoryPaths.Root, "python");
-        cli.Environment["TEST_LEDGER"] = _dir.Combine("ledger-embedded");
+        ResumableProgram.Prepare(cli.Environment, _dir.Combine("ledger-embedded"));
         var baseline = await cli.RunAsync(["run", .. Sweep, "--slots", "1", "--json", "--out", _dir.Combine("baseline")]);
         Assert.True(baseline.ExitCode == 0, baseline.ToString());
 

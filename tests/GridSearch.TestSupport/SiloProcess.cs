@@ -40,6 +40,23 @@ public sealed class SiloProcess : IDisposable
     /// Fast failure detection and reminders, so cluster tests take seconds rather than minutes; not so fast that a
     /// silo busy starting up on a loaded machine (a few seconds without answering) is declared dead.
     /// </summary>
+    /// <summary>
+    /// A silo of a test cluster over <paramref name="redis"/>: the test timings, its cluster and service id, one slot of
+    /// one thread when it trains, and a decode cache shared by the test's silos.
+    /// </summary>
+    public static Dictionary<string, string> ClusterEnvironment(RedisServer redis, string clusterId, bool trainer, string cacheDirectory)
+    {
+        var env = TestTimings();
+        env["GridSearch__Cluster__Redis"] = redis.ConnectionString;
+        env["GridSearch__Cluster__ClusterId"] = clusterId;
+        env["GridSearch__Cluster__ServiceId"] = clusterId;
+        env["GridSearch__Trainer__Enabled"] = trainer ? "true" : "false";
+        env["GridSearch__Trainer__Slots"] = "1";
+        env["GridSearch__Trainer__ThreadsPerSlot"] = "1";
+        env["GridSearch__Trainer__CacheDirectory"] = cacheDirectory;
+        return env;
+    }
+
     public static Dictionary<string, string> TestTimings() => new()
     {
         ["GridSearch__Membership__ProbeTimeout"] = "00:00:02",

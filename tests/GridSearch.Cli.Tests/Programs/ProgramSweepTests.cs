@@ -18,40 +18,14 @@ public sealed class ProgramSweepTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    // Each epoch's accuracy depends on the previous one, read back from the run folder: a run that resumed from
-    // anything but its last reported epoch would give other numbers. TEST_HOLD_* make one run wait before an epoch.
-    private const string Script = """
-        import json, os, sys, time
-        sys.path.insert(0, os.environ["TEST_HELPER_DIR"])
-        import gridsearch_run as gs
-        lr = gs.params()["lr"]
-        state = os.path.join(gs.run_dir(), "state.json")
-        epoch, acc = (json.load(open(state))["epoch"], json.load(open(state))["acc"]) if os.path.exists(state) else (0, 0.5)
-        print(f"run {gs.run_id()} starts after epoch {epoch}")
-        for epoch in range(epoch + 1, gs.epochs() + 1):
-            if gs.run_id() == os.environ.get("TEST_HOLD_RUN") and epoch == int(os.environ["TEST_HOLD_EPOCH"]):
-                open(os.environ["TEST_HOLD_FILE"], "w").close()
-                while True:
-                    time.sleep(0.05)
-            if os.environ.get("TEST_FAIL") == "1":
-                print("loading the data failed: boom", file=sys.stderr)
-                sys.exit(3)
-            acc = acc + lr * (1 - acc) * (0.5 if epoch % 2 else 1.0)
-            with open(state, "w") as f:
-                json.dump({"epoch": epoch, "acc": acc}, f)
-            gs.report(epoch, val_accuracy=acc, train_loss=1 - acc, lr_seen=lr)
-            with open(os.environ["TEST_LEDGER"], "a") as f:
-                f.write(f"{gs.run_id()} {epoch}\n")
-        """;
 
     private static string Python => "/usr/bin/python3";
 
     private CliRun Cli(string name, string[]? command = null)
     {
-        File.WriteAllText(_dir.Combine("train.py"), Script);
+        File.WriteAllText(_dir.Combine("train.py"), ResumableProgram.Script);
         var cli = new CliRun(_dir.Combine($"state-{name}"), _dir.Combine("cache")) { Command = command ?? ["dotnet", RepositoryPaths.CliAssembly] };
-        cli.Environment["TEST_HELPER_DIR"] = Path.Combine(RepositoryPaths.Root, "python");
-        cli.Environment["TEST_LEDGER"] = _dir.Combine($"ledger-{name}");
+        ResumableProgram.Prepare(cli.Environment, _dir.Combine($"ledger-{name}"));
         return cli;
     }
 
