@@ -185,8 +185,29 @@ public sealed class ProgramSweepTests : IDisposable
 
         await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
         Assert.Equal(130, process.ExitCode);
-        // The tool stops the program's group before it exits: nothing is left at the moment it has gone.
-        Assert.Empty(ProgramProcesses());
+        await Eventually.WaitAsync(() => ProgramProcesses().Length == 0, TimeSpan.FromSeconds(10), "no process of the program left after Ctrl+C");
+    }
+
+    [Fact]
+    public async Task Cancel_FromAnotherTerminal_EndsTheRunningProgramsGroup()
+    {
+        var cli = Cli("cancel");
+        string held = _dir.Combine("held-cancel");
+        cli.Environment["TEST_HOLD_RUN"] = "lr0.1-ep4";
+        cli.Environment["TEST_HOLD_EPOCH"] = "2";
+        cli.Environment["TEST_HOLD_FILE"] = held;
+        using var process = cli.Start(Sweep("cancel"));
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        process.BeginErrorReadLine();
+        await Eventually.WaitAsync(() => File.Exists(held) || process.HasExited, TimeSpan.FromMinutes(2), "the program to hold at epoch 2");
+        Assert.NotEmpty(ProgramProcesses());
+
+        var cancel = await Cli("cancel").RunAsync("cancel", "cancel");
+
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.Equal("Cancelled", (string?)JsonNode.Parse(await stdout)!["status"]);
+        await Eventually.WaitAsync(() => ProgramProcesses().Length == 0, TimeSpan.FromSeconds(10), "no process of the program left after cancel");
     }
 
     [Fact]
