@@ -53,7 +53,9 @@ public static class FusedGroups
         return groups;
     }
 
-    private static bool Fusable(CellParameters cell) => cell is { Model: ModelNames.Logistic or ModelNames.Mlp, Optimizer: OptimizerNames.Sgd };
+    // A user's program trains its own way: its runs never fuse, whatever its parameters are called.
+    private static bool Fusable(CellParameters cell) =>
+        cell is { IsProgram: false, Model: ModelNames.Logistic or ModelNames.Mlp, Optimizer: OptimizerNames.Sgd };
 
     // What lanes of one group must share: the cell less its rates and its length.
     private static CellParameters Shape(CellParameters cell) => new CellParameters(0, cell.BatchSize, 0)

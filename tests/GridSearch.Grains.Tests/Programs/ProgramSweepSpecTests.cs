@@ -57,6 +57,14 @@ public sealed class ProgramSweepSpecTests
     }
 
     [Fact]
+    public void FusedGroups_NeverFormForAProgramsRuns()
+    {
+        var spec = Spec(SearchDimension.Of("lr", [0.1, 0.3]), SearchDimension.Of("optimizer", ["sgd"]), Epochs(2));
+
+        Assert.Empty(FusedGroups.Shapes(spec));
+    }
+
+    [Fact]
     public void IntegerRange_OfAProgramParameter_GivesWholeNumbers_AndRandomSearchIsSeeded()
     {
         var layers = new SearchDimension("layers", Range: new ParameterRange(1, 4, Count: 4), Kind: ParameterKind.Integer);
