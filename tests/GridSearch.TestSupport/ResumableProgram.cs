@@ -5,7 +5,8 @@ namespace GridSearch.TestSupport;
 /// builds on the one before, read back from the run folder, so a run resumed from anything but its last reported
 /// epoch gives other numbers. It appends "RUN EPOCH" to the file TEST_LEDGER (outside the run folder) after each
 /// report; TEST_HOLD_RUN / TEST_HOLD_EPOCH / TEST_HOLD_FILE make one run write the file and wait before that epoch;
-/// TEST_FAIL=1 makes every run fail before its first epoch, with a line on standard error.
+/// TEST_FAIL=1 makes every run fail before its first epoch, with a line on standard error; TEST_STARTS names a file
+/// that gets the run's id each time the program starts.
 /// </summary>
 public static class ResumableProgram
 {
@@ -14,6 +15,9 @@ public static class ResumableProgram
         sys.path.insert(0, os.environ["TEST_HELPER_DIR"])
         import gridsearch_run as gs
         lr = gs.params()["lr"]
+        if os.environ.get("TEST_STARTS"):
+            with open(os.environ["TEST_STARTS"], "a") as f:
+                f.write(f"{gs.run_id()}\n")
         state = os.path.join(gs.run_dir(), "state.json")
         epoch, acc = (json.load(open(state))["epoch"], json.load(open(state))["acc"]) if os.path.exists(state) else (0, 0.5)
         print(f"run {gs.run_id()} starts after epoch {epoch}")

@@ -124,6 +124,7 @@ public sealed class ProgramSweepTests : IDisposable
     {
         var cli = Cli("crash");
         cli.Environment["TEST_FAIL"] = "1";
+        cli.Environment["TEST_STARTS"] = _dir.Combine("starts-crash");
 
         var run = await cli.RunAsync(Sweep("crash", "--retries", "1"));
 
@@ -134,6 +135,8 @@ public sealed class ProgramSweepTests : IDisposable
             Assert.Equal("Failed", (string?)cell!["status"]);
             Assert.Contains("loading the data failed: boom", (string?)cell["error"], StringComparison.Ordinal);
         });
+        // --retries 1: each run's program started twice before its cells failed.
+        Assert.Equal(["lr0.1-ep4", "lr0.1-ep4", "lr0.3-ep4", "lr0.3-ep4"], File.ReadAllLines(_dir.Combine("starts-crash")).Order());
         Assert.Empty(ProgramProcesses());
         Assert.False(File.Exists(_dir.Combine("ledger-crash")));
     }
