@@ -47,7 +47,7 @@ public static class CurvesPlot
         Plot accuracy = multiplot.GetPlot(1);
         var palette = new ScottPlot.Palettes.Category10();
         var objective = sweep.Spec.Objective;
-        Func<EpochMetrics, double> trainLoss = e => new Objective(Objective.TrainLoss, MetricMode.Min).ValueOf(e) ?? double.NaN;
+        Func<EpochMetrics, double> trainLoss = e => Objective.Reported(e, Objective.TrainLoss) ?? double.NaN;
         Func<EpochMetrics, double> value = e => objective.ValueOf(e) ?? double.NaN;
         var drawn = sweep.Cells;
         if (sweep.Cells.Length > DrawnCells)

@@ -32,7 +32,7 @@ public sealed record ResultsDocument(
         sweep.Cells.Select(t => new CellDocument(t.CellId, LearningRate(t.Parameters), BatchSize(t.Parameters),
             t.Parameters.Epochs, t.Status.ToString(), Series(t, Objective.TrainLoss), Series(t, Objective.ValidationAccuracy),
             t.BestEpochBy(sweep.Spec.Objective) is var best and > 0 ? best : null,
-            t.BestValue(new Objective(Objective.ValidationAccuracy, MetricMode.Max)), t.Seconds, t.Silo, t.Error, t.WallSeconds)
+            t.BestValue(Objective.Default), t.Seconds, t.Silo, t.Error, t.WallSeconds)
         {
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
@@ -66,7 +66,7 @@ public sealed record ResultsDocument(
 
     // One value per epoch; null where a program did not report the metric.
     private static double?[] Series(CellSnapshot cell, string metric) =>
-        cell.Epochs.Select(e => new Objective(metric, MetricMode.Max).ValueOf(e)).ToArray();
+        cell.Epochs.Select(e => Objective.Reported(e, metric)).ToArray();
 
     // The fields of the baseline's parameters: a program's cell has them only when it names its own parameters so.
     private static double? LearningRate(CellParameters cell) =>
@@ -81,7 +81,7 @@ public sealed record ResultsDocument(
     // A program's winner has a validation accuracy only when the program reported one.
     private static double? ValidationAccuracyAt(SweepSnapshot sweep, BestCell best) =>
         sweep.Cells.FirstOrDefault(c => c.CellId == best.CellId)?.Epochs.FirstOrDefault(e => e.Epoch == best.Epoch) is { } epoch
-            ? new Objective(Objective.ValidationAccuracy, MetricMode.Max).ValueOf(epoch)
+            ? Objective.Reported(epoch, Objective.ValidationAccuracy)
             : null;
 
     /// <summary>A cell's parameters by name: numbers as JSON numbers, choices as strings.</summary>

@@ -209,7 +209,7 @@ public static class SweepFileReader
                 {
                     context.Add(keyNode, at, $"'{name}' cannot name a program's parameter: use 1-64 letters, digits or '_', not starting with a digit");
                 }
-                else if (ReadDimension(ProgramParameter(name), value, at, context) is { } own)
+                else if (ReadDimension(ProgramParameter(name), value, at, context, program: true) is { } own)
                 {
                     dimensions.Add(own);
                 }
@@ -235,19 +235,18 @@ public static class SweepFileReader
     // What the reader knows of a program's parameter before its values: a name, numbers or texts, no rule of GridSearch's.
     private static ParameterDefinition ProgramParameter(string name) =>
         new(name, ParameterKind.Float, $"value of {name}", $"--param {name}=VALUES", Default: null, IdPrefix: name,
-            IsValidNumber: double.IsFinite, Rule: "must be a finite number", OnlyForModel: ProgramOnly);
+            IsValidNumber: double.IsFinite, Rule: "must be a finite number");
 
-    // Marks the definitions above: their lists take numbers and texts alike, and their ranges may say type: int.
-    private const string ProgramOnly = "(program)";
-
-    private static SearchDimension? ReadDimension(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context)
+    // program: a program's own parameter, whose lists take numbers and texts alike and whose ranges may say type: int.
+    private static SearchDimension? ReadDimension(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context,
+        bool program = false)
     {
         switch (node)
         {
             case YamlScalarNode:
-                return Value(definition, node, at, context) is { } single ? new SearchDimension(definition.Name, [single]) : null;
+                return Value(definition, node, at, context, program) is { } single ? new SearchDimension(definition.Name, [single]) : null;
             case YamlSequenceNode list:
-                var values = list.Children.Select((item, i) => Value(definition, item, $"{at}[{i}]", context)).ToList();
+                var values = list.Children.Select((item, i) => Value(definition, item, $"{at}[{i}]", context, program)).ToList();
                 if (values.Count == 0)
                 {
                     context.Add(node, at, $"the list is empty; give at least one {definition.Label}");
@@ -255,14 +254,15 @@ public static class SweepFileReader
 
                 return values.All(v => v is not null) ? new SearchDimension(definition.Name, values.Select(v => v!.Value).ToArray()) : null;
             case YamlMappingNode range:
-                return ReadRange(definition, range, at, context);
+                return ReadRange(definition, range, at, context, program);
             default:
                 context.Add(node, at, "give a value, a list or a range");
                 return null;
         }
     }
 
-    private static SearchDimension? ReadRange(ParameterDefinition definition, YamlMappingNode node, string at, SweepFileContext context)
+    private static SearchDimension? ReadRange(ParameterDefinition definition, YamlMappingNode node, string at, SweepFileContext context,
+        bool program)
     {
         if (definition.Kind == ParameterKind.Choice)
         {
@@ -274,7 +274,6 @@ public static class SweepFileReader
         int? count = null;
         var scale = RangeScale.Linear;
         ParameterKind? kind = null;
-        bool program = definition.OnlyForModel == ProgramOnly;
         foreach (var (keyNode, value) in node.Children)
         {
             string key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -323,7 +322,7 @@ public static class SweepFileReader
         return problems.Count == 0 ? parsed : null;
     }
 
-    private static ParameterValue? Value(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context)
+    private static ParameterValue? Value(ParameterDefinition definition, YamlNode node, string at, SweepFileContext context, bool program)
     {
         if (node is not YamlScalarNode { Value: { } text })
         {
@@ -336,7 +335,7 @@ public static class SweepFileReader
             : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
                 ? ParameterValue.Of(number)
                 : ParameterValue.Of(text);
-        if ((definition.OnlyForModel != ProgramOnly || !value.IsText) && definition.Problem(value) is { } problem)
+        if ((!program || !value.IsText) && definition.Problem(value) is { } problem)
         {
             context.Add(node, at, problem);
             return null;

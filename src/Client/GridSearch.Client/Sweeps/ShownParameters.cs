@@ -15,8 +15,8 @@ public static class ShownParameters
         var all = cells as IReadOnlyCollection<CellParameters> ?? cells.ToArray();
         if (all.FirstOrDefault(c => c.IsProgram) is { } program)
         {
-            return program.Values.Select(s => ParameterCatalog.Find(s.Name) is { } known && s.Name == ParameterCatalog.Epochs
-                ? known
+            return program.Values.Select(s => s.Name == ParameterCatalog.Epochs
+                ? ParameterCatalog.Find(ParameterCatalog.Epochs)!
                 : new ParameterDefinition(s.Name, ParameterKind.Float, s.Name, "", null, s.Name)).ToArray();
         }
 

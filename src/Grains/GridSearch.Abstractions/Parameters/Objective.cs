@@ -24,11 +24,17 @@ public sealed record Objective(string Metric, MetricMode Mode)
         spec is null ? Default : new(string.IsNullOrEmpty(spec.Metric) ? ValidationAccuracy : spec.Metric, spec.Mode);
 
     /// <summary>The metric's value in one epoch, or null when the epoch did not report it.</summary>
-    public double? ValueOf(EpochMetrics epoch) => Metric switch
+    public double? ValueOf(EpochMetrics epoch) => Reported(epoch, Metric);
+
+    /// <summary>
+    /// Any metric's value in one epoch: the built-in models' val_accuracy and train_loss from their fields, a program's
+    /// from what it reported; null when the epoch did not report it.
+    /// </summary>
+    public static double? Reported(EpochMetrics epoch, string metric) => metric switch
     {
         ValidationAccuracy when epoch.Reported is null || epoch.Reported.ContainsKey(ValidationAccuracy) => epoch.ValidationAccuracy,
         TrainLoss when epoch.Reported is null || epoch.Reported.ContainsKey(TrainLoss) => epoch.TrainLoss,
-        _ => epoch.Reported?.TryGetValue(Metric, out double value) == true ? value : null,
+        _ => epoch.Reported?.TryGetValue(metric, out double value) == true ? value : null,
     };
 
     /// <summary>The epoch's value turned so that higher is better; a missing or NaN value ranks below every other.</summary>

@@ -38,7 +38,7 @@ public sealed class SweepMetrics
         from sweep in sweeps.Current()
         from trial in sweep.Cells
         where trial.Epochs.Length > 0
-        let value = new Objective(metric, MetricMode.Max).ValueOf(trial.Epochs[^1])
+        let value = Objective.Reported(trial.Epochs[^1], metric)
         where value is not null
         select new Measurement<double>(value.Value,
             new KeyValuePair<string, object?>(I.SweepIdTag, sweep.SweepId),
