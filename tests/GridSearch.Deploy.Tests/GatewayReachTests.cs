@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using GridSearch.Hosting;
 using GridSearch.TestSupport;
 
 namespace GridSearch.Deploy.Tests;
@@ -88,6 +89,23 @@ public sealed class GatewayReachTests() : ProcessTest("reach")
 
         AssertFailedFast(result, took, "belongs to another cluster (it announced cluster id 'reach-blue')");
         Assert.Contains("--cluster-id reach-blue", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Greeting_AGatewayOfAnotherCluster_AnswersWithItsClusterIdAndOnlyAGatewayAnswers()
+    {
+        var silo = await SiloAsync("greet-blue");
+        var wait = TimeSpan.FromSeconds(20);
+        var cancellation = TestContext.Current.CancellationToken;
+
+        string? announced = await GatewayGreeting.AnnouncedClusterIdAsync(IPEndPoint.Parse(silo.Gateway), "greet-green", wait, cancellation);
+        string? ownCluster = await GatewayGreeting.AnnouncedClusterIdAsync(IPEndPoint.Parse(silo.Gateway), "greet-blue", wait, cancellation);
+        var redis = await RedisAsync("redis-plain");
+        string? redisAnswer = await GatewayGreeting.AnnouncedClusterIdAsync(IPEndPoint.Parse(redis.ConnectionString), "greet-blue", wait, cancellation);
+
+        Assert.Equal("greet-blue", announced);
+        Assert.Equal("greet-blue", ownCluster);
+        Assert.Null(redisAnswer);
     }
 
     [Fact]

@@ -2,19 +2,19 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using GridSearch.Hosting;
 
 namespace GridSearch.Client.Hosting;
 
 /// <summary>
 /// Says why a gateway cannot be used, when the Orleans client has not connected after a moment: nothing listening,
 /// a server of another kind (it speaks first, where an Orleans gateway waits for the client's greeting), a TLS
-/// mismatch, or a gateway of another cluster (it answers the client's greeting with its own cluster id, which the
-/// client logs).
+/// mismatch, or a gateway of another cluster (it answers a greeting with its own cluster id).
 /// </summary>
 public static class GatewayProbe
 {
-    // A gateway greets as soon as it accepts, and a TLS server answers a ClientHello at once: these waits are generous
-    // for any network a cluster runs on, and short enough that a wrong address fails within 5 s in all.
+    // A gateway accepts and answers a greeting at once, and so does a TLS server a ClientHello: these waits are
+    // generous for any network a cluster runs on, and short enough that a wrong address fails within seconds.
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan TlsStep = TimeSpan.FromSeconds(1);
 
@@ -51,12 +51,22 @@ public static class GatewayProbe
             return $"{gateway} is not a GridSearch gateway (it answered \"{Printable(unprompted, 40)}\"): is {gateway.Port} a silo's GatewayPort (30000 by default)?";
         }
 
+        // A gateway that answers a greeting names its cluster; one that does not may be waiting for TLS.
+        string? announced = await GatewayGreeting.AnnouncedClusterIdAsync(gateway, clusterId, Step, cancellation);
+        if (announced is not null)
+        {
+            return announced == clusterId ? null : OtherClusterReason(announced, clusterId);
+        }
+
         return await TlsAnswersAsync(gateway, cancellation)
             ? $"the gateway at {gateway} requires TLS: pass --tls-certificate (your PKCS#12 client certificate), --tls-password and --tls-trusted (the cluster's CA certificate)."
             : null;
     }
 
-    /// <summary>The cluster id a gateway answered with, from the client's own log of the refused connection.</summary>
+    /// <summary>
+    /// The cluster id a gateway answered with, from the client's own log of the refused connection: the only way to
+    /// learn it over TLS, where the probe cannot greet the gateway.
+    /// </summary>
     public static string? OtherCluster(IEnumerable<string> connectionErrors, string clusterId)
     {
         const string marker = "Unexpected cluster id \"";
@@ -66,13 +76,15 @@ public static class GatewayProbe
             int end = at < 0 ? -1 : message.IndexOf('"', at + marker.Length);
             if (end > at)
             {
-                string announced = message[(at + marker.Length)..end];
-                return $"the gateway belongs to another cluster (it announced cluster id '{announced}'), not '{clusterId}': pass --cluster-id {announced}.";
+                return OtherClusterReason(message[(at + marker.Length)..end], clusterId);
             }
         }
 
         return null;
     }
+
+    private static string OtherClusterReason(string announced, string clusterId) =>
+        $"the gateway belongs to another cluster (it announced cluster id '{announced}'), not '{clusterId}': pass --cluster-id {announced}.";
 
     private static async Task<byte[]> ReadUnpromptedAsync(NetworkStream stream, CancellationToken cancellation)
     {

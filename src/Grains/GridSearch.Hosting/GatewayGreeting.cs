@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
+
+namespace GridSearch.Hosting;
+
+/// <summary>
+/// Greets an Orleans gateway the way a client does and reads the cluster id it answers with. An Orleans gateway sends
+/// its greeting before it checks the client's, so one greeting exchange names the cluster even when this client's id
+/// is wrong: a client told the wrong --cluster-id learns the right one at once, instead of from its connection log.
+/// </summary>
+public static class GatewayGreeting
+{
+    // The greeting is a little-endian length and an Orleans-serialized preamble; Orleans refuses longer ones.
+    private const int LongestGreeting = 1024;
+
+    private static readonly Lazy<Serializer<Preamble>> Serializer = new(() =>
+        new ServiceCollection().AddSerializer(builder => builder.AddAssembly(typeof(Preamble).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer<Preamble>>());
+
+    /// <summary>
+    /// The cluster id the gateway at <paramref name="gateway"/> announces, or null when it does not answer a greeting
+    /// within <paramref name="wait"/> (not an Orleans gateway, or one that requires TLS).
+    /// </summary>
+    public static async Task<string?> AnnouncedClusterIdAsync(IPEndPoint gateway, string clusterId, TimeSpan wait, CancellationToken cancellation)
+    {
+        // Built before the clock starts: the serializer's first use takes longer than a gateway's answer.
+        byte[] greeting = Framed(new Preamble
+        {
+            NetworkProtocolVersion = NetworkProtocolVersion.Version1,
+            NodeIdentity = GrainId.Create("sys.client", Guid.NewGuid().ToString("N")),
+            ClusterId = clusterId,
+        });
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(wait);
+        try
+        {
+            using var client = new TcpClient(gateway.AddressFamily);
+            await client.ConnectAsync(gateway, deadline.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(greeting, deadline.Token);
+
+            var length = new byte[sizeof(int)];
+            await stream.ReadExactlyAsync(length, deadline.Token);
+            int size = BinaryPrimitives.ReadInt32LittleEndian(length);
+            if (size is <= 0 or > LongestGreeting)
+            {
+                return null;
+            }
+
+            var body = new byte[size];
+            await stream.ReadExactlyAsync(body, deadline.Token);
+            return Serializer.Value.Deserialize(body)?.ClusterId;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception error) when (error is IOException or SocketException or EndOfStreamException or SerializerException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Framed(Preamble preamble)
+    {
+        byte[] body = Serializer.Value.SerializeToArray(preamble);
+        var framed = new byte[sizeof(int) + body.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(framed, body.Length);
+        body.CopyTo(framed, sizeof(int));
+        return framed;
+    }
+
+    /// <summary>
+    /// The fields of Orleans' connection preamble, by the same ids: Orleans' version-tolerant format reads a type by
+    /// its field ids, so this class and the runtime's own (internal) one serialize alike.
+    /// </summary>
+    [GenerateSerializer]
+    public sealed class Preamble
+    {
+        [Id(0)] public NetworkProtocolVersion NetworkProtocolVersion { get; init; }
+
+        [Id(1)] public GrainId NodeIdentity { get; init; }
+
+        [Id(2)] public SiloAddress? SiloAddress { get; init; }
+
+        [Id(3)] public string ClusterId { get; init; } = "";
+    }
+}
