@@ -1,7 +1,7 @@
 using GridSearch.Bench;
 using Spectre.Console;
 
-// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|watch|all] [--data DIR] [--repeats N]
+// Usage: bench/run.sh [throughput|seed-grid|overhead|resume|memory|fused|wide-grid|conv-fusion|watch|searcher-latency|all] [--data DIR] [--repeats N]
 //        [--results DIR] (default bench/results) [--device cpu|cuda] (fused, conv-fusion) and [--epochs N] (fused)
 // A build with -p:TorchBackend=external loads libtorch from GRIDSEARCH_LIBTORCH, as the tool does.
 GridSearch.Training.Runtime.CpuNumerics.PinFromEnvironment();
@@ -56,11 +56,14 @@ foreach (string suite in suites)
             WatchBench.Run(cells: 10_000, window: TimeSpan.FromSeconds(int.Parse(Arg("--seconds") ?? "20", System.Globalization.CultureInfo.InvariantCulture)))
                 .Report(results);
             break;
+        case "searcher-latency":
+            SearcherLatencyBench.Run(repeats: 10).Report(results);
+            break;
         case "conv-fusion":
             ConvFusionBench.Run(device: Arg("--device") ?? "cpu").Report(results);
             break;
         default:
-            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid, conv-fusion, watch or all.");
+            AnsiConsole.MarkupLine($"[red]error:[/] unknown benchmark '{Markup.Escape(suite)}'; choose throughput, seed-grid, overhead, resume, memory, fused, wide-grid, conv-fusion, watch, searcher-latency or all.");
             return 2;
     }
 }

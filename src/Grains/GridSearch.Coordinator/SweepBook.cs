@@ -236,7 +236,7 @@ public sealed partial class SweepBook(SweepState state)
         state.TrainSeconds += metrics.Seconds;
     }
 
-    public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal());
+    public bool TrainingDone => state.Runs.All(r => r.Status.IsFinal()) && !SearchGoesOn;
 
     public bool AnyEpochRecorded => state.Cells.Any(t => t.Epochs.Count > 0);
 

@@ -17,6 +17,16 @@ public sealed partial class SweepCoordinatorGrain
         var book = Book;
         var slots = Slots();
         NoteTrainers(slots.Trainers > 0);
+        if (book.AskSearcher(slots.Free) > 0)
+        {
+            // Stored before they are dispatched: a resumed sweep trains the cells it was given, not new suggestions.
+            await SaveAsync();
+            if (holds.Enabled)
+            {
+                holds.Reach($"cells-asked:{sweep.State.Cells.Count}");
+            }
+        }
+
         foreach (var work in book.ClaimWork(slots.Free, clock.GetUtcNow()))
         {
             // A hint, honoured when the grain is activated: the trainer with the most free slots. The work counts

@@ -8,11 +8,14 @@ namespace GridSearch.Coordinator;
 /// </summary>
 public static class SweepCreation
 {
-    /// <summary>A new sweep: every cell its searcher proposes, pending, grouped into runs, under a new incarnation id.</summary>
+    /// <summary>
+    /// A new sweep under a new incarnation id: every cell its searcher lays out, pending, grouped into runs. A searcher
+    /// that learns from results lays out none: the coordinator asks it for cells as trainer slots free up.
+    /// </summary>
     public static SweepState Create(SweepSpec spec, DatasetSummary dataset, DateTimeOffset now, string? incarnation = null,
         IReadOnlyDictionary<CellParameters, int>? groupWidths = null)
     {
-        var trials = SweepCells.Of(spec)
+        var trials = (Searchers.For(spec).LearnsFromResults ? [] : SweepCells.Of(spec))
             .Select((parameters, index) => new CellRecord { Id = parameters.CellId, Parameters = parameters, GridIndex = index })
             .ToList();
         // Cells that differ only in their epoch count see the same batches in the same order: one run serves them all.

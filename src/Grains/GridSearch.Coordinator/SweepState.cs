@@ -65,6 +65,12 @@ public sealed class SweepState : ISweepView
     [Id(20)] public List<FusedGroupRecord> Groups { get; set; } = [];
 
     /// <summary>
+    /// Whether a searcher that learns from results has no cell left to propose (its budget spent, or every cell of its
+    /// space tried). Searchers that lay out every cell when the sweep is created never set it.
+    /// </summary>
+    [Id(21)] public bool SearchEnded { get; set; }
+
+    /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
     /// no trainer is on them any more (a trainer that still is finds its reports ignored).
     /// </summary>

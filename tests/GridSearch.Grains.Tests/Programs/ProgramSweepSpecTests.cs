@@ -22,7 +22,7 @@ public sealed class ProgramSweepSpecTests
     {
         var spec = Spec(Epochs(2, 3), SearchDimension.Of("act", ["relu", "tan h"]), SearchDimension.Of("lr", [0.1, 1]));
 
-        var cells = Searchers.For(spec).Propose(spec).ToArray();
+        var cells = SweepCells.Of(spec).ToArray();
 
         Assert.Empty(SweepSpecRules.Problems(spec));
         Assert.Equal(
@@ -40,7 +40,7 @@ public sealed class ProgramSweepSpecTests
     {
         var spec = Spec(SearchDimension.Of("a", ["x-b1", "x", "../up", "ü"]), SearchDimension.Of("b", ["1", "b1"]), Epochs(1));
 
-        var ids = Searchers.For(spec).Propose(spec).Select(c => c.CellId).ToArray();
+        var ids = SweepCells.Of(spec).Select(c => c.CellId).ToArray();
 
         Assert.Equal(ids.Length, ids.Distinct().Count());
         Assert.All(ids, id => Assert.Matches(@"\A[A-Za-z0-9._+~-]+\z", id));
@@ -72,9 +72,9 @@ public sealed class ProgramSweepSpecTests
         var grid = Spec(layers, Epochs(1));
         var random = Spec(layers, width, SearchDimension.Of("act", ["relu", "gelu"]), Epochs(1)) with { Search = "random", Samples = 20, Seed = 7 };
 
-        Assert.Equal([1, 2, 3, 4], Searchers.For(grid).Propose(grid).Select(c => c.Get("layers").Number));
-        var drawn = Searchers.For(random).Propose(random).ToArray();
-        Assert.Equal(drawn.Select(c => c.CellId), Searchers.For(random).Propose(random).Select(c => c.CellId));
+        Assert.Equal([1, 2, 3, 4], SweepCells.Of(grid).Select(c => c.Get("layers").Number));
+        var drawn = SweepCells.Of(random).ToArray();
+        Assert.Equal(drawn.Select(c => c.CellId), SweepCells.Of(random).Select(c => c.CellId));
         Assert.All(drawn, c => Assert.Equal(Math.Floor(c.Get("layers").Number), c.Get("layers").Number));
         Assert.All(drawn, c => Assert.InRange(c.Get("width").Number, 10, 1000));
         Assert.Equal(["gelu", "relu"], drawn.Select(c => c.Get("act").Text).Distinct().Order());

@@ -60,11 +60,11 @@ public sealed class SweepSettings : DataSettings
     public string? Width { get; init; }
 
     [CommandOption("--search <NAME>")]
-    [Description("How cells are chosen: grid (every combination) or random (--samples draws). Default: grid.")]
+    [Description("How cells are chosen: grid (every combination), random (--samples draws) or tpe (--samples cells, each proposed from the results so far). Default: grid.")]
     public string? Search { get; init; }
 
     [CommandOption("--samples <N>")]
-    [Description("With --search random: how many distinct cells to draw.")]
+    [Description("With --search random or tpe: how many distinct cells to try.")]
     public int? Samples { get; init; }
 
     [CommandOption("--scheduler <NAME>")]

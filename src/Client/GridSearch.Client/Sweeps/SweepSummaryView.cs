@@ -92,7 +92,10 @@ public static class SweepSummaryView
         _ => parameter.Name,
     };
 
-    /// <summary>"16 cells: 6 completed, 10 stopped early by halving" — the counts that are not zero.</summary>
+    /// <summary>
+    /// "16 cells: 6 completed, 10 stopped early by halving" — the counts that are not zero ("5 of 24 cells: …" while a
+    /// searcher that learns from results is still proposing them).
+    /// </summary>
     public static string CellCounts(SweepSnapshot sweep)
     {
         var counts = sweep.Cells.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
@@ -101,8 +104,19 @@ public static class SweepSummaryView
             CellStatus.Stopped => $"{counts[status]} stopped early by {sweep.Spec.Scheduler?.Name}",
             _ => $"{counts[status]} {status.ToString().ToLowerInvariant()}",
         });
-        return $"{sweep.Cells.Length} cells: {string.Join(", ", parts)}";
+        long planned = PlannedCells(sweep);
+        string total = planned > sweep.Cells.Length ? $"{sweep.Cells.Length} of {planned} cells" : $"{sweep.Cells.Length} cells";
+        return $"{total}: {string.Join(", ", parts)}";
     }
+
+    /// <summary>
+    /// The cells the sweep will have: a searcher that learns from results adds them as it goes, up to its budget (fewer
+    /// when its space runs out, which only the finished sweep knows).
+    /// </summary>
+    public static long PlannedCells(SweepSnapshot sweep) =>
+        Searchers.Find(sweep.Spec.Search) is { LearnsFromResults: true } searcher && !sweep.Status.IsFinal()
+            ? Math.Max(searcher.Count(sweep.Spec), sweep.Cells.Length)
+            : sweep.Cells.Length;
 
     /// <summary>Every cell of a small sweep; of a large one the best few (the winner first among equals), in grid order.</summary>
     private static IEnumerable<CellSnapshot> Shown(SweepSnapshot sweep)

@@ -95,20 +95,20 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
     // Large sweeps off a terminal: "[2,500/10,000] cells finished (25 %): 2,000 completed, 500 stopped; best ..." each percent.
     private void ShowPercentFinished(SweepSnapshot sweep)
     {
-        if (output.EveryEpoch || output.Live || sweep.Cells.Length <= CellLinesUpTo)
+        if (output.EveryEpoch || output.Live || SweepSummaryView.PlannedCells(sweep) <= CellLinesUpTo)
         {
             return;
         }
 
         int finished = sweep.Cells.Count(t => t.Status.IsFinal());
-        int percent = (int)(100L * finished / sweep.Cells.Length);
+        int percent = (int)(100L * finished / SweepSummaryView.PlannedCells(sweep));
         if (percent <= _finishedShown || finished == 0)
         {
             return;
         }
 
         _finishedShown = percent;
-        Say($"[{finished:N0}/{sweep.Cells.Length:N0}] cells finished ({percent} %): " +
+        Say($"[{finished:N0}/{SweepSummaryView.PlannedCells(sweep):N0}] cells finished ({percent} %): " +
                                SweepSummaryView.CellCounts(sweep), BestSuffix(sweep));
     }
 
@@ -122,7 +122,7 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             foreach (var epoch in output.EveryEpoch ? cell.Epochs.Skip(shown) : [])
             {
                 output.Human.WriteLine(
-                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} epoch {epoch.Epoch,3}/{cell.Parameters.Epochs,-3} " +
+                    $"[{index}/{SweepSummaryView.PlannedCells(sweep)}] {cell.CellId,-24} epoch {epoch.Epoch,3}/{cell.Parameters.Epochs,-3} " +
                     $"loss {epoch.TrainLoss:F4}  val acc {epoch.ValidationAccuracy:F4}  {epoch.Seconds,5:F2} s" + BestSuffix(sweep));
             }
 
@@ -135,14 +135,14 @@ public sealed class SweepWatcher(ISweepCoordinatorGrain coordinator, CliOutput o
             else if (changed && cell.Status == CellStatus.Completed && !output.EveryEpoch && sweep.Cells.Length <= CellLinesUpTo)
             {
                 Say(
-                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} completed: {sweep.Spec.Objective.Column} {sweep.Spec.Objective.Format(cell.BestValue(sweep.Spec.Objective))} " +
+                    $"[{index}/{SweepSummaryView.PlannedCells(sweep)}] {cell.CellId,-24} completed: {sweep.Spec.Objective.Column} {sweep.Spec.Objective.Format(cell.BestValue(sweep.Spec.Objective))} " +
                     $"at epoch {cell.BestEpochBy(sweep.Spec.Objective)}/{cell.Parameters.Epochs}", BestSuffix(sweep));
             }
             else if (changed && cell.Status == CellStatus.Stopped && (output.EveryEpoch || sweep.Cells.Length <= CellLinesUpTo))
             {
                 // Shown with --verbose too: the epoch lines alone would not say that the cell stops here.
                 Say(
-                    $"[{index}/{sweep.Cells.Length}] {cell.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
+                    $"[{index}/{SweepSummaryView.PlannedCells(sweep)}] {cell.CellId,-24} stopped by {sweep.Spec.Scheduler?.Name} at epoch " +
                     $"{cell.Epochs.Length}/{cell.Parameters.Epochs}: {sweep.Spec.Objective.Column} {sweep.Spec.Objective.Format(cell.BestValue(sweep.Spec.Objective))}", BestSuffix(sweep));
             }
 

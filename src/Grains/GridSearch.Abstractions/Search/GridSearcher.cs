@@ -9,6 +9,8 @@ public sealed class GridSearcher : ISearcher
 {
     public string Name => "grid";
 
+    public bool LearnsFromResults => false;
+
     public IEnumerable<string> Problems(SweepSpec spec) => spec.Space
         .Where(d => d.Range is { Count: null })
         .Select(d => $"{d.Name} is a range without a count: grid search needs one (for example count: 8 for 8 evenly " +
@@ -18,10 +20,11 @@ public sealed class GridSearcher : ISearcher
     public long Count(SweepSpec spec)
     {
         long product = spec.Space.Aggregate(1L, (product, d) => product * Values(spec, d).Length);
-        return product <= 1_000_000 ? Propose(spec).LongCount() : product;
+        return product <= 1_000_000 ? Combinations(spec).Distinct().LongCount() : product;
     }
 
-    public IEnumerable<CellParameters> Propose(SweepSpec spec) => Combinations(spec).Distinct();
+    public IEnumerable<CellParameters> Ask(SweepSpec spec, SearchHistory history) =>
+        Combinations(spec).Distinct().Skip(history.Asked.Count);
 
     private static IEnumerable<CellParameters> Combinations(SweepSpec spec)
     {

@@ -11,6 +11,8 @@ public sealed class RandomSearcher : ISearcher
 
     public string Name => "random";
 
+    public bool LearnsFromResults => false;
+
     public IEnumerable<string> Problems(SweepSpec spec)
     {
         if (spec.Samples < 1)
@@ -28,7 +30,9 @@ public sealed class RandomSearcher : ISearcher
 
     public long Count(SweepSpec spec) => Math.Max(0, spec.Samples);
 
-    public IEnumerable<CellParameters> Propose(SweepSpec spec)
+    public IEnumerable<CellParameters> Ask(SweepSpec spec, SearchHistory history) => Draws(spec).Skip(history.Asked.Count);
+
+    private static IEnumerable<CellParameters> Draws(SweepSpec spec)
     {
         var random = new SweepRandom(unchecked((ulong)spec.Seed) ^ SearchStream);
         var dimensions = spec.Space;
@@ -45,7 +49,7 @@ public sealed class RandomSearcher : ISearcher
         }
     }
 
-    private static ParameterValue Draw(SweepSpec spec, SearchDimension dimension, SweepRandom random)
+    internal static ParameterValue Draw(SweepSpec spec, SearchDimension dimension, SweepRandom random)
     {
         if (dimension.Range is not { } range)
         {
@@ -57,7 +61,7 @@ public sealed class RandomSearcher : ISearcher
     }
 
     // Lists and whole-number ranges hold finitely many values; a real-number range is taken as unbounded.
-    private static long? DistinctCells(SweepSpec spec)
+    internal static long? DistinctCells(SweepSpec spec)
     {
         long product = 1;
         foreach (var dimension in spec.Space)

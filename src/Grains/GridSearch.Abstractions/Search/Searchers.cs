@@ -7,6 +7,7 @@ public static class Searchers
     {
         new GridSearcher(),
         new RandomSearcher(),
+        new TpeSearcher(),
     }.ToDictionary(s => s.Name);
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
@@ -22,5 +23,6 @@ public static class SweepCells
 {
     public static long Count(SweepSpec spec) => Searchers.For(spec).Count(spec);
 
-    public static IEnumerable<CellParameters> Of(SweepSpec spec) => Searchers.For(spec).Propose(spec);
+    /// <summary>The cells the searcher proposes before any result is in: for grid and random search, all of them.</summary>
+    public static IEnumerable<CellParameters> Of(SweepSpec spec) => Searchers.For(spec).Ask(spec, SearchHistory.Empty);
 }

@@ -2,7 +2,8 @@ namespace GridSearch.Grains.Diagnostics;
 
 /// <summary>
 /// Named points in the coordinator and the trainer where a crash test can stop the process ("sweep-started",
-/// "mid-epoch:E:B", "after-checkpoint:E", "run-finished", "testing"). Production code calls <see cref="Reach"/>;
+/// "cells-asked:N" (a learning searcher's cells stored, N in all, not yet dispatched), "mid-epoch:E:B",
+/// "after-checkpoint:E", "run-finished", "testing"). Production code calls <see cref="Reach"/>;
 /// what happens there is the test's choice: nothing (<see cref="HoldPoints.None"/>, every silo unless the environment
 /// names a point) or a hold (<see cref="HoldPoints.FromEnvironment"/>).
 /// </summary>

@@ -1,0 +1,80 @@
+namespace GridSearch.Abstractions;
+
+/// <summary>
+/// A Parzen estimator over one numeric parameter: a mixture of normals truncated to the range, one at each observed
+/// value and one broad prior at the centre. Each observation's width is the larger gap to its neighbours, kept between
+/// the range divided by (observations + 1, at most 100) and the whole range, so dense regions are sharp and lone
+/// points stay broad. Values are on the parameter's own scale: the logarithm for log ranges.
+/// </summary>
+internal sealed class NumericParzen
+{
+    private const double PriorWeight = 1.0;
+    private readonly double _low;
+    private readonly double _high;
+    private readonly double[] _mus;
+    private readonly double[] _sigmas;
+    private readonly double[] _weights;
+
+    public NumericParzen(IReadOnlyList<double> observations, IReadOnlyList<double> observationWeights, double low, double high)
+    {
+        (_low, _high) = (low, high);
+        double width = high - low;
+        var points = observations.Select((mu, i) => (Mu: mu, Weight: observationWeights[i], IsPrior: false))
+            .Append((Mu: low + width / 2, Weight: PriorWeight, IsPrior: true))
+            .OrderBy(p => p.Mu).ThenBy(p => p.IsPrior).ToArray();
+        int prior = Array.FindIndex(points, p => p.IsPrior);
+        _mus = points.Select(p => p.Mu).ToArray();
+        double total = points.Sum(p => p.Weight);
+        _weights = points.Select(p => p.Weight / total).ToArray();
+        double narrowest = width / Math.Min(100.0, 1.0 + points.Length);
+        _sigmas = new double[points.Length];
+        for (int i = 0; i < points.Length; i++)
+        {
+            double left = i > 0 ? _mus[i] - _mus[i - 1] : double.NaN;
+            double right = i < points.Length - 1 ? _mus[i + 1] - _mus[i] : double.NaN;
+            double gap = double.IsNaN(left) ? right : double.IsNaN(right) ? left : Math.Max(left, right);
+            _sigmas[i] = i == prior || double.IsNaN(gap) ? width : Math.Clamp(gap, narrowest, width);
+        }
+    }
+
+    public double Sample(SweepRandom random)
+    {
+        int component = Pick(random.NextDouble());
+        return Gaussian.SampleTruncated(random, _mus[component], _sigmas[component], _low, _high);
+    }
+
+    public double LogDensity(double x)
+    {
+        // log Σ wᵢ pᵢ(x), taken from the largest term so no term underflows to nothing.
+        var terms = new double[_mus.Length];
+        double largest = double.NegativeInfinity;
+        for (int i = 0; i < terms.Length; i++)
+        {
+            terms[i] = Math.Log(_weights[i]) + Gaussian.LogTruncatedDensity(x, _mus[i], _sigmas[i], _low, _high);
+            largest = Math.Max(largest, terms[i]);
+        }
+
+        double sum = 0;
+        foreach (double term in terms)
+        {
+            sum += Math.Exp(term - largest);
+        }
+
+        return largest + Math.Log(sum);
+    }
+
+    private int Pick(double u)
+    {
+        double cumulative = 0;
+        for (int i = 0; i < _weights.Length; i++)
+        {
+            cumulative += _weights[i];
+            if (u < cumulative)
+            {
+                return i;
+            }
+        }
+
+        return _weights.Length - 1;
+    }
+}
