@@ -6,7 +6,7 @@ namespace GridSearch.Cli.Tests;
 /// <summary>
 /// Early stopping survives a crash: a real <c>gridsearch run</c> with a scheduler is stopped with SIGKILL, then
 /// <c>gridsearch resume</c> finishes it. Under halving the resumed sweep makes the same stops and picks the same
-/// winner as an uninterrupted one; under ASHA (whose stops depend on timing) no cell is lost and every recorded epoch
+/// winner as an uninterrupted one, and so does hyperband in each of its brackets; under ASHA (whose stops depend on timing) no cell is lost and every recorded epoch
 /// is the one deterministic training gives, none trained twice.
 /// </summary>
 public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baselines baselines)
@@ -27,6 +27,8 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
 
         public JsonObject Fifo { get; private set; } = null!;
 
+        public JsonObject Hyperband { get; private set; } = null!;
+
         /// <summary>Where the uninterrupted halving sweep wrote its winner's weights.</summary>
         public string HalvingOut => _dir.Combine("halving");
 
@@ -37,6 +39,7 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
             Data = DiscriminatingData.Root;
             Halving = await RunAsync(cli, "halving", "halving");
             Fifo = await RunAsync(cli, "fifo", "fifo");
+            Hyperband = await RunAsync(cli, "hyperband", "hyperband");
         }
 
         private async Task<JsonObject> RunAsync(CliRun cli, string scheduler, string sweepId)
@@ -55,12 +58,20 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
 
     // Six cells of one epoch count, one run each, one slot: rungs at 1 and 2 (eta 2) below the 4th epoch. The smaller
     // learning rates do better on this data and train first, so ASHA has cells to stop (four of six, uninterrupted).
-    private static string[] Arguments(string data, string scheduler, string sweepId, string outDir) =>
-    [
-        "run", "--data", data, "--lr", "0.001,0.005,0.01,0.02,0.05,0.1", "--batch-size", "8", "--epochs", "4",
-        "--momentum", "0.5", "--seed", "3", "--scheduler", scheduler, "--eta", "2", "--sweep-id", sweepId, "--out", outDir,
-        "--slots", "1",
-    ];
+    // Hyperband with 4 epochs and eta 2 has brackets of 4, 3 and 3 cells: ten learning rates, drawn in a seeded order.
+    private static string[] Arguments(string data, string scheduler, string sweepId, string outDir) => scheduler == "hyperband"
+        ?
+        [
+            "run", "--data", data, "--lr", "0.001,0.002,0.003,0.005,0.007,0.01,0.02,0.03,0.05,0.1", "--batch-size", "8",
+            "--epochs", "4", "--momentum", "0.5", "--seed", "3", "--search", "random", "--samples", "10", "--scheduler", scheduler,
+            "--eta", "2", "--sweep-id", sweepId, "--out", outDir, "--slots", "1",
+        ]
+        :
+        [
+            "run", "--data", data, "--lr", "0.001,0.005,0.01,0.02,0.05,0.1", "--batch-size", "8", "--epochs", "4",
+            "--momentum", "0.5", "--seed", "3", "--scheduler", scheduler, "--eta", "2", "--sweep-id", sweepId, "--out", outDir,
+            "--slots", "1",
+        ];
 
     private async Task<JsonObject> CrashAndResumeAsync(string scheduler, string point)
     {
@@ -88,6 +99,23 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
         Assert.Equal((double)expected["testAccuracy"]!, (double)result["testAccuracy"]!);
         Assert.Equal((int)expected["timings"]!["epochsTrained"]!, (int)result["timings"]!["epochsTrained"]!);
         Assert.Null(WinnerFiles.Difference(baselines.HalvingOut, _dir.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData("after-checkpoint:1")]
+    [InlineData("run-finished")]
+    [InlineData("after-checkpoint:3")]
+    public async Task Hyperband_ResumedAfterSigkill_MakesTheSameStopsInEachBracketAndPicksTheSameWinner(string point)
+    {
+        var result = await CrashAndResumeAsync("hyperband", point);
+
+        var expected = baselines.Hyperband;
+        Assert.Equal(ResultTrials.Comparable(expected["trials"]!, "silo"), ResultTrials.Comparable(result["trials"]!, "silo"));
+        Assert.Equal([2, 2, 2, 2, 1, 1, 1, 0, 0, 0], result["trials"]!.AsArray().Select(t => (int)t!["bracket"]!));
+        Assert.Equal(2 + 1 + 2, result["trials"]!.AsArray().Count(t => (string?)t!["status"] == "Stopped"));
+        Assert.Equal(expected["best"]!.ToJsonString(), result["best"]!.ToJsonString());
+        Assert.Equal(8 + 8 + 12, (int)result["timings"]!["epochsTrained"]!);
+        Assert.Equal(expected["search"]!["brackets"]!.ToJsonString(), result["search"]!["brackets"]!.ToJsonString());
     }
 
     [Theory]

@@ -81,7 +81,7 @@ public sealed class SweepFileTests : IDisposable
               batch_size: [16, 0]
               learning_rate: 0.1
               optimizer: [sgd, rmsprop]
-            scheduler: hyperband
+            scheduler: pbt-like
             colour: blue
             image_size: 4
             group_size: 0
@@ -97,7 +97,7 @@ public sealed class SweepFileTests : IDisposable
         Assert.Contains("bad.yaml:5:20: parameters.batch_size[1]: batch size 0 must be at least 1", result.Stderr);
         Assert.Contains("bad.yaml:6:3: parameters.learning_rate: unknown parameter 'learning_rate'", result.Stderr);
         Assert.Contains("bad.yaml:7:20: parameters.optimizer[1]: optimizer 'rmsprop' is not one of sgd, adam", result.Stderr);
-        Assert.Contains("bad.yaml:8:12: scheduler: 'hyperband' is not a scheduler", result.Stderr);
+        Assert.Contains("bad.yaml:8:12: scheduler: 'pbt-like' is not a scheduler", result.Stderr);
         Assert.Contains("bad.yaml:9:1: colour: unknown key", result.Stderr);
         Assert.Contains("bad.yaml:10:13: image_size: 4 pixels is not an image size GridSearch trains on; use 8 to 1024", result.Stderr);
         Assert.Contains("bad.yaml:11:13: group_size: 0 is not a fused group size; use 1 to 256", result.Stderr);

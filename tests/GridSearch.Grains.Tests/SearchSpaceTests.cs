@@ -93,7 +93,7 @@ public sealed class SearchSpaceTests
                 SearchDimension.Of("momentun", [0.9]), SearchDimension.Of("momentum", [1.5]), SearchDimension.Of("optimizer", ["rmsprop"]),
                 new SearchDimension("weight_decay", Range: new ParameterRange(0, 0.1, RangeScale.Log, 3)),
             ],
-            Scheduler = new SchedulerSpec { Name = "hyperband" },
+            Scheduler = new SchedulerSpec { Name = "bayesband" },
         };
 
         var problems = SweepSpecRules.Problems(spec);
@@ -102,7 +102,7 @@ public sealed class SearchSpaceTests
         Assert.Contains(problems, p => p.Contains("momentum 1.5 must be at least 0 and below 1"));
         Assert.Contains(problems, p => p.Contains("optimizer 'rmsprop' is not one of sgd, adam"));
         Assert.Contains(problems, p => p.Contains("weight_decay range: a log scale needs min above 0"));
-        Assert.Contains(problems, p => p.Contains("unknown scheduler 'hyperband'"));
+        Assert.Contains(problems, p => p.Contains("unknown scheduler 'bayesband'"));
     }
 
     [Fact]

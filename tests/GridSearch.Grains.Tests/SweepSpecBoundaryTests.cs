@@ -101,11 +101,11 @@ public sealed class SweepSpecBoundaryTests
     public void UnknownSearch_AndMissingScheduler_AreNamedWithTheChoices()
     {
         Assert.Equal(["unknown search 'bayes'; use one of grid, random, tpe"], SweepSpecRules.Problems(Valid with { Search = "bayes" }));
-        Assert.Equal(["the scheduler is missing; name one of fifo, halving, asha, median"], SweepSpecRules.Problems(Valid with { Scheduler = null! }));
+        Assert.Equal(["the scheduler is missing; name one of fifo, halving, asha, median, hyperband"], SweepSpecRules.Problems(Valid with { Scheduler = null! }));
     }
 
     [Theory]
-    [InlineData("hyperband", 3, 1, 3, "unknown scheduler 'hyperband'; use one of fifo, halving, asha, median")]
+    [InlineData("bayesband", 3, 1, 3, "unknown scheduler 'bayesband'; use one of fifo, halving, asha, median, hyperband")]
     [InlineData("halving", 1, 1, 3, "the scheduler's reduction factor (eta) 1 must be at least 2")]
     [InlineData("halving", 2, 0, 3, "the scheduler's first rung / grace period (min_epochs) 0 must be at least 1")]
     [InlineData("median", 2, 1, 0, "the median rule's min_samples 0 must be at least 1")]

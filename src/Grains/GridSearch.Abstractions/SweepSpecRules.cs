@@ -39,7 +39,8 @@ public static partial class SweepSpecRules
         }
         else if (problems.Count == 0)
         {
-            problems.AddRange(searcher.Problems(spec));
+            problems.AddRange(HyperbandProblems(spec));
+            problems.AddRange(problems.Count == 0 ? searcher.Problems(spec) : []);
             long cells = problems.Count == 0 ? searcher.Count(spec) : 0;
             if (cells > LargeGridCells && !spec.AllowLargeGrid)
             {

@@ -68,11 +68,11 @@ public sealed class SweepSettings : DataSettings
     public int? Samples { get; init; }
 
     [CommandOption("--scheduler <NAME>")]
-    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median. Default: fifo.")]
+    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median, hyperband (brackets of successive halving; with --search random). Default: fifo.")]
     public string? Scheduler { get; init; }
 
     [CommandOption("--eta <N>")]
-    [Description("halving and asha: the best 1/N of the cells at each rung go on. Default: 3.")]
+    [Description("halving, asha and hyperband: the best 1/N of the cells at each rung go on. Default: 3.")]
     public int? ReductionFactor { get; init; }
 
     [CommandOption("--min-epochs <N>")]

@@ -21,7 +21,9 @@ public sealed record ResultsDocument(
     TimingsDocument Timings,
     string? Message)
 {
-    public static ResultsDocument From(SweepSnapshot sweep) => new(
+    public static ResultsDocument From(SweepSnapshot sweep) => From(sweep, SearchDocument.HyperbandOf(sweep.Spec));
+
+    private static ResultsDocument From(SweepSnapshot sweep, IReadOnlyList<HyperbandBracket>? brackets) => new(
         sweep.SweepId,
         sweep.Status.ToString(),
         sweep.Spec.Seed,
@@ -29,7 +31,7 @@ public sealed record ResultsDocument(
         GridDocument.From(sweep),
         SearchDocument.From(sweep.Spec),
         sweep.Dataset is { } d ? new DatasetDocument(d.Root, d.Classes, d.Images, d.Train, d.Validation, d.Test) : null,
-        sweep.Cells.Select(t => new CellDocument(t.CellId, LearningRate(t.Parameters), BatchSize(t.Parameters),
+        sweep.Cells.Select((t, index) => new CellDocument(t.CellId, LearningRate(t.Parameters), BatchSize(t.Parameters),
             t.Parameters.Epochs, t.Status.ToString(), Series(t, Objective.TrainLoss), Series(t, Objective.ValidationAccuracy),
             t.BestEpochBy(sweep.Spec.Objective) is var best and > 0 ? best : null,
             t.BestValue(Objective.Default), t.Seconds, t.Silo, t.Error, t.WallSeconds)
@@ -37,6 +39,7 @@ public sealed record ResultsDocument(
             Params = ParamsMap(t.Parameters),
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
             FusedGroup = t.FusedGroup,
+            Bracket = brackets is null ? null : HyperbandSchedule.BracketOf(brackets, index)?.S,
             Metrics = ReportedMetrics(t.Epochs),
             ValAccuracyPerClass = t.Epochs.Any(e => e.ValidationClassAccuracy.Length > 0)
                 ? t.Epochs.Select(e => e.ValidationClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a).ToArray()).ToArray()
@@ -103,14 +106,27 @@ public sealed record GridDocument(double[] Lr, int[] BatchSize, int[] Epochs)
 /// <summary>How the cells were chosen and stopped: the searcher, its space, and the scheduler.</summary>
 public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocument Scheduler, Dictionary<string, object> Space)
 {
+    /// <summary>Hyperband's brackets, in the order they take the sweep's cells; null for other schedulers.</summary>
+    public IReadOnlyList<HyperbandBracket>? Brackets { get; init; }
+
     public static SearchDocument From(SweepSpec spec) => new(
         spec.Search,
-        spec.Search == "random" ? spec.Samples : null,
+        spec.Search == "grid" ? null : spec.Samples,
         new SchedulerDocument(spec.Scheduler?.Name ?? SchedulerNames.Fifo, spec.Scheduler?.ReductionFactor ?? 3,
             spec.Scheduler?.MinEpochs ?? 1, spec.Scheduler?.MinSamples ?? 3),
         spec.Space.ToDictionary(d => d.Name, d => d.Range is { } r
             ? new { min = r.Min, max = r.Max, scale = r.Scale.ToString().ToLowerInvariant(), count = r.Count }
-            : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()));
+            : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()))
+    {
+        Brackets = HyperbandOf(spec),
+    };
+
+    /// <summary>A hyperband sweep's brackets, from its one epoch count and eta; null for other schedulers.</summary>
+    public static IReadOnlyList<HyperbandBracket>? HyperbandOf(SweepSpec spec) =>
+        spec.Scheduler?.Name == SchedulerNames.Hyperband
+        && spec.Space.FirstOrDefault(d => d.Name == ParameterCatalog.Epochs)?.DistinctValues is [var epochs]
+            ? HyperbandSchedule.For((int)epochs.Number, spec.Scheduler.ReductionFactor)
+            : null;
 }
 
 /// <summary>The winner on the test split: the confusion matrix (rows: true class, columns: predicted) and each class's accuracy.</summary>
@@ -163,6 +179,9 @@ public sealed record CellDocument(
 
     /// <summary>The fused group the cell trained in (its runs shared one pass over the data); omitted when it trained alone.</summary>
     public string? FusedGroup { get; init; }
+
+    /// <summary>The s of the Hyperband bracket the cell trained in; omitted for other schedulers.</summary>
+    public int? Bracket { get; init; }
 
     /// <summary>Every metric a user's program reported, by name, one value per epoch; null for the built-in models.</summary>
     public Dictionary<string, double?[]>? Metrics { get; init; }

@@ -61,6 +61,11 @@ public static class SweepSummaryView
         console.MarkupLine($"Sweep [bold]{Markup.Escape(sweep.SweepId)}[/]: {status}" +
                            (sweep.Message is null ? "" : $" — {Markup.Escape(sweep.Message)}"));
         console.MarkupLine(Markup.Escape(CellCounts(sweep)));
+        foreach (string line in BracketLines(sweep))
+        {
+            console.MarkupLine(Markup.Escape(line));
+        }
+
         if (sweep.Best is { } best)
         {
             console.MarkupLine($"Winner: [bold]{Markup.Escape(best.CellId)}[/], best at epoch {best.Epoch} with " +
@@ -107,6 +112,22 @@ public static class SweepSummaryView
         long planned = PlannedCells(sweep);
         string total = planned > sweep.Cells.Length ? $"{sweep.Cells.Length} of {planned} cells" : $"{sweep.Cells.Length} cells";
         return $"{total}: {string.Join(", ", parts)}";
+    }
+
+    /// <summary>
+    /// A hyperband sweep's brackets, one line each, with how many of its cells reached each rung so far and how many the
+    /// schedule lets on: "bracket s=2: 9 cells from epoch 1; rung 1: 9/9 reached, best 3 go on; rung 3: 3/3 reached, best 1 go on".
+    /// </summary>
+    public static IEnumerable<string> BracketLines(SweepSnapshot sweep)
+    {
+        foreach (var bracket in Results.SearchDocument.HyperbandOf(sweep.Spec) ?? [])
+        {
+            var cells = sweep.Cells.Skip(bracket.FirstCell).Take(bracket.Cells).ToList();
+            var rungs = bracket.Rungs.Select(r =>
+                $"rung {r.Epoch}: {cells.Count(c => c.Epochs.Length >= r.Epoch)}/{r.Cells} reached, best {r.Promoted} go on");
+            yield return $"bracket s={bracket.S}: {bracket.Cells} cells from epoch {bracket.MinEpochs}" +
+                         string.Concat(rungs.Select(r => "; " + r));
+        }
     }
 
     /// <summary>

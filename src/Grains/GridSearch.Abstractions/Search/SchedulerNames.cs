@@ -7,6 +7,7 @@ public static class SchedulerNames
     public const string Halving = "halving";
     public const string Asha = "asha";
     public const string Median = "median";
+    public const string Hyperband = "hyperband";
 
-    public static readonly IReadOnlyList<string> All = [Fifo, Halving, Asha, Median];
+    public static readonly IReadOnlyList<string> All = [Fifo, Halving, Asha, Median, Hyperband];
 }

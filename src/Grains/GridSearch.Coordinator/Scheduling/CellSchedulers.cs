@@ -11,6 +11,7 @@ public static class CellSchedulers
         [SchedulerNames.Halving] = new HalvingScheduler(),
         [SchedulerNames.Asha] = new AshaScheduler(),
         [SchedulerNames.Median] = new MedianStoppingScheduler(),
+        [SchedulerNames.Hyperband] = new HyperbandScheduler(),
     };
 
     public static ICellScheduler For(SweepSpec spec) => ByName.TryGetValue(spec.Scheduler?.Name ?? SchedulerNames.Fifo, out var scheduler)

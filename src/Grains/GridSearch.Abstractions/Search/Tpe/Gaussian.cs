@@ -8,12 +8,14 @@ internal static class Gaussian
     /// <summary>The standard normal's cumulative distribution.</summary>
     public static double Cdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2));
 
-    /// <summary>The log density at <paramref name="x"/> of a normal (μ, σ) truncated to [low, high].</summary>
-    public static double LogTruncatedDensity(double x, double mu, double sigma, double low, double high)
+    /// <summary>
+    /// The part of a normal (μ, σ) truncated to [low, high] whose log density does not depend on x: the log density at
+    /// x is this minus z²/2, z = (x − μ)/σ.
+    /// </summary>
+    public static double LogTruncatedScale(double mu, double sigma, double low, double high)
     {
-        double z = (x - mu) / sigma;
         double mass = Cdf((high - mu) / sigma) - Cdf((low - mu) / sigma);
-        return -0.5 * z * z - LogSqrtTwoPi - Math.Log(sigma) - Math.Log(Math.Max(mass, 1e-300));
+        return -LogSqrtTwoPi - Math.Log(sigma) - Math.Log(Math.Max(mass, 1e-300));
     }
 
     /// <summary>

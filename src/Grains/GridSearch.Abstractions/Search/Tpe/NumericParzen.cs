@@ -15,6 +15,9 @@ internal sealed class NumericParzen
     private readonly double[] _sigmas;
     private readonly double[] _weights;
 
+    // Per component, everything of its log density that does not depend on x: log w − log σ − log √2π − log mass.
+    private readonly double[] _logScales;
+
     public NumericParzen(IReadOnlyList<double> observations, IReadOnlyList<double> observationWeights, double low, double high)
     {
         (_low, _high) = (low, high);
@@ -35,6 +38,12 @@ internal sealed class NumericParzen
             double gap = double.IsNaN(left) ? right : double.IsNaN(right) ? left : Math.Max(left, right);
             _sigmas[i] = i == prior || double.IsNaN(gap) ? width : Math.Clamp(gap, narrowest, width);
         }
+
+        _logScales = new double[points.Length];
+        for (int i = 0; i < points.Length; i++)
+        {
+            _logScales[i] = Math.Log(_weights[i]) + Gaussian.LogTruncatedScale(_mus[i], _sigmas[i], low, high);
+        }
     }
 
     public double Sample(SweepRandom random)
@@ -46,21 +55,25 @@ internal sealed class NumericParzen
     public double LogDensity(double x)
     {
         // log Σ wᵢ pᵢ(x), taken from the largest term so no term underflows to nothing.
-        var terms = new double[_mus.Length];
         double largest = double.NegativeInfinity;
-        for (int i = 0; i < terms.Length; i++)
+        for (int i = 0; i < _mus.Length; i++)
         {
-            terms[i] = Math.Log(_weights[i]) + Gaussian.LogTruncatedDensity(x, _mus[i], _sigmas[i], _low, _high);
-            largest = Math.Max(largest, terms[i]);
+            largest = Math.Max(largest, Term(i, x));
         }
 
         double sum = 0;
-        foreach (double term in terms)
+        for (int i = 0; i < _mus.Length; i++)
         {
-            sum += Math.Exp(term - largest);
+            sum += Math.Exp(Term(i, x) - largest);
         }
 
         return largest + Math.Log(sum);
+    }
+
+    private double Term(int i, double x)
+    {
+        double z = (x - _mus[i]) / _sigmas[i];
+        return _logScales[i] - 0.5 * z * z;
     }
 
     private int Pick(double u)
