@@ -21,21 +21,7 @@ internal sealed class ChoiceParzen
         _chances = weights.Select(w => w / total).ToArray();
     }
 
-    public int Sample(SweepRandom random)
-    {
-        double u = random.NextDouble();
-        double cumulative = 0;
-        for (int i = 0; i < _chances.Length; i++)
-        {
-            cumulative += _chances[i];
-            if (u < cumulative)
-            {
-                return i;
-            }
-        }
-
-        return _chances.Length - 1;
-    }
+    public int Sample(SweepRandom random) => WeightedChoice.Pick(_chances, random.NextDouble());
 
     public double LogDensity(int choice) => Math.Log(_chances[choice]);
 }

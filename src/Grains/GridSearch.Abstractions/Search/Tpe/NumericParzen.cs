@@ -48,7 +48,7 @@ internal sealed class NumericParzen
 
     public double Sample(SweepRandom random)
     {
-        int component = Pick(random.NextDouble());
+        int component = WeightedChoice.Pick(_weights, random.NextDouble());
         return Gaussian.SampleTruncated(random, _mus[component], _sigmas[component], _low, _high);
     }
 
@@ -74,20 +74,5 @@ internal sealed class NumericParzen
     {
         double z = (x - _mus[i]) / _sigmas[i];
         return _logScales[i] - 0.5 * z * z;
-    }
-
-    private int Pick(double u)
-    {
-        double cumulative = 0;
-        for (int i = 0; i < _weights.Length; i++)
-        {
-            cumulative += _weights[i];
-            if (u < cumulative)
-            {
-                return i;
-            }
-        }
-
-        return _weights.Length - 1;
     }
 }
