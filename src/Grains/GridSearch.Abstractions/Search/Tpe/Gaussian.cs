@@ -3,20 +3,12 @@ namespace GridSearch.Abstractions;
 /// <summary>The normal distribution's pieces the Parzen estimators need, computed the same way on every machine.</summary>
 internal static class Gaussian
 {
-    private static readonly double LogSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
-
     /// <summary>The standard normal's cumulative distribution.</summary>
     public static double Cdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2));
 
-    /// <summary>
-    /// The part of a normal (μ, σ) truncated to [low, high] whose log density does not depend on x: the log density at
-    /// x is this minus z²/2, z = (x − μ)/σ.
-    /// </summary>
-    public static double LogTruncatedScale(double mu, double sigma, double low, double high)
-    {
-        double mass = Cdf((high - mu) / sigma) - Cdf((low - mu) / sigma);
-        return -LogSqrtTwoPi - Math.Log(sigma) - Math.Log(Math.Max(mass, 1e-300));
-    }
+    /// <summary>How much of a normal (μ, σ) lies in [low, high].</summary>
+    public static double MassIn(double mu, double sigma, double low, double high) =>
+        Math.Max(Cdf((high - mu) / sigma) - Cdf((low - mu) / sigma), 1e-300);
 
     /// <summary>
     /// A draw from a normal (μ, σ) truncated to [low, high], by rejection: μ lies inside and σ is at most the width,

@@ -3,8 +3,9 @@ namespace GridSearch.Abstractions;
 /// <summary>
 /// Tree-structured Parzen Estimator search: after a few random cells, the finished cells are split into the best tenth
 /// (at most 25) and the rest, each parameter's values in either part are smoothed into a density (l for the good, g for
-/// the rest), and the next cell takes, for each parameter, the best of 24 draws from l by l(x)/g(x). Parameters are
-/// modelled one at a time, as Optuna's default TPE does.
+/// the rest), and the next cell takes, for each parameter, the best of 24 draws from l by l(x)/g(x) (for ranges, with
+/// the kernels at equal height: see <see cref="NumericParzen"/>). Parameters are modelled one at a time, as Optuna's
+/// default TPE does.
 /// <para>
 /// Every draw comes from a random sequence of the sweep seed and the cell's position in the sweep, so a given history
 /// gives the same cell on every machine, and a resumed sweep, which keeps the cells it was given, asks again from the
@@ -128,7 +129,7 @@ public sealed class TpeSearcher : ISearcher
             {
                 var value = RangeValues.Draw(range, kind, good.Sample(random));
                 double at = Fraction(range, value.Number);
-                double ratio = good.LogDensity(at) - rest.LogDensity(at);
+                double ratio = good.LogScore(at) - rest.LogScore(at);
                 if (ratio > bestRatio)
                 {
                     (best, bestRatio) = (value, ratio);
