@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Searchers on real training: the logistic model on cat_dog over lr (log), momentum, weight decay and batch size
 # (bench/sweeps/searchers-cat-dog.yaml), 5 epochs per cell, for seeds 0-2: a grid of 24 cells against tpe and random
-# with 24 cells, and hyperband (random cells, 9 epochs, eta 3: 17 cells in 3 brackets). Prints the best validation
+# with 24 cells, and hyperband and BOHB (random or TPE cells, 9 epochs, eta 3: 17 cells in 3 brackets). Prints the best validation
 # accuracy, the winner's test accuracy and the epochs trained, and writes bench/results/searchers-cat-dog.json.
 # Usage: bench/searchers-cat-dog.sh [DATA_DIR]   (default: ../shared/datasets/cat_dog)
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 warm_cache 128
 for seed in 0 1 2; do
-  for searcher in grid tpe random hyperband; do
+  for searcher in grid tpe random hyperband bohb; do
     case "$searcher" in
       grid) extra=(--search grid) ;;
       tpe | random) extra=(--search "$searcher" --samples 24) ;;
       hyperband) extra=(--search random --samples 17 --scheduler hyperband --eta 3 --epochs 9) ;;
+      bohb) extra=(--search bohb --samples 17 --scheduler hyperband --eta 3 --epochs 9) ;;
     esac
     start=$(date +%s.%N)
     dotnet "$cli" run --config "$here/sweeps/searchers-cat-dog.yaml" --data "$data" --seed "$seed" "${extra[@]}" \
@@ -26,7 +27,7 @@ import json, os, statistics, sys
 work, out = sys.argv[1], sys.argv[2]
 walls = {(s, seed): float(w) for s, seed, w in (line.split() for line in open(os.path.join(work, "walls")))}
 rows = []
-for searcher in ["grid", "tpe", "random", "hyperband"]:
+for searcher in ["grid", "tpe", "random", "hyperband", "bohb"]:
     runs = []
     for seed in ["0", "1", "2"]:
         d = json.load(open(os.path.join(work, f"{searcher}-{seed}.json")))

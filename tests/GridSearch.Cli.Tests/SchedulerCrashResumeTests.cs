@@ -29,6 +29,8 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
 
         public JsonObject Hyperband { get; private set; } = null!;
 
+        public JsonObject Bohb { get; private set; } = null!;
+
         /// <summary>Where the uninterrupted halving sweep wrote its winner's weights.</summary>
         public string HalvingOut => _dir.Combine("halving");
 
@@ -40,6 +42,7 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
             Halving = await RunAsync(cli, "halving", "halving");
             Fifo = await RunAsync(cli, "fifo", "fifo");
             Hyperband = await RunAsync(cli, "hyperband", "hyperband");
+            Bohb = await RunAsync(cli, "bohb", "bohb");
         }
 
         private async Task<JsonObject> RunAsync(CliRun cli, string scheduler, string sweepId)
@@ -59,19 +62,29 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
     // Six cells of one epoch count, one run each, one slot: rungs at 1 and 2 (eta 2) below the 4th epoch. The smaller
     // learning rates do better on this data and train first, so ASHA has cells to stop (four of six, uninterrupted).
     // Hyperband with 4 epochs and eta 2 has brackets of 4, 3 and 3 cells: ten learning rates, drawn in a seeded order.
-    private static string[] Arguments(string data, string scheduler, string sweepId, string outDir) => scheduler == "hyperband"
-        ?
+    // BOHB with 9 epochs and eta 3 has brackets of 9, 5 and 3 cells: 17 of 18 combinations. The last bracket's cells are
+    // proposed by TPE from the cells the first two stopped.
+    private static string[] Arguments(string data, string scheduler, string sweepId, string outDir) => scheduler switch
+    {
+        "bohb" =>
+        [
+            "run", "--data", data, "--lr", "0.001,0.003,0.01,0.02,0.05,0.1", "--momentum", "0,0.5,0.9", "--batch-size", "8",
+            "--epochs", "9", "--seed", "3", "--search", "bohb", "--samples", "17", "--scheduler", "hyperband", "--eta", "3",
+            "--sweep-id", sweepId, "--out", outDir, "--slots", "1",
+        ],
+        "hyperband" =>
         [
             "run", "--data", data, "--lr", "0.001,0.002,0.003,0.005,0.007,0.01,0.02,0.03,0.05,0.1", "--batch-size", "8",
             "--epochs", "4", "--momentum", "0.5", "--seed", "3", "--search", "random", "--samples", "10", "--scheduler", scheduler,
             "--eta", "2", "--sweep-id", sweepId, "--out", outDir, "--slots", "1",
-        ]
-        :
+        ],
+        _ =>
         [
             "run", "--data", data, "--lr", "0.001,0.005,0.01,0.02,0.05,0.1", "--batch-size", "8", "--epochs", "4",
             "--momentum", "0.5", "--seed", "3", "--scheduler", scheduler, "--eta", "2", "--sweep-id", sweepId, "--out", outDir,
             "--slots", "1",
-        ];
+        ],
+    };
 
     private async Task<JsonObject> CrashAndResumeAsync(string scheduler, string point)
     {
@@ -116,6 +129,22 @@ public sealed class SchedulerCrashResumeTests(SchedulerCrashResumeTests.Baseline
         Assert.Equal(expected["best"]!.ToJsonString(), result["best"]!.ToJsonString());
         Assert.Equal(8 + 8 + 12, (int)result["timings"]!["epochsTrained"]!);
         Assert.Equal(expected["search"]!["brackets"]!.ToJsonString(), result["search"]!["brackets"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("cells-asked:15")] // a cell TPE proposed, stored and not yet dispatched
+    [InlineData("cells-asked:17")]
+    public async Task Bohb_ResumedAfterSigkill_ProposesTheSameCellsAndEndsWithTheUninterruptedResult(string point)
+    {
+        var result = await CrashAndResumeAsync("bohb", point);
+
+        var expected = baselines.Bohb;
+        Assert.Equal(ResultTrials.Comparable(expected["trials"]!, "silo"), ResultTrials.Comparable(result["trials"]!, "silo"));
+        Assert.Equal(17, result["trials"]!.AsArray().Count);
+        Assert.Equal(Enumerable.Repeat(2, 9).Concat(Enumerable.Repeat(1, 5)).Concat(Enumerable.Repeat(0, 3)),
+            result["trials"]!.AsArray().Select(t => (int)t!["bracket"]!));
+        Assert.Equal(expected["best"]!.ToJsonString(), result["best"]!.ToJsonString());
+        Assert.Equal(21 + 21 + 27, (int)result["timings"]!["epochsTrained"]!);
     }
 
     [Theory]

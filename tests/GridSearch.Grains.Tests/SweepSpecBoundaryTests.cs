@@ -100,7 +100,7 @@ public sealed class SweepSpecBoundaryTests
     [Fact]
     public void UnknownSearch_AndMissingScheduler_AreNamedWithTheChoices()
     {
-        Assert.Equal(["unknown search 'bayes'; use one of grid, random, tpe"], SweepSpecRules.Problems(Valid with { Search = "bayes" }));
+        Assert.Equal(["unknown search 'bayes'; use one of grid, random, tpe, bohb"], SweepSpecRules.Problems(Valid with { Search = "bayes" }));
         Assert.Equal(["the scheduler is missing; name one of fifo, halving, asha, median, hyperband"], SweepSpecRules.Problems(Valid with { Scheduler = null! }));
     }
 

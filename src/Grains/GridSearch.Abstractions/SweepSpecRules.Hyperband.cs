@@ -1,6 +1,7 @@
 namespace GridSearch.Abstractions;
 
-// What Hyperband needs of a sweep: one epoch count to split into brackets, and exactly its brackets' cells, drawn.
+// What Hyperband needs of a sweep: one epoch count to split into brackets, and exactly its brackets' cells, drawn at
+// random or proposed by TPE (BOHB).
 public static partial class SweepSpecRules
 {
     public static IEnumerable<string> HyperbandProblems(SweepSpec spec)
@@ -20,9 +21,10 @@ public static partial class SweepSpecRules
             yield break;
         }
 
-        if (spec.Search != "random")
+        if (spec.Search is not ("random" or "bohb"))
         {
-            yield return $"hyperband fills its brackets with cells drawn at random: use --search random, not {spec.Search}";
+            yield return "hyperband fills its brackets with cells drawn at random (--search random) or proposed by TPE " +
+                         $"from the results so far (--search bohb), not by {spec.Search}";
             yield break;
         }
 

@@ -12,7 +12,7 @@ public sealed partial class SweepBook
 
     /// <summary>
     /// Adds the searcher's next cells, each as a pending run of its own, so that <paramref name="freeSlots"/> runs are
-    /// waiting to be dispatched; returns how many were added (they must be stored before they are dispatched). When the
+    /// ready to be dispatched; returns how many were added (they must be stored before they are dispatched). When the
     /// searcher proposes fewer than asked, its budget or its space is spent and the search ends.
     /// </summary>
     public int AskSearcher(int freeSlots)
@@ -22,7 +22,8 @@ public sealed partial class SweepBook
             return 0;
         }
 
-        int wanted = freeSlots - state.Runs.Count(r => r.Status == CellStatus.Pending);
+        // Runs held at a synchronous rung (Hyperband's) wait for cells not yet asked for: they do not fill a slot.
+        int wanted = freeSlots - state.Runs.Count(r => r.Status == CellStatus.Pending && !Held(r));
         if (wanted <= 0)
         {
             return 0;

@@ -96,11 +96,53 @@ public sealed class HyperbandTests
     }
 
     [Fact]
+    public void Bohb_FillsTheBracketsWithCellsAskedAsSlotsFreeUp_AndStopsAsTheScheduleSays()
+    {
+        var book = new SweepBook(SweepCreation.Create(Spec(search: "bohb"), Dataset, Now));
+        Assert.Empty(book.State.Cells);
+        double Score(RunRecord run, int epoch) => Math.Log10(run.Parameters.LearningRate) + epoch / 1000.0;
+        for (int turn = 0; !book.TrainingDone; turn++)
+        {
+            Assert.True(turn < 100, "the sweep made no progress: no cell to train and none asked for");
+            book.AskSearcher(freeSlots: 1);
+            foreach (var run in book.ClaimRuns(1, Now))
+            {
+                for (int epoch = run.RecordedEpochs + 1; epoch <= run.AssignedEpochs && run.Status == CellStatus.Running; epoch++)
+                {
+                    book.RecordEpoch(run.Id, run.Attempts, new EpochMetrics(epoch, 0.5, Score(run, epoch), 0.1, 1));
+                }
+
+                book.RunFinished(run.Id, run.Attempts, RunOutcome.Completed, null, Now);
+            }
+        }
+
+        var cells = book.State.Cells;
+        var brackets = HyperbandSchedule.For(9, 3);
+        Assert.Equal(17, cells.Count);
+        Assert.Equal(17, cells.Select(c => c.Id).Distinct().Count());
+        int[] Trained(HyperbandBracket b) => cells.Skip(b.FirstCell).Take(b.Cells).Select(c => c.Epochs.Count).Order().ToArray();
+        Assert.Equal([1, 1, 1, 1, 1, 1, 3, 3, 9], Trained(brackets[0]));
+        Assert.Equal([3, 3, 3, 3, 9], Trained(brackets[1]));
+        Assert.Equal([9, 9, 9], Trained(brackets[2]));
+        Assert.Equal(12, cells.Count(c => c.Status == CellStatus.Stopped));
+        // The last cell was proposed from the results of the sixteen before it (ten or more: TPE's estimators, not a draw).
+        var spec = Spec(search: "bohb");
+        var history = book.History();
+        var known = history.Results.Where(r => r.Parameters != cells[16].Parameters).ToList();
+        Assert.True(known.Count >= TpeSearcher.StartupCells, $"{known.Count} results before the last cell");
+        Assert.Equal(cells[16].Id, Searchers.For(spec).Ask(spec, new SearchHistory(history.Asked.Take(16).ToList(), known)).First().CellId);
+    }
+
+    [Fact]
     public void Problems_NameWhatHyperbandNeeds()
     {
         Assert.Empty(SweepSpecRules.HyperbandProblems(Spec()));
         Assert.Contains("pass --samples 17", Assert.Single(SweepSpecRules.HyperbandProblems(Spec(samples: 20))));
-        Assert.Contains("use --search random", Assert.Single(SweepSpecRules.HyperbandProblems(Spec(search: "grid"))));
+        Assert.Contains("(--search random) or proposed by TPE from the results so far (--search bohb), not by grid",
+            Assert.Single(SweepSpecRules.HyperbandProblems(Spec(search: "grid"))));
+        Assert.Empty(SweepSpecRules.HyperbandProblems(Spec(search: "bohb")));
+        Assert.Contains("add --scheduler hyperband",
+            Assert.Single(Searchers.Find("bohb")!.Problems(Spec(search: "bohb") with { Scheduler = new SchedulerSpec() })));
         Assert.Contains("a single value of at least eta (3)", Assert.Single(SweepSpecRules.HyperbandProblems(Spec(epochs: 2))));
         var twoCounts = Spec() with { Parameters = [SearchDimension.Of(ParameterCatalog.LearningRate, [0.1]), SearchDimension.Of(ParameterCatalog.Epochs, [3, 9])] };
         Assert.Contains("a single value", Assert.Single(SweepSpecRules.HyperbandProblems(twoCounts)));

@@ -60,15 +60,15 @@ public sealed class SweepSettings : DataSettings
     public string? Width { get; init; }
 
     [CommandOption("--search <NAME>")]
-    [Description("How cells are chosen: grid (every combination), random (--samples draws) or tpe (--samples cells, each proposed from the results so far). Default: grid.")]
+    [Description("How cells are chosen: grid (every combination), random (--samples draws), tpe (--samples cells, each proposed from the results so far) or bohb (tpe's cells in --scheduler hyperband's brackets). Default: grid.")]
     public string? Search { get; init; }
 
     [CommandOption("--samples <N>")]
-    [Description("With --search random or tpe: how many distinct cells to try.")]
+    [Description("With --search random, tpe or bohb: how many distinct cells to try.")]
     public int? Samples { get; init; }
 
     [CommandOption("--scheduler <NAME>")]
-    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median, hyperband (brackets of successive halving; with --search random). Default: fifo.")]
+    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median, hyperband (brackets of successive halving; with --search random or bohb). Default: fifo.")]
     public string? Scheduler { get; init; }
 
     [CommandOption("--eta <N>")]

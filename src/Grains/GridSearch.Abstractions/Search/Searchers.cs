@@ -8,6 +8,7 @@ public static class Searchers
         new GridSearcher(),
         new RandomSearcher(),
         new TpeSearcher(),
+        new BohbSearcher(),
     }.ToDictionary(s => s.Name);
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
