@@ -21,7 +21,7 @@ public sealed record ResultsDocument(
     TimingsDocument Timings,
     string? Message)
 {
-    public static ResultsDocument From(SweepSnapshot sweep) => From(sweep, SearchDocument.HyperbandOf(sweep.Spec));
+    public static ResultsDocument From(SweepSnapshot sweep) => From(sweep, HyperbandSchedule.Of(sweep.Spec));
 
     private static ResultsDocument From(SweepSnapshot sweep, IReadOnlyList<HyperbandBracket>? brackets) => new(
         sweep.SweepId,
@@ -118,15 +118,8 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
             ? new { min = r.Min, max = r.Max, scale = r.Scale.ToString().ToLowerInvariant(), count = r.Count }
             : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()))
     {
-        Brackets = HyperbandOf(spec),
+        Brackets = HyperbandSchedule.Of(spec),
     };
-
-    /// <summary>A hyperband sweep's brackets, from its one epoch count and eta; null for other schedulers.</summary>
-    public static IReadOnlyList<HyperbandBracket>? HyperbandOf(SweepSpec spec) =>
-        spec.Scheduler?.Name == SchedulerNames.Hyperband
-        && spec.Space.FirstOrDefault(d => d.Name == ParameterCatalog.Epochs)?.DistinctValues is [var epochs]
-            ? HyperbandSchedule.For((int)epochs.Number, spec.Scheduler.ReductionFactor)
-            : null;
 }
 
 /// <summary>The winner on the test split: the confusion matrix (rows: true class, columns: predicted) and each class's accuracy.</summary>

@@ -120,7 +120,7 @@ public static class SweepSummaryView
     /// </summary>
     public static IEnumerable<string> BracketLines(SweepSnapshot sweep)
     {
-        foreach (var bracket in Results.SearchDocument.HyperbandOf(sweep.Spec) ?? [])
+        foreach (var bracket in HyperbandSchedule.Of(sweep.Spec) ?? [])
         {
             var cells = sweep.Cells.Skip(bracket.FirstCell).Take(bracket.Cells).ToList();
             var rungs = bracket.Rungs.Select(r =>

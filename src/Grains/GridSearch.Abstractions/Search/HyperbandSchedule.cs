@@ -48,6 +48,17 @@ public static class HyperbandSchedule
         return brackets;
     }
 
+    /// <summary>
+    /// A hyperband sweep's brackets, from its one epoch count and eta; null for other schedulers and for a spec whose
+    /// epochs are not one value (which the sweep rules refuse).
+    /// </summary>
+    public static IReadOnlyList<HyperbandBracket>? Of(SweepSpec spec) =>
+        spec.Scheduler is { Name: SchedulerNames.Hyperband, ReductionFactor: >= 2 } scheduler
+        && spec.Space.FirstOrDefault(d => d.Name == ParameterCatalog.Epochs) is { Range: null } epochs
+        && epochs.DistinctValues is [var only]
+            ? For((int)only.Number, scheduler.ReductionFactor)
+            : null;
+
     /// <summary>The cells all brackets start together: the sweep's budget of cells.</summary>
     public static int TotalCells(int maxEpochs, int eta) => For(maxEpochs, eta).Sum(b => b.Cells);
 

@@ -54,9 +54,8 @@ public sealed class HyperbandScheduler : ICellScheduler
     /// <summary>Every bracket's rungs in bracket order, each with its position in that order (its stored id).</summary>
     private static IEnumerable<(HyperbandBracket Bracket, HyperbandRung Rung, int Position)> RungsOf(ISweepView sweep)
     {
-        int epochs = sweep.Cells.Count == 0 ? 0 : sweep.Cells.Max(c => c.Parameters.Epochs);
         int position = 0;
-        foreach (var bracket in HyperbandSchedule.For(epochs, sweep.Spec!.Scheduler.ReductionFactor))
+        foreach (var bracket in HyperbandSchedule.Of(sweep.Spec!) ?? [])
         {
             foreach (var rung in bracket.Rungs)
             {
