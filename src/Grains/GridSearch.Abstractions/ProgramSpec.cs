@@ -25,6 +25,12 @@ public sealed record ProgramSpec
     /// <summary>Longest an attempt may go without a report before it counts as failed; null: no limit.</summary>
     [Id(4)] public TimeSpan? ReportTimeout { get; init; }
 
-    /// <summary>GPUs each run gets (through CUDA_VISIBLE_DEVICES).</summary>
+    /// <summary>GPUs each run gets to itself (through CUDA_VISIBLE_DEVICES); runs wait while too few are free.</summary>
     [Id(5)] public int Gpus { get; init; }
+
+    /// <summary>
+    /// Device memory the run reserves on each of its GPUs (<c>gpu_memory:</c>): several runs then share a device while
+    /// their reservations fit it. Null: each run has its devices to itself.
+    /// </summary>
+    [Id(6)] public long? GpuMemoryBytes { get; init; }
 }

@@ -48,11 +48,18 @@ public static partial class SweepSpecRules
         {
             yield return $"the program's gpus {program.Gpus} must be 0 or more";
         }
-        else if (program.Gpus > 0)
+
+        if (program.GpuMemoryBytes is { } bytes && (bytes <= 0 || program.Gpus < 1))
         {
-            // Handing each run its own devices is not built yet; refusing beats runs that silently share every GPU.
-            yield return $"the program's gpus {program.Gpus}: trainers do not hand programs devices yet; leave gpus out " +
-                         "and choose the devices with env: {CUDA_VISIBLE_DEVICES: \"0\"}";
+            yield return bytes <= 0
+                ? "the program's gpu_memory must be above zero, for example gpu_memory: 4GiB"
+                : "the program's gpu_memory is the memory a run reserves on each of its GPUs: give gpus: 1 (or more) with it";
+        }
+
+        if (program.Gpus > 0 && program.Environment?.ContainsKey("CUDA_VISIBLE_DEVICES") == true)
+        {
+            yield return $"the program asks for gpus: {program.Gpus} and also sets CUDA_VISIBLE_DEVICES in env:; the trainer chooses " +
+                         "each run's devices for gpus:, so drop one of them";
         }
 
         if (!IsValidProgramParameterName(spec.Objective.Metric))

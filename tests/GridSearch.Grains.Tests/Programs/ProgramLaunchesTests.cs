@@ -57,6 +57,17 @@ public sealed class ProgramLaunchesTests
     }
 
     [Fact]
+    public void Environment_TheRunsDevicesWinOverTheInheritedOnes_AndNoneLeavesThemAsTheyAre()
+    {
+        var inherited = new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "0,1,2,3" };
+        var program = new ProgramSpec { Command = ["train"] };
+
+        Assert.Equal("2,3", ProgramLaunches.For(program, Values, Run with { VisibleDevices = "2,3" }, inherited).Environment["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("", ProgramLaunches.For(program, Values, Run with { VisibleDevices = "" }, inherited).Environment["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("0,1,2,3", ProgramLaunches.For(program, Values, Run, inherited).Environment["CUDA_VISIBLE_DEVICES"]);
+    }
+
+    [Fact]
     public void Placeholders_ListsTheNamesACommandUses()
     {
         Assert.Equal(["lr", "layers"], CommandPlaceholders.Names("--lr={lr} {{x}} {layers} {p['lr']}"));

@@ -96,8 +96,14 @@ public sealed class ProgramSweepSpecTests
         Assert.Contains(problems, p => p.Contains("command is empty", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("timeout", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("gpus -1", StringComparison.Ordinal));
-        Assert.Contains(SweepSpecRules.Problems(Spec(Epochs(1)) with { Program = Program with { Gpus = 1 } }),
-            p => p.Contains("do not hand programs devices yet", StringComparison.Ordinal));
+        Assert.Empty(SweepSpecRules.Problems(Spec(Epochs(1)) with { Program = Program with { Command = ["train"], Gpus = 2, GpuMemoryBytes = 1L << 30 } }));
+        Assert.Contains(SweepSpecRules.Problems(Spec(Epochs(1)) with { Program = Program with { GpuMemoryBytes = 1L << 30 } }),
+            p => p.Contains("give gpus: 1 (or more) with it", StringComparison.Ordinal));
+        Assert.Contains(SweepSpecRules.Problems(Spec(Epochs(1)) with
+            {
+                Program = Program with { Gpus = 1, Environment = new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "0" } },
+            }),
+            p => p.Contains("drop one of them", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("metric 'val loss'", StringComparison.Ordinal));
         Assert.DoesNotContain(problems, p => p.Contains("data root", StringComparison.Ordinal));
     }

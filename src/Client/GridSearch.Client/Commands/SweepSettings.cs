@@ -114,6 +114,14 @@ public sealed class SweepSettings : DataSettings
                  "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
     public string? Command { get; init; }
 
+    [CommandOption("--gpus <N>")]
+    [Description("With --command (or program:): GPUs each run gets to itself, through CUDA_VISIBLE_DEVICES; runs wait while too few are free. Default: 0 (the program sees no GPU on a trainer that hands them out).")]
+    public int? Gpus { get; init; }
+
+    [CommandOption("--gpu-memory <SIZE>")]
+    [Description("With --gpus: device memory a run reserves on each of its GPUs (for example 4GiB or 512MiB), so several small runs share a device while theirs fit. Default: each run has its devices to itself.")]
+    public string? GpuMemory { get; init; }
+
     [CommandOption("--param <NAME=LIST>")]
     [Description("A parameter and its values, comma-separated; repeat for more (--param lr=0.1,0.01 --param layers=1,2). " +
                  "A program's parameters take any name, numbers or texts; for the built-in models the name is one of the catalog's.")]
@@ -180,11 +188,31 @@ public sealed class SweepSettings : DataSettings
             SharedPrefix = !NoSharedPrefix && (file?.SharedPrefix ?? true),
             Fuse = !NoFuse && (file?.Fuse ?? true),
             FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
-            Program = Command is null
-                ? file?.Program
-                : (file?.Program ?? new ProgramSpec { WorkingDirectory = Environment.CurrentDirectory }) with { Command = [.. CommandWords.Split(Command)] },
+            Program = ProgramOf(file),
             Metric = Metric ?? file?.Metric,
             Mode = ParsedMode ?? file?.Mode ?? MetricMode.Max,
+        };
+    }
+
+    // The sweep file's program: with the command line's words and devices over it.
+    private ProgramSpec? ProgramOf(SweepFile? file)
+    {
+        var program = Command is null
+            ? file?.Program
+            : (file?.Program ?? new ProgramSpec { WorkingDirectory = Environment.CurrentDirectory }) with { Command = [.. CommandWords.Split(Command)] };
+        if (program is null)
+        {
+            return Gpus is null && GpuMemory is null ? null
+                : throw new UserInputException("--gpus and --gpu-memory are for your own program: give --command (or program: in the sweep file); " +
+                                               "the built-in models choose their device with --device.");
+        }
+
+        return program with
+        {
+            Gpus = Gpus ?? program.Gpus,
+            GpuMemoryBytes = GpuMemory is null ? program.GpuMemoryBytes
+                : ProgramFileReader.ParseMemory(GpuMemory)
+                  ?? throw new UserInputException($"--gpu-memory '{GpuMemory}' is not a size of device memory; give it with a unit, such as 4GiB or 512MiB."),
         };
     }
 
@@ -239,6 +267,7 @@ public sealed class SweepSettings : DataSettings
         : MinEpochs is < 1 ? ValidationResult.Error($"--min-epochs {MinEpochs} must be at least 1.")
         : GroupSize is < 1 or > SweepSpecRules.MaxFusedGroupSize
             ? ValidationResult.Error($"--group-size {GroupSize} must be between 1 (every run alone, like --no-fuse) and {SweepSpecRules.MaxFusedGroupSize}.")
+        : Gpus is < 0 ? ValidationResult.Error($"--gpus {Gpus} must be 0 or more.")
         : MaxConcurrent is < 0 ? ValidationResult.Error($"--max-concurrent {MaxConcurrent} must be 0 (as many as there are trainer slots) or more.")
         : base.Validate();
 }

@@ -8,11 +8,14 @@ namespace GridSearch.Client.SweepFiles;
 
 /// <summary>
 /// Reads what a sweep file says about the user's own program: <c>program:</c> (command, working_dir, env, timeout,
-/// report_timeout, gpus), the objective's <c>mode:</c>, and the durations in them (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1h30m</c>).
+/// report_timeout, gpus, gpu_memory), the objective's <c>mode:</c>, and the durations in them (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1h30m</c>).
 /// </summary>
 internal static partial class ProgramFileReader
 {
-    public static readonly string[] Keys = ["command", "working_dir", "env", "timeout", "report_timeout", "gpus"];
+    public static readonly string[] Keys = ["command", "working_dir", "env", "timeout", "report_timeout", "gpus", "gpu_memory"];
+
+    [GeneratedRegex(@"\A(?<number>\d+(?:\.\d+)?)\s*(?<unit>GiB|MiB|GB|MB)?\z")]
+    private static partial Regex MemorySize();
 
     [GeneratedRegex(@"\G(?<number>\d+(?:\.\d+)?)(?<unit>ms|s|m|h|d)")]
     private static partial Regex DurationPart();
@@ -22,7 +25,7 @@ internal static partial class ProgramFileReader
         if (node is not YamlMappingNode mapping)
         {
             context.Add(node, "program", "give a mapping with command: (a list of words, or one string), and optionally " +
-                                         "working_dir:, env:, timeout:, report_timeout:, gpus:");
+                                         "working_dir:, env:, timeout:, report_timeout:, gpus:, gpu_memory:");
             return null;
         }
 
@@ -58,6 +61,9 @@ internal static partial class ProgramFileReader
                     }
 
                     program = program with { Gpus = Math.Max(0, gpus ?? 0) };
+                    break;
+                case "gpu_memory":
+                    program = program with { GpuMemoryBytes = Memory(value, at, context) };
                     break;
                 default:
                     context.Unknown(keyNode, key, "program.", Keys, 0);
@@ -108,6 +114,35 @@ internal static partial class ProgramFileReader
         }
 
         return at == text.Length && at > 0 && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    /// <summary>A size of device memory: 4GiB, 512MiB (GB and MB read the same); a bare number counts GiB.</summary>
+    public static long? ParseMemory(string text)
+    {
+        var match = MemorySize().Match(text.Trim());
+        if (!match.Success || !double.TryParse(match.Groups["number"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+        {
+            return null;
+        }
+
+        double bytes = number * (match.Groups["unit"].Value is "MiB" or "MB" ? 1L << 20 : 1L << 30);
+        return bytes is >= 1 and < 1L << 50 ? (long)bytes : null;
+    }
+
+    private static long? Memory(YamlNode node, string at, SweepFileContext context)
+    {
+        if (context.Text(node, at) is not { } text)
+        {
+            return null;
+        }
+
+        if (ParseMemory(text) is { } bytes)
+        {
+            return bytes;
+        }
+
+        context.Add(node, at, $"'{text}' is not a size of device memory; give it with a unit, such as 4GiB or 512MiB");
+        return null;
     }
 
     private static string[] Command(YamlNode node, string at, SweepFileContext context)

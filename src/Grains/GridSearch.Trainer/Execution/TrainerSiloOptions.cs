@@ -53,6 +53,12 @@ public sealed class TrainerSiloOptions
     public long MaxRunFolderBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// GPUs this trainer hands to programs that ask for them (<c>gpus: N</c>), as CUDA_VISIBLE_DEVICES ids. Empty: the
+    /// devices in this silo's own CUDA_VISIBLE_DEVICES, else every GPU NVML finds, else none; <c>none</c>: none.
+    /// </summary>
+    public List<string> ProgramGpus { get; set; } = [];
+
+    /// <summary>
     /// When set, runs do not train: each waits this long and reports synthetic epochs (for measuring orchestration
     /// overhead; see bench/).
     /// </summary>
@@ -145,6 +151,11 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         catch (GridSearch.Training.Runtime.NumericsSettingException error)
         {
             problems.Add(error.Message);
+        }
+
+        foreach (string gpu in options.ProgramGpus.Where(g => string.IsNullOrWhiteSpace(g) || g.Contains(',', StringComparison.Ordinal)))
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:ProgramGpus entry '{gpu}' must be one device id (0, 1, or a GPU UUID), one per entry.");
         }
 
         if (options.DrainTimeout < TimeSpan.Zero)

@@ -7,7 +7,8 @@ using GridSearch.Abstractions;
 namespace GridSearch.Trainer.Programs;
 
 /// <summary>What one attempt of a run gets besides its command line: which run it is, how far it trains, and where its folder is.</summary>
-public sealed record ProgramRunContext(string RunId, long Seed, int Epochs, string RunDirectory, string? DataRoot = null);
+/// <param name="VisibleDevices">The GPUs the run holds, for CUDA_VISIBLE_DEVICES (empty: none); null leaves the variable as it is.</param>
+public sealed record ProgramRunContext(string RunId, long Seed, int Epochs, string RunDirectory, string? DataRoot = null, string? VisibleDevices = null);
 
 /// <summary>
 /// Builds the command line and the environment of one attempt of a user's program: placeholders replaced by the
@@ -44,6 +45,11 @@ public static class ProgramLaunches
         foreach (var (name, value) in program.Environment)
         {
             environment[name] = value;
+        }
+
+        if (run.VisibleDevices is { } devices)
+        {
+            environment[ProgramGpuDiscovery.VisibleDevicesVariable] = devices;
         }
 
         environment[ParamsVariable] = ParamsJson(values);

@@ -11,7 +11,7 @@ namespace GridSearch.Trainer.Programs;
 /// its run folder with every reported epoch, so a retry, a resume or another trainer continues from the last report.
 /// The program reads its own data: there is no data set to load or test here.
 /// </summary>
-public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> options, ILogger<ProgramRunTrainer> logger)
+public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> options, ProgramGpuPool gpus, ILogger<ProgramRunTrainer> logger)
 {
     /// <summary>The metrics that also fill the built-in fields, so views read them as for built-in runs.</summary>
     public const string ValidationAccuracyMetric = Objective.ValidationAccuracy;
@@ -30,12 +30,15 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
                 "it (GridSearch:Trainer:AllowPrograms=true)");
         }
 
+        // Devices are taken before the attempt's clock starts: waiting for a free GPU is not the program's time.
+        using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
         var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, Sanitized(assignment.SweepId), Sanitized(assignment.RunId)),
             options.Value.MaxRunFolderBytes);
         folder.Restore(start?.OptimizerState);
         int startEpoch = start?.Epoch ?? 0;
         var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
-            new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path, assignment.Data.Root), Environment.GetEnvironmentVariables());
+            new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path, assignment.Data.Root,
+                VisibleDevicesFor(program, devices)), Environment.GetEnvironmentVariables());
         var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
             assignment.Data.Metric ?? Objective.ValidationAccuracy);
 
@@ -76,6 +79,13 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
                 throw new ProgramFailedException(outcome.Message);
         }
     }
+
+    // A run that asked for no GPU sees none where this trainer hands devices out, so it cannot train on another run's
+    // device; unless the sweep chose its devices itself (env: CUDA_VISIBLE_DEVICES). Elsewhere the variable stays as it is.
+    private string? VisibleDevicesFor(ProgramSpec program, ProgramGpuPool.Lease devices) =>
+        program.Gpus > 0 ? devices.VisibleDevices
+        : gpus.Devices.Count > 0 && !program.Environment.ContainsKey(ProgramGpuDiscovery.VisibleDevicesVariable) ? ""
+        : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{RunId}: {Line}")]
     private static partial void LogProgramLine(ILogger logger, string runId, string line);
