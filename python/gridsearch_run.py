@@ -13,15 +13,37 @@ trains, keeps its checkpoint in the run folder, and reports each epoch:
         gs.report(epoch, val_accuracy=acc, train_loss=loss)  # ...then the report: the epoch is done
 
 A report means "this epoch is done and its checkpoint is in the run folder": a resumed run starts from the last
-reported epoch, so write the checkpoint before reporting it.
+reported epoch, so write the checkpoint before reporting it. report() returns once GridSearch has saved the folder
+(it pauses the program while it does, and says so with SIGCONT), so the next epoch's writes never reach that copy.
 """
 
 import json
 import math
 import os
+import signal
 import sys
+import threading
 
 PREFIX = "GRIDSEARCH_REPORT"
+
+# How long report() waits for GridSearch to say the folder is saved: a report it ignored (never this helper's) gets
+# no answer, and the program goes on after this.
+ACK_TIMEOUT_SECONDS = 60.0
+
+_saved = threading.Event()
+_listening = False
+
+
+def _listen_for_saves():
+    """GridSearch resumes the program with SIGCONT once the report's folder is saved: note it."""
+    global _listening
+    if _listening:
+        return True
+    if os.environ.get("GRIDSEARCH_REPORT_ACK") != "SIGCONT" or threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGCONT, lambda signum, frame: _saved.set())
+    _listening = True
+    return True
 
 
 def _variable(name):
@@ -71,5 +93,10 @@ def report(epoch, **metrics):
         value = float(value)
         # JSON has no NaN or infinity: GridSearch reads them as strings.
         values[name] = value if math.isfinite(value) else ("NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity")
+    waits = _listen_for_saves()
+    _saved.clear()
     sys.stdout.write(f"{PREFIX} {json.dumps(values)}\n")
     sys.stdout.flush()
+    if waits and not _saved.wait(ACK_TIMEOUT_SECONDS):
+        print(f"gridsearch_run: no word that epoch {epoch}'s folder was saved after {ACK_TIMEOUT_SECONDS:.0f} s; going on",
+              file=sys.stderr, flush=True)

@@ -59,4 +59,40 @@ public sealed class RunCheckpointTests
         Assert.Equal(WeightsOf(1), resumed.WeightsAfter(1));
         Assert.Equal(2, resumed.Attempt);
     }
+
+    // A program's epoch: its reported loss, and its run folder as that epoch left it.
+    private static RunCheckpoint TrainProgram(Objective? testedBy, params double[] losses)
+    {
+        RunCheckpoint? checkpoint = null;
+        for (int e = 1; e <= losses.Length; e++)
+        {
+            var metrics = Epoch(e, double.NaN) with { Reported = new Dictionary<string, double> { ["loss"] = losses[e - 1] } };
+            checkpoint = RunCheckpoint.After(checkpoint, 1, metrics, [], "i", [(byte)e], testedBy: testedBy);
+        }
+
+        return checkpoint!;
+    }
+
+    [Fact]
+    public void After_ProgramWithATestCommand_KeepsTheFolderOfItsBestEpochByTheObjective()
+    {
+        var lowest = new Objective("loss", MetricMode.Min);
+
+        var checkpoint = TrainProgram(lowest, 0.9, 0.3, 0.5, 0.3);
+        Assert.Equal(2, checkpoint.BestFolderEpoch); // the earliest of the equal best, as the coordinator picks the winner's epoch
+        Assert.Equal([2], checkpoint.FolderAfter(2));
+        Assert.Equal([4], checkpoint.FolderAfter(4));
+        Assert.Null(checkpoint.FolderAfter(3));
+
+        // The best epoch is the last: its folder is the last one, kept once.
+        var improving = TrainProgram(lowest, 0.9, 0.3, 0.1);
+        Assert.Equal((3, null), (improving.BestFolderEpoch, improving.BestFolder));
+        Assert.Equal([3], improving.FolderAfter(3));
+
+        // Higher is better under max; and without a test command nothing more is kept.
+        Assert.Equal(1, TrainProgram(new Objective("loss", MetricMode.Max), 0.9, 0.3, 0.5).BestFolderEpoch);
+        var untested = TrainProgram(null, 0.9, 0.3, 0.5);
+        Assert.Equal((0, null), (untested.BestFolderEpoch, untested.BestFolder));
+        Assert.Null(untested.FolderAfter(2));
+    }
 }

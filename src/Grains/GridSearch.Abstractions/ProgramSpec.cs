@@ -33,4 +33,11 @@ public sealed record ProgramSpec
     /// their reservations fit it. Null: each run has its devices to itself.
     /// </summary>
     [Id(6)] public long? GpuMemoryBytes { get; init; }
+
+    /// <summary>
+    /// Run once for the winner (<c>test_command:</c>), in its run folder as it was at its best epoch, with placeholders as
+    /// in <see cref="Command"/>; its report (<c>GRIDSEARCH_REPORT {"test_accuracy": 0.73}</c>) is the sweep's test.
+    /// Null: no test.
+    /// </summary>
+    [Id(7)] public string[]? TestCommand { get; init; }
 }

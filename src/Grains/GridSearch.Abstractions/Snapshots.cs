@@ -69,7 +69,8 @@ public sealed record SweepSnapshot(
     [property: Id(10)] DateTimeOffset? FinishedAt,
     [property: Id(11)] DateTimeOffset? WaitingForTrainersSince = null,
     [property: Id(12)] DecodeProgress? Decoding = null,
-    [property: Id(13)] long[]? TestConfusion = null);
+    [property: Id(13)] long[]? TestConfusion = null,
+    [property: Id(14)] IReadOnlyDictionary<string, double>? TestMetrics = null);
 
 /// <summary>One line of <c>gridsearch list</c>.</summary>
 [GenerateSerializer, Immutable, Alias("gridsearch.SweepSummary")]

@@ -27,11 +27,20 @@ public static partial class SweepSpecRules
                          "command: [\"python3\", \"train.py\", \"--lr\", \"{lr}\"]";
         }
 
-        var names = spec.Space.Select(d => d?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (string unknown in (program.Command ?? []).SelectMany(w => CommandPlaceholders.Names(w ?? "")).Distinct().Where(n => !names.Contains(n)))
+        if (program.TestCommand is { } test && (test.Length == 0 || string.IsNullOrWhiteSpace(test[0])))
         {
-            yield return $"the program's command refers to {{{unknown}}}, which is not a parameter of the sweep " +
-                         $"({string.Join(", ", names)}); add it under parameters: (or --param {unknown}=...), or write {{{{{unknown}}}}} for literal braces";
+            yield return "the program's test_command is empty; give the executable and its arguments, for example " +
+                         "test_command: [\"python3\", \"test.py\"], or leave it out";
+        }
+
+        var names = spec.Space.Select(d => d?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, words) in new[] { ("command", program.Command), ("test_command", program.TestCommand) })
+        {
+            foreach (string unknown in (words ?? []).SelectMany(w => CommandPlaceholders.Names(w ?? "")).Distinct().Where(n => !names.Contains(n)))
+            {
+                yield return $"the program's {key} refers to {{{unknown}}}, which is not a parameter of the sweep " +
+                             $"({string.Join(", ", names)}); add it under parameters: (or --param {unknown}=...), or write {{{{{unknown}}}}} for literal braces";
+            }
         }
 
         if (program.Timeout is { } timeout && timeout <= TimeSpan.Zero)

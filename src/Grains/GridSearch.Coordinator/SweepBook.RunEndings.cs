@@ -156,6 +156,7 @@ public sealed partial class SweepBook
         state.FinishedAt = null;
         state.TestAccuracy = null;
         state.TestConfusion = null;
+        state.TestMetrics = null;
         state.TestFailures = 0;
         state.TestRetryAfter = null;
         foreach (var run in state.Runs.Where(r => r.Status is CellStatus.Failed or CellStatus.Cancelled))

@@ -264,10 +264,11 @@ public sealed partial class SweepBook(SweepState state)
 
     public void BeginTesting() => state.MoveTo(SweepStatus.Testing);
 
-    public void Complete(DateTimeOffset now, double? testAccuracy, long[]? confusion = null)
+    public void Complete(DateTimeOffset now, double? testAccuracy, long[]? confusion = null, Dictionary<string, double>? testMetrics = null)
     {
         state.TestAccuracy = testAccuracy;
         state.TestConfusion = confusion;
+        state.TestMetrics = testMetrics;
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
         int failed = state.Cells.Count(t => t.Status == CellStatus.Failed);

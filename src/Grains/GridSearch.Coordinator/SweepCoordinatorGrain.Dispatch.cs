@@ -214,9 +214,9 @@ public sealed partial class SweepCoordinatorGrain
             return;
         }
 
-        if (book.Spec.Program is not null)
+        if (book.Spec.Program is { TestCommand: null })
         {
-            // A program's winner is tested by the program (a test command), not on a split held here.
+            // A program's winner is tested by its test command, or not at all: there is no split held here.
             CloseActivePeriod();
             book.BeginTesting();
             book.Complete(clock.GetUtcNow(), testAccuracy: null);
@@ -226,7 +226,16 @@ public sealed partial class SweepCoordinatorGrain
         book.BeginTesting();
         try
         {
-            await grains.GetGrain<IWinnerTestGrain>(SweepId).StartAsync(book.Data, winner.State.Weights, winner.State.Best?.Parameters);
+            var test = grains.GetGrain<IWinnerTestGrain>(SweepId);
+            if (book.Spec.Program is not null && winner.State.Best is { } best)
+            {
+                string runId = book.State.Cells.First(c => c.Id == best.CellId).RunId;
+                await test.StartProgramTestAsync(book.Data, runId, best.Epoch, best.Parameters);
+            }
+            else
+            {
+                await test.StartAsync(book.Data, winner.State.Weights, winner.State.Best?.Parameters);
+            }
         }
         catch (Exception error) when (IsNoTrainer(error))
         {

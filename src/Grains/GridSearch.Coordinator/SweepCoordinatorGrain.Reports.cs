@@ -116,7 +116,20 @@ public sealed partial class SweepCoordinatorGrain
         return ended.Count > 0;
     }
 
-    public async Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null)
+    public Task RecordProgramTestAsync(Dictionary<string, double>? metrics, string? error) =>
+        metrics is null
+            ? TestEndedAsync(null, error ?? "the test command gave no result", confusion: null, testMetrics: null)
+            : TestEndedAsync(metrics.TryGetValue(TestAccuracyMetric, out double accuracy) && accuracy is >= 0 and <= 1 ? accuracy : double.NaN,
+                null, confusion: null, metrics);
+
+    /// <summary>A test command's metric that also fills the sweep's test accuracy (when it is a fraction), as the built-in models' test does.</summary>
+    private const string TestAccuracyMetric = "test_accuracy";
+
+    public Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null) =>
+        TestEndedAsync(accuracy, error, confusion, testMetrics: null);
+
+    // A value of NaN: the test succeeded without an accuracy (a test command that reports other metrics).
+    private async Task TestEndedAsync(double? accuracy, string? error, long[]? confusion, Dictionary<string, double>? testMetrics)
     {
         if (!Exists || sweep.State.Status != SweepStatus.Testing)
         {
@@ -139,7 +152,7 @@ public sealed partial class SweepCoordinatorGrain
         // answers, so the finished sweep says which silo trained every cell.
         await StartsAnswered();
         CloseActivePeriod();
-        Book.Complete(clock.GetUtcNow(), value, confusion);
+        Book.Complete(clock.GetUtcNow(), double.IsNaN(value) ? null : value, confusion, testMetrics);
         await SaveAsync();
         await FinishedAsync();
         await ClearCheckpointsAsync();

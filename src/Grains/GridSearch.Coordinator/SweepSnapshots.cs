@@ -26,6 +26,7 @@ public static class SweepSnapshots
         state.CreatedAt,
         state.FinishedAt,
         state.Status.IsFinal() ? null : state.WaitingForTrainersSince,
-        TestConfusion: state.TestConfusion);
+        TestConfusion: state.TestConfusion,
+        TestMetrics: state.TestMetrics);
     }
 }

@@ -70,6 +70,9 @@ public sealed class SweepState : ISweepView
     /// </summary>
     [Id(21)] public bool SearchEnded { get; set; }
 
+    /// <summary>What the winner's test command reported (a user's program with a <c>test_command</c>); null otherwise.</summary>
+    [Id(22)] public Dictionary<string, double>? TestMetrics { get; set; }
+
     /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
     /// no trainer is on them any more (a trainer that still is finds its reports ignored).

@@ -114,6 +114,11 @@ public sealed class SweepSettings : DataSettings
                  "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
     public string? Command { get; init; }
 
+    [CommandOption("--test-command <COMMAND>")]
+    [Description("With --command (or program:): run once for the winner, in its run folder as it was at its best epoch, with {name} as in --command. " +
+                 "It prints its numbers as one line GRIDSEARCH_REPORT {\"test_accuracy\": ...}, which results.json keeps under test.")]
+    public string? TestCommand { get; init; }
+
     [CommandOption("--gpus <N>")]
     [Description("With --command (or program:): GPUs each run gets to itself, through CUDA_VISIBLE_DEVICES; runs wait while too few are free. Default: 0 (the program sees no GPU on a trainer that hands them out).")]
     public int? Gpus { get; init; }
@@ -202,14 +207,15 @@ public sealed class SweepSettings : DataSettings
             : (file?.Program ?? new ProgramSpec { WorkingDirectory = Environment.CurrentDirectory }) with { Command = [.. CommandWords.Split(Command)] };
         if (program is null)
         {
-            return Gpus is null && GpuMemory is null ? null
-                : throw new UserInputException("--gpus and --gpu-memory are for your own program: give --command (or program: in the sweep file); " +
-                                               "the built-in models choose their device with --device.");
+            return Gpus is null && GpuMemory is null && TestCommand is null ? null
+                : throw new UserInputException("--gpus, --gpu-memory and --test-command are for your own program: give --command (or program: in the sweep file); " +
+                                               "the built-in models choose their device with --device and test their winner on the test split.");
         }
 
         return program with
         {
             Gpus = Gpus ?? program.Gpus,
+            TestCommand = TestCommand is null ? program.TestCommand : [.. CommandWords.Split(TestCommand)],
             GpuMemoryBytes = GpuMemory is null ? program.GpuMemoryBytes
                 : ProgramFileReader.ParseMemory(GpuMemory)
                   ?? throw new UserInputException($"--gpu-memory '{GpuMemory}' is not a size of device memory; give it with a unit, such as 4GiB or 512MiB."),

@@ -17,7 +17,7 @@ public sealed record ResultsDocument(
     CellDocument[] Trials,
     BestDocument? Best,
     double? TestAccuracy,
-    TestDocument? Test,
+    object? Test,
     TimingsDocument Timings,
     string? Message)
 {
@@ -55,7 +55,8 @@ public sealed record ResultsDocument(
             }
             : null,
         sweep.TestAccuracy,
-        TestDocument.From(sweep),
+        // The built-in models' test on the held-out split, or what a program's test command reported (its own metrics).
+        (object?)TestDocument.From(sweep) ?? sweep.TestMetrics,
         new TimingsDocument(sweep.Timings.TotalSeconds, sweep.Timings.DecodeSeconds, sweep.Timings.TrainSeconds, sweep.Timings.EpochsTrained),
         sweep.Message);
 

@@ -8,11 +8,11 @@ namespace GridSearch.Client.SweepFiles;
 
 /// <summary>
 /// Reads what a sweep file says about the user's own program: <c>program:</c> (command, working_dir, env, timeout,
-/// report_timeout, gpus, gpu_memory), the objective's <c>mode:</c>, and the durations in them (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1h30m</c>).
+/// report_timeout, gpus, gpu_memory, test_command), the objective's <c>mode:</c>, and the durations in them (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1h30m</c>).
 /// </summary>
 internal static partial class ProgramFileReader
 {
-    public static readonly string[] Keys = ["command", "working_dir", "env", "timeout", "report_timeout", "gpus", "gpu_memory"];
+    public static readonly string[] Keys = ["command", "working_dir", "env", "timeout", "report_timeout", "gpus", "gpu_memory", "test_command"];
 
     [GeneratedRegex(@"\A(?<number>\d+(?:\.\d+)?)\s*(?<unit>GiB|MiB|GB|MB)?\z")]
     private static partial Regex MemorySize();
@@ -25,7 +25,7 @@ internal static partial class ProgramFileReader
         if (node is not YamlMappingNode mapping)
         {
             context.Add(node, "program", "give a mapping with command: (a list of words, or one string), and optionally " +
-                                         "working_dir:, env:, timeout:, report_timeout:, gpus:, gpu_memory:");
+                                         "working_dir:, env:, timeout:, report_timeout:, gpus:, gpu_memory:, test_command:");
             return null;
         }
 
@@ -61,6 +61,9 @@ internal static partial class ProgramFileReader
                     }
 
                     program = program with { Gpus = Math.Max(0, gpus ?? 0) };
+                    break;
+                case "test_command":
+                    program = program with { TestCommand = Command(value, at, context) };
                     break;
                 case "gpu_memory":
                     program = program with { GpuMemoryBytes = Memory(value, at, context) };

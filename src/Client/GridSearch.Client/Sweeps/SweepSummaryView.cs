@@ -73,7 +73,12 @@ public static class SweepSummaryView
             console.MarkupLine($"  {Markup.Escape(ShownParameters.Describe(best.Parameters, parameters))}");
         }
 
-        if (sweep.TestAccuracy is { } test)
+        if (sweep.TestMetrics is { Count: > 0 } reported)
+        {
+            console.MarkupLine("Test of the winner (its test command): " + Markup.Escape(string.Join(", ",
+                reported.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value.ToString("G6", CultureInfo.InvariantCulture)}"))));
+        }
+        else if (sweep.TestAccuracy is { } test)
         {
             console.MarkupLine($"Test accuracy of the winner: [bold]{test:F4}[/]");
         }

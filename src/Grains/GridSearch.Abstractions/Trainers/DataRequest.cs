@@ -21,11 +21,18 @@ public sealed record DataRequest(
     /// <summary>The metric every report of the program must carry (the sweep's objective); null for the built-in models.</summary>
     [Id(9)] public string? Metric { get; init; }
 
+    /// <summary>Whether the program's <see cref="Metric"/> is better higher or lower (max for the built-in models).</summary>
+    [Id(10)] public MetricMode Mode { get; init; } = MetricMode.Max;
+
+    /// <summary>The objective a program's winner is tested by: its run folder at the best epoch by it is kept for the test command.</summary>
+    public Objective? TestedBy => Program?.TestCommand is { Length: > 0 } ? new Objective(Metric ?? Objective.ValidationAccuracy, Mode) : null;
+
     public static DataRequest For(SweepSpec spec) => new(spec.DataRoot, spec.Seed, spec.TrainFraction,
         spec.ValidationFraction, spec.SkipBadImages, spec.MaxImagePixels, ImageSize: spec.ImageSize)
     {
         Program = spec.Program,
         Metric = spec.Program is null ? null : spec.Objective.Metric,
+        Mode = spec.Program is null ? MetricMode.Max : spec.Objective.Mode,
     };
 
     /// <summary>The image side in effect: requests stored before images could be resized otherwise hold 0, meaning the baseline's 128.</summary>

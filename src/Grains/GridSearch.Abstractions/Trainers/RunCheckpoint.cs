@@ -17,6 +17,20 @@ public sealed record RunCheckpoint(
     [property: Id(5)] float[]? BestWeights = null,
     [property: Id(6)] float[]? FusedMomentum = null)
 {
+    /// <summary>
+    /// A program with a test command: its run folder at the run's best epoch by the sweep's objective
+    /// (<see cref="BestFolderEpoch"/>), kept while that is earlier than the last epoch, whose folder is
+    /// <see cref="OptimizerState"/>. The winner's test command runs on it.
+    /// </summary>
+    [Id(7)] public byte[]? BestFolder { get; init; }
+
+    /// <summary>The epoch <see cref="FolderAfter"/> keeps besides the last; 0 when no folder is kept for a test.</summary>
+    [Id(8)] public int BestFolderEpoch { get; init; }
+
+    /// <summary>A program's run folder after an epoch: the last one's and, for a test command, the best one's; else null.</summary>
+    public byte[]? FolderAfter(int epoch) =>
+        epoch == Epoch ? OptimizerState : epoch == BestFolderEpoch ? BestFolder : null;
+
     public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
 
     public EpochMetrics Metrics => History[^1];
@@ -53,12 +67,44 @@ public sealed record RunCheckpoint(
     /// A run trained in a fused group keeps its momentum buffer (<paramref name="fusedMomentum"/>, laid out like the
     /// weights) instead of an optimiser's state.
     /// </summary>
+    /// <param name="testedBy">
+    /// For a program with a test command, the sweep's objective: the run folder of the run's best epoch by it is kept
+    /// too (the earliest of equal ones, as the coordinator picks the winner's epoch).
+    /// </param>
     public static RunCheckpoint After(RunCheckpoint? previous, int attempt, EpochMetrics metrics, float[] weights,
-        string? incarnation, byte[]? optimizerState, float[]? fusedMomentum = null)
+        string? incarnation, byte[]? optimizerState, float[]? fusedMomentum = null, Objective? testedBy = null)
     {
         var next = new RunCheckpoint(attempt, [.. previous?.History ?? [], metrics], weights, incarnation, optimizerState,
             FusedMomentum: fusedMomentum);
         int best = next.BestEpoch;
-        return best == metrics.Epoch ? next : next with { BestWeights = previous!.WeightsAfter(best) };
+        if (best != metrics.Epoch)
+        {
+            next = next with { BestWeights = previous!.WeightsAfter(best) };
+        }
+
+        if (testedBy is null)
+        {
+            return next;
+        }
+
+        int bestFolder = BestBy(next.History, testedBy);
+        return bestFolder == metrics.Epoch
+            ? next with { BestFolderEpoch = bestFolder }
+            : next with { BestFolderEpoch = bestFolder, BestFolder = previous!.FolderAfter(bestFolder) };
+    }
+
+    private static int BestBy(EpochMetrics[] history, Objective objective)
+    {
+        int best = history[0].Epoch;
+        double score = objective.Score(history[0]);
+        foreach (var epoch in history.Skip(1))
+        {
+            if (objective.Score(epoch) > score)
+            {
+                (best, score) = (epoch.Epoch, objective.Score(epoch));
+            }
+        }
+
+        return best;
     }
 }

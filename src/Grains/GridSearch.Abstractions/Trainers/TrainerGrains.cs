@@ -96,6 +96,13 @@ public interface IWinnerTestGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync(DataRequest data, float[] weights, GridSearch.Abstractions.CellParameters? cell = null);
 
+    /// <summary>
+    /// Queues the test command of a user's program for the winner: run <paramref name="runId"/>'s folder as it was
+    /// after <paramref name="epoch"/>, with the winning cell's values; its report goes to the sweep's coordinator.
+    /// </summary>
+    [Alias("StartProgramTest")]
+    Task StartProgramTestAsync(DataRequest data, string runId, int epoch, GridSearch.Abstractions.CellParameters cell);
+
     /// <summary>Whether the evaluation is still queued or running on this silo.</summary>
     [Alias("IsRunning")]
     Task<bool> IsRunningAsync();
@@ -132,6 +139,10 @@ public interface ITrainerReports : IGrainWithStringKey
     /// <summary>The winner's test accuracy, or the error that prevented it.</summary>
     [Alias("RecordTestResult")]
     Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null);
+
+    /// <summary>What the winner's test command reported (every metric), or the error that prevented it.</summary>
+    [Alias("RecordProgramTest")]
+    Task RecordProgramTestAsync(Dictionary<string, double>? metrics, string? error);
 }
 
 /// <summary>The keys of a sweep's trainer grains: <c>sweepId/runId</c> and <c>sweepId/groupId</c>.</summary>

@@ -147,7 +147,7 @@ internal sealed class RunJob(RunAssignment assignment, RunCheckpoint? checkpoint
     {
         instruments.EpochTrained(assignment.SweepId, metrics);
         var next = _checkpoint = RunCheckpoint.After(_checkpoint, assignment.Attempt, metrics, weights, assignment.Incarnation,
-            optimizerState, fusedMomentum);
+            optimizerState, fusedMomentum, assignment.Data.TestedBy);
         Func<Task> keep = () => TrainerReportsCaller.CallAsync(() => _trial.SaveCheckpointAsync(next));
         Report(async () =>
         {

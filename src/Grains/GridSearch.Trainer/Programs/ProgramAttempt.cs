@@ -9,6 +9,14 @@ namespace GridSearch.Trainer.Programs;
 /// </summary>
 public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, int startEpoch, int targetEpoch, string? objective = null)
 {
+    private bool _isTest;
+
+    /// <summary>
+    /// A test command's attempt: it reports its numbers once, without an epoch (a later report replaces an earlier
+    /// one), and succeeds when it exits with 0 after reporting.
+    /// </summary>
+    public static ProgramAttempt ForTest(ProgramLaunch launch, ProgramLimits limits) => new(launch, limits, 0, 0) { _isTest = true };
+
     /// <summary>Error lines kept for the message of a failed attempt.</summary>
     public const int ErrorTailLines = 20;
 
@@ -17,6 +25,7 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
     private readonly Queue<string> _errorTail = new();
     private int _lastEpoch = startEpoch;
     private string? _contractBroken;
+    private bool _reported;
 
     /// <summary>The last epoch reported (the start epoch before the first report).</summary>
     public int LastEpoch => _lastEpoch;
@@ -58,7 +67,7 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
         {
             var output = ReadOutputAsync(process, line =>
             {
-                if (ProgramReport.Read(line) is not { } parsed)
+                if (ProgramReport.Read(line, epochRequired: !_isTest) is not { } parsed)
                 {
                     log(line);
                 }
@@ -137,6 +146,15 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
                 return new ProgramOutcome(ProgramEnd.Failed, exit, $"the program {status}" + Tail(tail), tail);
             }
 
+            if (_isTest)
+            {
+                return _reported
+                    ? new ProgramOutcome(ProgramEnd.Exited, 0, "exited", tail)
+                    : new ProgramOutcome(ProgramEnd.Failed, 0,
+                        "the test command exited without a report: it must print its numbers as one line " +
+                        "'GRIDSEARCH_REPORT {\"test_accuracy\": ...}' on standard output" + Tail(tail), tail);
+            }
+
             return _lastEpoch < targetEpoch
                 ? new ProgramOutcome(ProgramEnd.Failed, 0,
                     $"the program exited after reporting epoch {_lastEpoch} of {targetEpoch} (GRIDSEARCH_EPOCHS): it must report every epoch " +
@@ -152,6 +170,12 @@ public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, i
         if (_contractBroken is { } broken)
         {
             return broken;
+        }
+
+        if (_isTest)
+        {
+            _reported = true;
+            return null;
         }
 
         if (report.Epoch <= _lastEpoch)

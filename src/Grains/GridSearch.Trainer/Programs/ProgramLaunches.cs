@@ -23,6 +23,15 @@ public static class ProgramLaunches
     public const string EpochsVariable = "GRIDSEARCH_EPOCHS";
     public const string RunDirectoryVariable = "GRIDSEARCH_RUN_DIR";
 
+    /// <summary>
+    /// How the program learns that a report's folder is saved: SIGCONT, sent when the trainer lets the program run on
+    /// after saving it. A program that waits for it before writing its folder again keeps the next epoch's writes out
+    /// of that copy, however fast its epochs are.
+    /// </summary>
+    public const string ReportAckVariable = "GRIDSEARCH_REPORT_ACK";
+
+    public const string ReportAckSignal = "SIGCONT";
+
     /// <summary>The sweep's data root (data: or --data) as the trainer sees it, for programs that take their data from it.</summary>
     public const string DataVariable = "GRIDSEARCH_DATA";
 
@@ -57,6 +66,7 @@ public static class ProgramLaunches
         environment[SeedVariable] = run.Seed.ToString(CultureInfo.InvariantCulture);
         environment[EpochsVariable] = run.Epochs.ToString(CultureInfo.InvariantCulture);
         environment[RunDirectoryVariable] = run.RunDirectory;
+        environment[ReportAckVariable] = ReportAckSignal;
         if (!string.IsNullOrEmpty(run.DataRoot))
         {
             environment[DataVariable] = run.DataRoot;

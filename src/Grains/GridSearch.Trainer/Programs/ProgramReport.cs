@@ -5,7 +5,8 @@ namespace GridSearch.Trainer.Programs;
 
 /// <summary>
 /// One epoch as a program reports it: the line <c>GRIDSEARCH_REPORT {"epoch": 3, "val_accuracy": 0.71}</c> on its
-/// standard output. <see cref="Epoch"/> is 1-based; every other numeric member is a metric.
+/// standard output. <see cref="Epoch"/> is 1-based; every other numeric member is a metric. A test command's report
+/// has no epoch (<see cref="Epoch"/> 0): <c>GRIDSEARCH_REPORT {"test_accuracy": 0.73}</c>.
 /// </summary>
 public sealed record ProgramReport(int Epoch, IReadOnlyDictionary<string, double> Metrics)
 {
@@ -14,9 +15,9 @@ public sealed record ProgramReport(int Epoch, IReadOnlyDictionary<string, double
 
     /// <summary>
     /// Reads one line of a program's output: null when it is not a report (a log line), else the report or why the
-    /// line, which claims to be one, cannot be read.
+    /// line, which claims to be one, cannot be read. <paramref name="epochRequired"/>: false for a test command's report.
     /// </summary>
-    public static ProgramReportLine? Read(string line)
+    public static ProgramReportLine? Read(string line, bool epochRequired = true)
     {
         if (!line.StartsWith(Prefix, StringComparison.Ordinal) || (line.Length > Prefix.Length && !char.IsWhiteSpace(line[Prefix.Length])))
         {
@@ -71,8 +72,8 @@ public sealed record ProgramReport(int Epoch, IReadOnlyDictionary<string, double
                 }
             }
 
-            return epoch is { } e
-                ? new ProgramReportLine(new ProgramReport(e, metrics), null)
+            return epoch is { } e ? new ProgramReportLine(new ProgramReport(e, metrics), null)
+                : !epochRequired ? new ProgramReportLine(new ProgramReport(0, metrics), null)
                 : ProgramReportLine.Malformed("the report has no \"epoch\"");
         }
     }

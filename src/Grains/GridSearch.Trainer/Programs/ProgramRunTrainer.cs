@@ -53,6 +53,54 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
         }
     }
 
+    /// <summary>
+    /// Runs the test command for the winner in a folder restored from <paramref name="folderArchive"/> (the winner's run
+    /// folder at its best epoch) and returns what it reported.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Test(ProgramTest test, byte[] folderArchive, CancellationToken cancellation)
+    {
+        var program = test.Data.Program ?? throw new InvalidOperationException("the test names no program");
+        var command = program.TestCommand ?? throw new InvalidOperationException("the program has no test command");
+        if (!options.Value.AllowPrograms)
+        {
+            throw new InvalidOperationException(
+                "this trainer does not run programs: a sweep's test command is code run on the trainer, so its operator must allow " +
+                "it (GridSearch:Trainer:AllowPrograms=true)");
+        }
+
+        using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
+        // A folder of its own beside the runs' folders, so a test never writes into a run's.
+        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, Sanitized(test.SweepId), Sanitized(test.RunId) + ".test"),
+            options.Value.MaxRunFolderBytes);
+        folder.Restore(folderArchive);
+        var launch = ProgramLaunches.For(program with { Command = command }, test.Cell.Values,
+            new ProgramRunContext(test.RunId, test.Data.Seed, test.Epoch, folder.Path, test.Data.Root, VisibleDevicesFor(program, devices)),
+            Environment.GetEnvironmentVariables());
+        var reported = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            var outcome = ProgramAttempt.ForTest(launch, new ProgramLimits(program.Timeout, program.ReportTimeout))
+                .RunAsync(report =>
+                {
+                    foreach (var (name, value) in report.Metrics)
+                    {
+                        reported[name] = value;
+                    }
+                }, line => LogProgramLine(logger, test.RunId + " (test)", line), cancellation)
+                .GetAwaiter().GetResult();
+            return outcome.End switch
+            {
+                ProgramEnd.Exited => reported,
+                ProgramEnd.Stopped => throw new OperationCanceledException(cancellation),
+                _ => throw new ProgramFailedException("the test command failed: " + outcome.Message),
+            };
+        }
+        finally
+        {
+            folder.Delete();
+        }
+    }
+
     private void RunAttempt(RunAssignment assignment, IRunProgress progress, RunFolder folder, ProgramAttempt attempt, CancellationToken cancellation)
     {
         var epochStarted = Stopwatch.StartNew();
@@ -94,6 +142,9 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
     private static string Sanitized(string id) =>
         new(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
 }
+
+/// <summary>The winner's test: its run (whose folder at <paramref name="Epoch"/> the test command gets) and winning cell.</summary>
+public sealed record ProgramTest(string SweepId, string RunId, int Epoch, CellParameters Cell, DataRequest Data);
 
 /// <summary>An attempt of a user's program failed: it exited with an error, broke the report contract, or ran out of time.</summary>
 public sealed class ProgramFailedException(string message) : Exception(message);
