@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GridSearch.TestSupport;
 
@@ -69,6 +70,8 @@ public sealed class ProgramTestCommandTests : IDisposable
         Assert.Equal(0.2, (double)result["testAccuracy"]!);
         var written = JsonNode.Parse(File.ReadAllText(_dir.Combine("out", "results.json")))!;
         Assert.Equal(0.2, (double)written["test"]!["test_accuracy"]!);
+        using var document = JsonDocument.Parse(run.Stdout);
+        Assert.Empty(ResultsSchema.Problems(document.RootElement)); // a program's results.json is one the schema describes
 
         var status = await Cli().RunAsync("status", "tested");
         Assert.Contains("Test of the winner (its test command): epochs 2, shift 1, test_accuracy 0.2", status.Stdout, StringComparison.Ordinal);
