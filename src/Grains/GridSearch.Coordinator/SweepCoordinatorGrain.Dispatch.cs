@@ -203,6 +203,13 @@ public sealed partial class SweepCoordinatorGrain
         {
             await FinishedAsync();
         }
+
+        if (sweep.State.Status == SweepStatus.Completed)
+        {
+            // Completed here without a test (a program with no test command): its runs' checkpoints, and the copies of
+            // their folders, are no longer needed, as after a winner's test.
+            await ClearCheckpointsAsync();
+        }
     }
 
     private async Task FinishTrainingAsync(SweepBook book)

@@ -41,6 +41,7 @@ public static class TrainerServices
         // Sweeps of users' programs go to the program trainer, the others to the built-in (or substituted) one.
         services.AddSingleton(_ => new ProgramGpuPool(ProgramGpuDiscovery.Find(trainer,
             Environment.GetEnvironmentVariable(ProgramGpuDiscovery.VisibleDevicesVariable), NvmlDeviceMemory.TryOpen)));
+        services.AddSingleton<RunFolderStore>();
         services.AddSingleton<ProgramRunTrainer>();
         var builtIn = services.Last(d => d.ServiceType == typeof(IRunTrainer));
         services.Remove(builtIn);

@@ -76,9 +76,13 @@ public sealed class ProgramSweepTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(folders));
     }
 
-    [Fact]
-    public async Task ResumeAfterSigkill_EndsTheProgramToo_AndGivesTheUninterruptedResultWithNoEpochTrainedTwice()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the run folders' copies on a volume of their own (what trainers share on a cluster), not in checkpoints
+    public async Task ResumeAfterSigkill_EndsTheProgramToo_AndGivesTheUninterruptedResultWithNoEpochTrainedTwice(bool folderStore)
     {
+        string store = _dir.Combine("folder-store");
+        string[] storeOption = folderStore ? ["--run-folder-store", store] : [];
         var uninterrupted = await Cli("base").RunAsync(Sweep("base"));
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
 
@@ -88,7 +92,7 @@ public sealed class ProgramSweepTests : IDisposable
         cli.Environment["TEST_HOLD_RUN"] = "lr0.3-ep4";
         cli.Environment["TEST_HOLD_EPOCH"] = "3";
         cli.Environment["TEST_HOLD_FILE"] = held;
-        using (var process = cli.Start(Sweep("crashed")))
+        using (var process = cli.Start(Sweep("crashed", storeOption)))
         {
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
@@ -101,6 +105,7 @@ public sealed class ProgramSweepTests : IDisposable
                     .Single(t => (string?)t!["id"] == "lr0.3-ep4")!["valAccuracy"]!.AsArray().Count == 2,
                 TimeSpan.FromMinutes(1), "epochs 1 and 2 of lr0.3 recorded");
             Assert.NotEmpty(ProgramProcesses());
+            Assert.Equal(folderStore, Directory.Exists(Path.Combine(store, "crashed", "lr0.3-ep4", "epoch-2")));
             process.Kill(); // SIGKILL: the tool gets no chance to stop its program
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
@@ -109,7 +114,7 @@ public sealed class ProgramSweepTests : IDisposable
         await Eventually.WaitAsync(() => ProgramProcesses().Length == 0, TimeSpan.FromSeconds(30),
             "no process of the program left after SIGKILL of run");
 
-        var resumed = await Cli("crashed").RunAsync("resume", "crashed", "--json", "--slots", "1", "--out", _dir.Combine("out-crashed"));
+        var resumed = await Cli("crashed").RunAsync(["resume", "crashed", "--json", "--slots", "1", "--out", _dir.Combine("out-crashed"), .. storeOption]);
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         var expected = JsonNode.Parse(uninterrupted.Stdout)!.AsObject();
@@ -117,6 +122,8 @@ public sealed class ProgramSweepTests : IDisposable
         Assert.Equal(ResultTrials.Comparable(expected["trials"]!), ResultTrials.Comparable(actual["trials"]!));
         Assert.Equal(expected["best"]!.ToJsonString(), actual["best"]!.ToJsonString());
         Assert.Equal(Ledger("base").Order(), Ledger("crashed").Order());
+        // The copies go with the sweep's checkpoints once it is done.
+        Assert.False(Directory.Exists(Path.Combine(store, "crashed")));
     }
 
     [Fact]

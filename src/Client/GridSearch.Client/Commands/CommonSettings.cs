@@ -132,6 +132,10 @@ public class SiloSettings : CommonSettings
     [DefaultValue(0)]
     public int MetricsLinger { get; init; }
 
+    [CommandOption("--run-folder-store <DIR>")]
+    [Description("Where copies of your programs' run folders go at each report, instead of the sweep's state (for run folders larger than 64 MiB). Give the same folder to resume. Default: inside the state directory's checkpoints.")]
+    public string? RunFolderStore { get; init; }
+
     [CommandOption("--simulate-training <MS>")]
     [Description("Benchmarking aid: runs do not train but wait MS milliseconds each and report synthetic epochs.")]
     public int? SimulateTrainingMs { get; init; }
@@ -142,6 +146,7 @@ public class SiloSettings : CommonSettings
     public TrainerSiloOptions Trainer(string? runFolders = null) => new()
     {
         RunFolders = runFolders,
+        RunFolderStore = RunFolderStore is null ? null : Path.GetFullPath(RunFolderStore),
         Slots = Slots,
         ThreadsPerSlot = Threads,
         Device = Device,

@@ -87,13 +87,14 @@ public sealed record RunCheckpoint(
             return next;
         }
 
-        int bestFolder = BestBy(next.History, testedBy);
+        int bestFolder = BestEpochBy(next.History, testedBy);
         return bestFolder == metrics.Epoch
             ? next with { BestFolderEpoch = bestFolder }
             : next with { BestFolderEpoch = bestFolder, BestFolder = previous!.FolderAfter(bestFolder) };
     }
 
-    private static int BestBy(EpochMetrics[] history, Objective objective)
+    /// <summary>The best of a run's epochs by an objective: the earliest of equal ones, as the coordinator picks the winner's epoch.</summary>
+    public static int BestEpochBy(IReadOnlyList<EpochMetrics> history, Objective objective)
     {
         int best = history[0].Epoch;
         double score = objective.Score(history[0]);

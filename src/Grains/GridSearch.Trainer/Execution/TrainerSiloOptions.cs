@@ -49,8 +49,21 @@ public sealed class TrainerSiloOptions
 
     public string EffectiveRunFolders => string.IsNullOrWhiteSpace(RunFolders) ? Path.Combine(Path.GetTempPath(), "gridsearch-runs") : RunFolders;
 
-    /// <summary>Largest run folder a program's run may keep: it is stored with every reported epoch (64 MiB by default).</summary>
+    /// <summary>
+    /// Largest run folder a program's run may keep in the durable store: a copy goes into the run's checkpoint with every
+    /// reported epoch (64 MiB by default). Larger folders need <see cref="RunFolderStore"/>.
+    /// </summary>
     public long MaxRunFolderBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// A volume every trainer mounts at this same path (a Kubernetes PersistentVolumeClaim, an NFS share) for the copies
+    /// of programs' run folders taken at each report, instead of the checkpoints: for folders larger than the durable
+    /// store should hold. Empty: copies go into checkpoints.
+    /// </summary>
+    public string? RunFolderStore { get; set; }
+
+    /// <summary>Largest run folder a program's run may keep on <see cref="RunFolderStore"/> (16 GiB by default).</summary>
+    public long MaxSharedRunFolderBytes { get; set; } = 16L << 30;
 
     /// <summary>
     /// GPUs this trainer hands to programs that ask for them (<c>gpus: N</c>), as CUDA_VISIBLE_DEVICES ids. Empty: the
@@ -132,6 +145,16 @@ public sealed class TrainerSiloOptionsValidator : IValidateOptions<TrainerSiloOp
         foreach (string root in options.DataRoots.Where(r => !Path.IsPathFullyQualified(r)))
         {
             problems.Add($"{TrainerSiloOptions.Section}:DataRoots entry '{root}' must be an absolute path.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.RunFolderStore) && !Path.IsPathFullyQualified(options.RunFolderStore))
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:RunFolderStore '{options.RunFolderStore}' must be an absolute path, the same on every trainer.");
+        }
+
+        if (options.MaxRunFolderBytes <= 0 || options.MaxSharedRunFolderBytes <= 0)
+        {
+            problems.Add($"{TrainerSiloOptions.Section}:MaxRunFolderBytes and MaxSharedRunFolderBytes must be numbers of bytes above zero.");
         }
 
         if (options.DatasetMemoryBudget < 0)

@@ -3,6 +3,7 @@ using GridSearch.Trainer.Metrics;
 using GridSearch.Grains;
 using GridSearch.Abstractions;
 using GridSearch.Trainer.Execution;
+using GridSearch.Trainer.Programs;
 using GridSearch.Grains.Metrics;
 using GridSearch.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,8 @@ public sealed class RunGrain(
     IGrainFactory grains,
     TrainerMetrics metrics,
     ILocalSiloDetails silo,
-    IHoldPoints holds) : SlotWorkGrain(executor, silo), IRunGrain
+    IHoldPoints holds,
+    RunFolderStore folderCopies) : SlotWorkGrain(executor, silo), IRunGrain
 {
     // The name the checkpoint has always been stored under, so existing state directories keep working.
     private const string StateName = "checkpoint";
@@ -102,6 +104,14 @@ public sealed class RunGrain(
         if (state.RecordExists)
         {
             await storage.ClearStateAsync(StateName, this.GetGrainId(), state);
+        }
+
+        // A program's run keeps copies of its folder on the trainers' shared volume, if they have one: they go with it.
+        string key = this.GetPrimaryKeyString();
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            folderCopies.Forget(key[..slash], key[(slash + 1)..]);
         }
 
         DeactivateOnIdle();

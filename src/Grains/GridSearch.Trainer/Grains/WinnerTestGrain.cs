@@ -47,9 +47,7 @@ public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, Pr
             try
             {
                 holds.Reach("testing");
-                var folder = checkpoint?.FolderAfter(epoch)
-                             ?? throw new InvalidOperationException($"run {runId} kept no run folder for epoch {epoch}, the winner's; its checkpoint is gone");
-                metrics = new Dictionary<string, double>(programs.Test(new ProgramTest(sweepId, runId, epoch, cell, data), folder, cancellation));
+                metrics = new Dictionary<string, double>(programs.Test(new ProgramTest(sweepId, runId, epoch, cell, data), checkpoint, cancellation));
             }
             catch (Exception failure)
             {

@@ -11,7 +11,8 @@ namespace GridSearch.Trainer.Programs;
 /// its run folder with every reported epoch, so a retry, a resume or another trainer continues from the last report.
 /// The program reads its own data: there is no data set to load or test here.
 /// </summary>
-public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> options, ProgramGpuPool gpus, ILogger<ProgramRunTrainer> logger)
+public sealed partial class ProgramRunTrainer(
+    IOptions<TrainerSiloOptions> options, ProgramGpuPool gpus, RunFolderStore copies, ILogger<ProgramRunTrainer> logger)
 {
     /// <summary>The metrics that also fill the built-in fields, so views read them as for built-in runs.</summary>
     public const string ValidationAccuracyMetric = Objective.ValidationAccuracy;
@@ -32,10 +33,9 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
 
         // Devices are taken before the attempt's clock starts: waiting for a free GPU is not the program's time.
         using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
-        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, Sanitized(assignment.SweepId), Sanitized(assignment.RunId)),
-            options.Value.MaxRunFolderBytes);
-        folder.Restore(start?.OptimizerState);
+        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, RunFolder.Sanitized(assignment.SweepId), RunFolder.Sanitized(assignment.RunId)));
         int startEpoch = start?.Epoch ?? 0;
+        copies.Restore(folder, assignment.SweepId, assignment.RunId, start, startEpoch);
         var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
             new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path, assignment.Data.Root,
                 VisibleDevicesFor(program, devices)), Environment.GetEnvironmentVariables());
@@ -44,7 +44,7 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
 
         try
         {
-            RunAttempt(assignment, progress, folder, attempt, cancellation);
+            RunAttempt(assignment, start, progress, folder, attempt, cancellation);
         }
         finally
         {
@@ -54,10 +54,10 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
     }
 
     /// <summary>
-    /// Runs the test command for the winner in a folder restored from <paramref name="folderArchive"/> (the winner's run
-    /// folder at its best epoch) and returns what it reported.
+    /// Runs the test command for the winner in a folder restored from the copy of its run folder at its best epoch
+    /// (<paramref name="checkpoint"/>: the run's) and returns what it reported.
     /// </summary>
-    public IReadOnlyDictionary<string, double> Test(ProgramTest test, byte[] folderArchive, CancellationToken cancellation)
+    public IReadOnlyDictionary<string, double> Test(ProgramTest test, RunCheckpoint? checkpoint, CancellationToken cancellation)
     {
         var program = test.Data.Program ?? throw new InvalidOperationException("the test names no program");
         var command = program.TestCommand ?? throw new InvalidOperationException("the program has no test command");
@@ -70,9 +70,13 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
 
         using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
         // A folder of its own beside the runs' folders, so a test never writes into a run's.
-        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, Sanitized(test.SweepId), Sanitized(test.RunId) + ".test"),
-            options.Value.MaxRunFolderBytes);
-        folder.Restore(folderArchive);
+        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, RunFolder.Sanitized(test.SweepId), RunFolder.Sanitized(test.RunId) + ".test"));
+        if (checkpoint is null || checkpoint.Epoch < test.Epoch)
+        {
+            throw new InvalidOperationException($"run {test.RunId} has no checkpoint of epoch {test.Epoch}, the winner's: its folder cannot be tested");
+        }
+
+        copies.Restore(folder, test.SweepId, test.RunId, checkpoint, test.Epoch);
         var launch = ProgramLaunches.For(program with { Command = command }, test.Cell.Values,
             new ProgramRunContext(test.RunId, test.Data.Seed, test.Epoch, folder.Path, test.Data.Root, VisibleDevicesFor(program, devices)),
             Environment.GetEnvironmentVariables());
@@ -101,9 +105,12 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
         }
     }
 
-    private void RunAttempt(RunAssignment assignment, IRunProgress progress, RunFolder folder, ProgramAttempt attempt, CancellationToken cancellation)
+    private void RunAttempt(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, RunFolder folder, ProgramAttempt attempt,
+        CancellationToken cancellation)
     {
         var epochStarted = Stopwatch.StartNew();
+        var history = new List<EpochMetrics>(start?.History ?? []);
+        var testedBy = assignment.Data.TestedBy;
         var outcome = attempt.RunAsync(report =>
         {
             double seconds = epochStarted.Elapsed.TotalSeconds;
@@ -113,8 +120,13 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
             {
                 Reported = new Dictionary<string, double>(report.Metrics),
             };
-            // The folder as this report left it is the epoch's checkpoint: stored before the coordinator hears of it.
-            progress.Epoch(metrics, [], folder.Archive());
+            history.Add(metrics);
+            // The folder as this report left it is the epoch's checkpoint: copied before the coordinator hears of it.
+            progress.Epoch(metrics, [], copies.Save(folder, assignment.SweepId, assignment.RunId, report.Epoch));
+            // The previous epoch's checkpoint is stored by now, this one's may still be on its way: their copies stay, and
+            // the best epoch's for a test command.
+            copies.Prune(assignment.SweepId, assignment.RunId,
+                [report.Epoch - 1, report.Epoch, .. testedBy is null ? Array.Empty<int>() : [RunCheckpoint.BestEpochBy(history, testedBy)]]);
         }, line => LogProgramLine(logger, assignment.RunId, line), cancellation).GetAwaiter().GetResult();
 
         switch (outcome.End)
@@ -138,9 +150,6 @@ public sealed partial class ProgramRunTrainer(IOptions<TrainerSiloOptions> optio
     [LoggerMessage(Level = LogLevel.Debug, Message = "{RunId}: {Line}")]
     private static partial void LogProgramLine(ILogger logger, string runId, string line);
 
-    // Sweep and run ids are the coordinator's (letters, digits, '.', '-', '_'); anything else cannot name a folder.
-    private static string Sanitized(string id) =>
-        new(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
 }
 
 /// <summary>The winner's test: its run (whose folder at <paramref name="Epoch"/> the test command gets) and winning cell.</summary>
