@@ -30,11 +30,16 @@ public sealed class ProgramClusterTests : IDisposable
 
     private string[] Sweep => ["--command", $"/usr/bin/python3 {_dir.Combine("train.py")} --lr {{lr}}", "--param", "lr=0.1,0.3", "--epochs", "2,4"];
 
-    private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string name, bool allowPrograms = true)
+    private Dictionary<string, string> SiloEnvironment(RedisServer redis, bool trainer, string name, bool allowPrograms = true, bool sharedCopies = false)
     {
         var env = SiloProcess.ClusterEnvironment(redis, _clusterId, trainer, _dir.Combine("silo-cache"));
         env["GridSearch__Trainer__AllowPrograms"] = allowPrograms ? "true" : "false";
         env["GridSearch__Trainer__RunFolders"] = _dir.Combine($"run-folders-{name}");
+        if (sharedCopies)
+        {
+            env["GridSearch__Trainer__RunFolderStore"] = _dir.Combine("shared-copies");
+        }
+
         ResumableProgram.Prepare(env, _dir.Combine("ledger-cluster"));
         return env;
     }
@@ -46,8 +51,10 @@ public sealed class ProgramClusterTests : IDisposable
         return silo;
     }
 
-    [Fact]
-    public async Task TrainerKilledMidRun_TheRunResumesFromItsFolderOnAnotherTrainer_LikeAnUninterruptedSweep()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the copies on a volume both trainers share (a PersistentVolumeClaim on Kubernetes), not in Redis
+    public async Task TrainerKilledMidRun_TheRunResumesFromItsFolderOnAnotherTrainer_LikeAnUninterruptedSweep(bool sharedCopies)
     {
         var cli = new CliRun(_dir.Combine("state"), _dir.Combine("cli-cache"));
         ResumableProgram.Prepare(cli.Environment, _dir.Combine("ledger-embedded"));
@@ -57,7 +64,7 @@ public sealed class ProgramClusterTests : IDisposable
         using var redis = new RedisServer(_dir.Combine("redis"));
         await redis.StartAsync();
         var gateway = Silo("gateway", SiloEnvironment(redis, trainer: false, "gateway"));
-        var first = SiloEnvironment(redis, trainer: true, "first");
+        var first = SiloEnvironment(redis, trainer: true, "first", sharedCopies: sharedCopies);
         first["TEST_HOLD_RUN"] = "lr0.3-ep4";
         first["TEST_HOLD_EPOCH"] = "3";
         first["TEST_HOLD_FILE"] = _dir.Combine("held");
@@ -73,8 +80,9 @@ public sealed class ProgramClusterTests : IDisposable
                 .Single(t => (string?)t!["id"] == "lr0.3-ep4")!["valAccuracy"]!.AsArray().Count == 2,
             Ready, "epochs 1 and 2 of lr0.3 recorded");
 
+        Assert.Equal(sharedCopies, Directory.Exists(_dir.Combine("shared-copies", "moved", "lr0.3-ep4", "epoch-2")));
         trainer.Kill();
-        var replacement = Silo("second-trainer", SiloEnvironment(redis, trainer: true, "second"));
+        var replacement = Silo("second-trainer", SiloEnvironment(redis, trainer: true, "second", sharedCopies: sharedCopies));
         await replacement.WaitReadyAsync(trainers: 1, Ready);
         var finished = await cli.RunAsync(TimeSpan.FromMinutes(3), ["watch", "moved", .. cluster, "--json", "--out", _dir.Combine("moved")]);
 
@@ -85,6 +93,7 @@ public sealed class ProgramClusterTests : IDisposable
         Assert.Equal(expected["best"]!.ToJsonString(), actual["best"]!.ToJsonString());
         Assert.Equal(File.ReadAllLines(_dir.Combine("ledger-embedded")).Order(), File.ReadAllLines(_dir.Combine("ledger-cluster")).Order());
         Assert.True(Directory.Exists(_dir.Combine("run-folders-second")), "the second trainer trained from its own run folders");
+        Assert.False(Directory.Exists(_dir.Combine("shared-copies", "moved")), "the shared copies go with the completed sweep");
     }
 
     [Fact]
