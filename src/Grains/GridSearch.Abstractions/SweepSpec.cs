@@ -40,6 +40,9 @@ public sealed record SweepSpec
 
     [Id(22)] public MetricMode Mode { get; init; }
 
+    /// <summary>An earlier sweep's results a searcher that learns starts from (<c>--from SWEEP</c>); null: a cold start.</summary>
+    [Id(23)] public WarmStart? WarmStart { get; init; }
+
     public Objective Objective => Objective.Of(this);
 
     /// <summary>

@@ -41,6 +41,12 @@ public static partial class SweepSpecRules
         {
             problems.AddRange(HyperbandProblems(spec));
             problems.AddRange(problems.Count == 0 ? searcher.Problems(spec) : []);
+            if (spec.WarmStart is { } warm && !searcher.LearnsFromResults)
+            {
+                problems.Add($"--from {warm.FromSweep} starts a searcher that learns from results, but {searcher.Name} search " +
+                             "lays out its cells without them: use --search tpe (or bohb)");
+            }
+
             long cells = problems.Count == 0 ? searcher.Count(spec) : 0;
             if (cells > LargeGridCells && !spec.AllowLargeGrid)
             {

@@ -49,5 +49,8 @@ public sealed partial class SweepBook
         state.Cells.Select(c => c.Parameters).ToList(),
         state.Cells.Where(c => c.Status is CellStatus.Completed or CellStatus.Stopped && c.Epochs.Count > 0)
             .Select(c => new CellResult(c.Parameters, c.Epochs.Max(Objective.Score), c.Epochs.Count, c.Status == CellStatus.Stopped))
-            .ToList());
+            .ToList())
+    {
+        Prior = Spec.WarmStart?.Results ?? [],
+    };
 }

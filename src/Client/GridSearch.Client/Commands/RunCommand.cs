@@ -31,6 +31,7 @@ public sealed class RunCommand : AsyncCommand<SweepSettings>
             : Path.GetFullPath(settings.DataRoot ?? Environment.CurrentDirectory));
         await using var connection = await SweepConnections.HostAsync(statePath, settings, cancellationToken, DataRequest.For(spec));
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        spec = await SweepSubmission.WarmStartAsync(connection.Grains, spec, output);
         await SweepSubmission.StartAsync(coordinator, spec, $"continue it with 'gridsearch resume {sweepId} --state {statePath}'.", output);
         return await SweepCompletion.FollowAndFinishAsync(coordinator, sweepId, settings.Out, output, settings.Json, cancellationToken);
     }

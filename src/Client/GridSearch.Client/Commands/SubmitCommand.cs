@@ -38,6 +38,7 @@ public sealed class SubmitCommand : AsyncCommand<SweepSettings>
         var spec = SweepSubmission.Prepare(settings, sweepId, settings.DataRoot ?? "");
         await using var connection = await SweepConnections.OpenAsync(settings, output, cancellationToken);
         var coordinator = connection.Grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
+        spec = await SweepSubmission.WarmStartAsync(connection.Grains, spec, output);
         var started = await SweepSubmission.StartAsync(coordinator, spec,
             $"the cluster resumes it by itself; follow it with 'gridsearch watch {sweepId}{settings.ReachArguments()}'.", output);
         output.Human.WriteLine($"Submitted. Follow it with: gridsearch watch {sweepId}{settings.ReachArguments()}");

@@ -114,6 +114,10 @@ public sealed class SweepSettings : DataSettings
                  "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
     public string? Command { get; init; }
 
+    [CommandOption("--from <SWEEP>")]
+    [Description("Warm start: tpe (or bohb) starts from the finished cells of an earlier sweep over the same parameters and objective, in the same state or cluster, as if they came first; --samples counts only this sweep's new cells.")]
+    public string? From { get; init; }
+
     [CommandOption("--test-command <COMMAND>")]
     [Description("With --command (or program:): run once for the winner, in its run folder as it was at its best epoch, with {name} as in --command. " +
                  "It prints its numbers as one line GRIDSEARCH_REPORT {\"test_accuracy\": ...}, which results.json keeps under test.")]
@@ -194,6 +198,8 @@ public sealed class SweepSettings : DataSettings
             Fuse = !NoFuse && (file?.Fuse ?? true),
             FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
             Program = ProgramOf(file),
+            // The earlier sweep's results are read once connected (SweepSubmission.WarmStartAsync); the rules see the intent now.
+            WarmStart = From is null ? null : new WarmStart(From, []),
             Metric = Metric ?? file?.Metric,
             Mode = ParsedMode ?? file?.Mode ?? MetricMode.Max,
         };

@@ -72,13 +72,16 @@ public sealed class GatewayClient : ISweepConnection
         {
             // A client normally connects at once; one that has not after a moment asks the gateways why, so a wrong
             // address, cluster id or TLS setting fails in seconds with its reason instead of at the timeout. A probe
-            // that found nothing wrong is repeated: on a loaded machine a gateway's TLS handshake can outlast one probe.
+            // that found nothing wrong is repeated, more patiently each time: on a loaded machine a gateway's answer
+            // can outlast one probe.
             var connectDeadline = DateTime.UtcNow + timeout;
+            int round = 0;
             while (DateTime.UtcNow < connectDeadline && await Task.WhenAny(connecting, Task.Delay(DiagnoseAfter, cancellation)) != connecting)
             {
+                int thisRound = round++;
                 var reasons = GatewayProbe.OtherCluster(connectionErrors.Messages, clusterId) is { } otherCluster
                     ? [otherCluster]
-                    : await Task.WhenAll(endpoints.Select(e => GatewayProbe.DiagnoseAsync(e, clusterId, certificate is not null, cancellation)));
+                    : await Task.WhenAll(endpoints.Select(e => GatewayProbe.DiagnoseAsync(e, clusterId, certificate is not null, cancellation, thisRound)));
                 if (reasons.All(r => r is not null))
                 {
                     _ = connecting.ContinueWith(t => t.Result.DisposeAsync(), TaskContinuationOptions.OnlyOnRanToCompletion);

@@ -110,6 +110,9 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
     /// <summary>Hyperband's brackets, in the order they take the sweep's cells; null for other schedulers.</summary>
     public IReadOnlyList<HyperbandBracket>? Brackets { get; init; }
 
+    /// <summary>The earlier sweep a searcher started from (<c>--from</c>) and how many of its finished cells it was told; null for a cold start.</summary>
+    public WarmStartDocument? WarmStart { get; init; }
+
     public static SearchDocument From(SweepSpec spec) => new(
         spec.Search,
         spec.Search == "grid" ? null : spec.Samples,
@@ -120,8 +123,11 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
             : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()))
     {
         Brackets = HyperbandSchedule.Of(spec),
+        WarmStart = spec.WarmStart is { } warm ? new WarmStartDocument(warm.FromSweep, warm.Results.Length) : null,
     };
 }
+
+public sealed record WarmStartDocument(string From, int Results);
 
 /// <summary>The winner on the test split: the confusion matrix (rows: true class, columns: predicted) and each class's accuracy.</summary>
 public sealed record TestDocument(string[] Classes, long[][] Confusion, Dictionary<string, double?> PerClassAccuracy)

@@ -17,9 +17,39 @@ public static class SweepSubmission
             problems.Insert(0, SweepSpecRules.SweepIdProblem(sweepId));
         }
 
+        if (spec.WarmStart is { FromSweep: var from } && (!SweepSpecRules.IsValidSweepId(from) || from == sweepId))
+        {
+            problems.Add(from == sweepId ? $"--from {from} names this sweep itself; give an earlier sweep's id" : $"--from: {SweepSpecRules.SweepIdProblem(from)}");
+        }
+
         return problems.Count == 0
             ? spec
             : throw new UserInputException(ProblemList.Sentence("Invalid sweep", problems));
+    }
+
+    /// <summary>
+    /// Fills a warm start (<c>--from SWEEP</c>) with the earlier sweep's finished cells, read where this sweep will run;
+    /// refuses, saying why, an earlier sweep that is missing or searched another space or objective.
+    /// </summary>
+    public static async Task<SweepSpec> WarmStartAsync(IGrainFactory grains, SweepSpec spec, CliOutput output)
+    {
+        if (spec.WarmStart is not { } warm)
+        {
+            return spec;
+        }
+
+        var earlier = await grains.GetGrain<ISweepCoordinatorGrain>(warm.FromSweep).GetSnapshotAsync()
+                      ?? throw new UserInputException($"--from {warm.FromSweep}: there is no such sweep here; 'gridsearch list' shows the sweeps " +
+                                                      "(give the same --state, or --cluster, as the sweep you start from).");
+        var taken = WarmStarts.From(earlier, spec);
+        if (taken.Problems.Count > 0)
+        {
+            throw new UserInputException(ProblemList.Sentence($"Cannot start from sweep {warm.FromSweep}", taken.Problems));
+        }
+
+        output.Human.WriteLine($"Warm start: {taken.Results.Length} finished cells of sweep {warm.FromSweep}" +
+                               (taken.OutsideSpace > 0 ? $" ({taken.OutsideSpace} outside this sweep's space left out)" : ""));
+        return spec with { WarmStart = warm with { Results = taken.Results } };
     }
 
     /// <summary>Starts the sweep; refuses an existing id (naming the resume command when it is unfinished).</summary>

@@ -61,6 +61,11 @@ public static class SweepSummaryView
         console.MarkupLine($"Sweep [bold]{Markup.Escape(sweep.SweepId)}[/]: {status}" +
                            (sweep.Message is null ? "" : $" — {Markup.Escape(sweep.Message)}"));
         console.MarkupLine(Markup.Escape(CellCounts(sweep)));
+        if (sweep.Spec.WarmStart is { } warm)
+        {
+            console.MarkupLine(Markup.Escape($"Warm start: {sweep.Spec.Search} started from {warm.Results.Length} finished cells of sweep {warm.FromSweep}"));
+        }
+
         foreach (string line in BracketLines(sweep))
         {
             console.MarkupLine(Markup.Escape(line));

@@ -51,8 +51,9 @@ public sealed class TpeSearcher : ISearcher
 
     public IEnumerable<CellParameters> Ask(SweepSpec spec, SearchHistory history)
     {
-        var taken = new HashSet<CellParameters>(history.Asked);
-        var model = history.Results.Count >= StartupCells ? new Model(spec, history) : null;
+        // A warm start's cells are known already: they are not proposed again, and count towards the start-up phase.
+        var taken = new HashSet<CellParameters>(history.Asked.Concat(history.Prior.Select(r => r.Parameters)));
+        var model = history.Results.Count + history.Prior.Count >= StartupCells ? new Model(spec, history) : null;
         for (int position = history.Asked.Count; position < spec.Samples; position++)
         {
             var random = new SweepRandom(unchecked(((ulong)spec.Seed ^ SearchStream) + (ulong)position * 0xD1B5_4A32_D192_ED03));
@@ -95,8 +96,10 @@ public sealed class TpeSearcher : ISearcher
         public Model(SweepSpec spec, SearchHistory history)
         {
             _spec = spec;
-            _order = history.Asked.Select((cell, index) => (cell, index)).ToDictionary(p => p.cell, p => p.index);
-            var ranked = history.Results
+            // A warm start's results come first, in their order, then this sweep's cells in the order asked.
+            _order = history.Prior.Select(r => r.Parameters).Concat(history.Asked).Select((cell, index) => (cell, index))
+                .DistinctBy(p => p.cell).ToDictionary(p => p.cell, p => p.index);
+            var ranked = history.Prior.Concat(history.Results)
                 .OrderBy(r => r.StoppedEarly)
                 .ThenByDescending(r => r.StoppedEarly ? r.EpochsTrained : 0)
                 .ThenByDescending(r => r.Score)
