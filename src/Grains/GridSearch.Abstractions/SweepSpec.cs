@@ -43,6 +43,15 @@ public sealed record SweepSpec
     /// <summary>An earlier sweep's results a searcher that learns starts from (<c>--from SWEEP</c>); null: a cold start.</summary>
     [Id(23)] public WarmStart? WarmStart { get; init; }
 
+    /// <summary>
+    /// Epochs the sweep may train in all (<c>--max-epochs</c>, <c>max_epochs:</c>); once trained, the cells still
+    /// training stop where they are, those not started are not, and the sweep ends with the best so far. 0: no limit.
+    /// </summary>
+    [Id(24)] public int MaxEpochs { get; init; }
+
+    /// <summary>Wall time the sweep may run, resumes included (<c>--time-budget</c>, <c>time_budget:</c>); then it ends as for <see cref="MaxEpochs"/>.</summary>
+    [Id(25)] public TimeSpan? TimeBudget { get; init; }
+
     public Objective Objective => Objective.Of(this);
 
     /// <summary>

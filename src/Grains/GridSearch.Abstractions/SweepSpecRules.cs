@@ -54,6 +54,16 @@ public static partial class SweepSpecRules
             }
         }
 
+        if (spec.MaxEpochs < 0)
+        {
+            problems.Add($"max_epochs {spec.MaxEpochs} must be 0 (no limit) or more: the epochs the sweep may train in all");
+        }
+
+        if (spec.TimeBudget is { } budget && budget <= TimeSpan.Zero)
+        {
+            problems.Add($"time_budget {budget} must be above zero, for example 2h");
+        }
+
         if (spec.Program is { } program)
         {
             problems.AddRange(ProgramProblems(spec, program));

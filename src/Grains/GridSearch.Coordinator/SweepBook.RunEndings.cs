@@ -157,6 +157,7 @@ public sealed partial class SweepBook
         state.TestAccuracy = null;
         state.TestConfusion = null;
         state.TestMetrics = null;
+        state.BudgetSpent = null; // checked again at the next dispatch: a spent budget cancels the reopened cells again
         state.TestFailures = 0;
         state.TestRetryAfter = null;
         foreach (var run in state.Runs.Where(r => r.Status is CellStatus.Failed or CellStatus.Cancelled))

@@ -272,7 +272,11 @@ public sealed partial class SweepBook(SweepState state)
         state.MoveTo(SweepStatus.Completed);
         state.FinishedAt = now;
         int failed = state.Cells.Count(t => t.Status == CellStatus.Failed);
-        state.Message = failed == 0 ? null : $"{failed} of {state.Cells.Count} cells failed; the winner is the best of the rest.";
+        string? failures = failed == 0 ? null : $"{failed} of {state.Cells.Count} cells failed; the winner is the best of the rest.";
+        string? budget = state.BudgetSpent is not { } spent ? null
+            : $"Training ended when the sweep's {spent}: {state.Cells.Count(c => c.Status == CellStatus.Stopped)} cells stopped where they were, " +
+              $"{state.Cells.Count(c => c.Status == CellStatus.Cancelled)} not trained; the winner is the best so far.";
+        state.Message = budget is null ? failures : failures is null ? budget : $"{budget} {failures}";
     }
 
     public const string WaitingMessage =
@@ -282,6 +286,11 @@ public sealed partial class SweepBook(SweepState state)
     /// <summary>Why every cell failed, for the sweep's message.</summary>
     public string AllFailedMessage()
     {
+        if (state.BudgetSpent is { } spent)
+        {
+            return $"The sweep's {spent} before any epoch finished; raise it (max_epochs, time_budget) to train at least one epoch.";
+        }
+
         var first = state.Runs.FirstOrDefault(r => r.Error is not null);
         return $"All {state.Cells.Count} cells failed; no epoch finished. First error ({first?.Id}): {first?.Error}";
     }

@@ -15,6 +15,11 @@ public sealed partial class SweepCoordinatorGrain
     private async Task DispatchAsync()
     {
         var book = Book;
+        if (book.SpendBudgetIfDue(ActiveSeconds))
+        {
+            StopEndedRuns();
+        }
+
         var slots = Slots();
         NoteTrainers(slots.Trainers > 0);
         if (book.AskSearcher(slots.Free) > 0)
@@ -187,7 +192,10 @@ public sealed partial class SweepCoordinatorGrain
         if (sweep.State.Status is SweepStatus.Running or SweepStatus.Testing)
         {
             EndWaitingIfTooLong(book, now);
-            DispatchAgainAt(sweep.State.Status == SweepStatus.Running && book.TrainingDone ? sweep.State.TestRetryAfter : book.NextRetry);
+            var next = sweep.State.Status == SweepStatus.Running && book.TrainingDone ? sweep.State.TestRetryAfter : book.NextRetry;
+            // Training ends when the time budget runs out, even if no report comes then.
+            var budgetEnds = sweep.State.Status == SweepStatus.Running && book.TimeBudgetLeft(ActiveSeconds) is { } left ? now + left : (DateTimeOffset?)null;
+            DispatchAgainAt(next is { } retry && budgetEnds is { } end ? (retry < end ? retry : end) : next ?? budgetEnds);
         }
 
         if (sweep.State.Status == SweepStatus.Running)

@@ -25,9 +25,22 @@ public sealed partial class SweepCoordinatorGrain
             Book.CountTrainedEpoch(metrics);
         }
 
+        // A spent budget ends training at once: the runs still out are stopped, and the sweep finishes.
+        bool budgetSpent = Book.SpendBudgetIfDue(ActiveSeconds);
+        if (budgetSpent)
+        {
+            StopEndedRuns();
+            slotsFreed = true;
+        }
+
         if (outcome == EpochRecordOutcome.Ignored)
         {
-            if (!replayed)
+            if (budgetSpent)
+            {
+                await SaveAsync();
+                await DispatchAsync();
+            }
+            else if (!replayed)
             {
                 await SaveSoonAsync();
             }

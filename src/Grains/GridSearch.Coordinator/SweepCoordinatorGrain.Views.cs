@@ -47,7 +47,10 @@ public sealed partial class SweepCoordinatorGrain
 
     private SweepSnapshot Snapshot(IReadOnlyList<int>? cells = null)
     {
-        double active = sweep.State.EarlierActiveSeconds + (_activeSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
-        return SweepSnapshots.Of(sweep.State, SweepId, active, cells);
+        return SweepSnapshots.Of(sweep.State, SweepId, ActiveSeconds, cells);
     }
+
+    /// <summary>How long the sweep has run: its earlier processes' time and this one's since it last started.</summary>
+    private double ActiveSeconds =>
+        sweep.State.EarlierActiveSeconds + (_activeSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
 }

@@ -73,6 +73,9 @@ public sealed class SweepState : ISweepView
     /// <summary>What the winner's test command reported (a user's program with a <c>test_command</c>); null otherwise.</summary>
     [Id(22)] public Dictionary<string, double>? TestMetrics { get; set; }
 
+    /// <summary>Which budget ended the sweep's training, as its message says it ("its epoch budget ... was spent"); null while none has.</summary>
+    [Id(23)] public string? BudgetSpent { get; set; }
+
     /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash
     /// no trainer is on them any more (a trainer that still is finds its reports ignored).

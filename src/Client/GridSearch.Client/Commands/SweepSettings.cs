@@ -114,6 +114,14 @@ public sealed class SweepSettings : DataSettings
                  "GRIDSEARCH_REPORT {\"epoch\": N, \"val_accuracy\": ...}; see 'Tune your own code' in docs/user-guide.md.")]
     public string? Command { get; init; }
 
+    [CommandOption("--max-epochs <N>")]
+    [Description("Epoch budget: once the sweep has trained N epochs in all, cells still training stop where they are, cells not started are not, and the sweep ends with the best so far. Default: no limit.")]
+    public int? MaxEpochs { get; init; }
+
+    [CommandOption("--time-budget <DURATION>")]
+    [Description("Wall-time budget (90s, 10m, 2h, 1h30m; resumes included): when it runs out the sweep ends as for --max-epochs. Default: no limit.")]
+    public string? TimeBudget { get; init; }
+
     [CommandOption("--from <SWEEP>")]
     [Description("Warm start: tpe (or bohb) starts from the finished cells of an earlier sweep over the same parameters and objective, in the same state or cluster, as if they came first; --samples counts only this sweep's new cells.")]
     public string? From { get; init; }
@@ -178,6 +186,10 @@ public sealed class SweepSettings : DataSettings
             Epochs = SearchSpace.Numbers(space, ParameterCatalog.Epochs).Select(v => (int)v).ToArray(),
             Search = Search ?? file?.Search ?? defaults.Search,
             Samples = Samples ?? file?.Samples ?? 0,
+            MaxEpochs = MaxEpochs ?? file?.MaxEpochs ?? 0,
+            TimeBudget = TimeBudget is null ? file?.TimeBudget
+                : ProgramFileReader.ParseDuration(TimeBudget)
+                  ?? throw new UserInputException($"--time-budget '{TimeBudget}' is not a duration; use a number with a unit, such as 90s, 10m, 2h or 1h30m."),
             Scheduler = scheduler with
             {
                 Name = Scheduler ?? scheduler.Name,

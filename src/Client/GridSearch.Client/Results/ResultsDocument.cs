@@ -113,6 +113,12 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
     /// <summary>The earlier sweep a searcher started from (<c>--from</c>) and how many of its finished cells it was told; null for a cold start.</summary>
     public WarmStartDocument? WarmStart { get; init; }
 
+    /// <summary>The epochs the sweep may train in all (max_epochs); null: no limit.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>The seconds the sweep may run (time_budget); null: no limit.</summary>
+    public double? TimeBudgetSeconds { get; init; }
+
     public static SearchDocument From(SweepSpec spec) => new(
         spec.Search,
         spec.Search == "grid" ? null : spec.Samples,
@@ -124,6 +130,8 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
     {
         Brackets = HyperbandSchedule.Of(spec),
         WarmStart = spec.WarmStart is { } warm ? new WarmStartDocument(warm.FromSweep, warm.Results.Length) : null,
+        MaxEpochs = spec.MaxEpochs > 0 ? spec.MaxEpochs : null,
+        TimeBudgetSeconds = spec.TimeBudget?.TotalSeconds,
     };
 }
 

@@ -195,7 +195,8 @@ internal static partial class ProgramFileReader
         return variables;
     }
 
-    private static TimeSpan? Duration(YamlNode node, string at, SweepFileContext context)
+    /// <summary>A duration under a key (90s, 10m, 2h, 1h30m, or plain seconds); reported with the key when it is not one.</summary>
+    public static TimeSpan? Duration(YamlNode node, string at, SweepFileContext context)
     {
         if (context.Text(node, at) is not { } text)
         {

@@ -27,6 +27,12 @@ public sealed record SweepFile
 
     public int? Retries { get; init; }
 
+    /// <summary>max_epochs: the epochs the sweep may train in all.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>time_budget: how long the sweep may run.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
     public double? TrainFraction { get; init; }
 
     public double? ValidationFraction { get; init; }
