@@ -43,6 +43,7 @@ public static class TrainerServices
             Environment.GetEnvironmentVariable(ProgramGpuDiscovery.VisibleDevicesVariable), NvmlDeviceMemory.TryOpen)));
         services.AddSingleton<RunFolderStore>();
         services.AddSingleton<ProgramRunTrainer>();
+        services.AddSingleton<ProgramTester>();
         var builtIn = services.Last(d => d.ServiceType == typeof(IRunTrainer));
         services.Remove(builtIn);
         services.AddSingleton<IRunTrainer>(provider => new ProgramAwareRunTrainer(Create(provider, builtIn), provider.GetRequiredService<ProgramRunTrainer>()));

@@ -8,7 +8,7 @@ namespace GridSearch.Trainer.Grains;
 
 /// <inheritdoc cref="IWinnerTestGrain"/>
 [TrainerOnly]
-public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, ProgramRunTrainer programs, IGrainFactory grains, IHoldPoints holds)
+public sealed class WinnerTestGrain(RunExecutor executor, IRunTrainer runner, ProgramTester programs, IGrainFactory grains, IHoldPoints holds)
     : Grain, IWinnerTestGrain
 {
     public Task StartAsync(DataRequest data, float[] weights, GridSearch.Abstractions.CellParameters? cell = null)

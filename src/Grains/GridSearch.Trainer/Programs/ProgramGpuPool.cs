@@ -164,6 +164,16 @@ public sealed class ProgramGpuPool(IReadOnlyList<ProgramGpu> devices)
         }
     }
 
+    /// <summary>
+    /// What a program's CUDA_VISIBLE_DEVICES is set to: the devices it holds; none (empty) for a run that asked for no
+    /// GPU where this trainer hands devices out, so it cannot train on another run's device, unless the sweep chose its
+    /// devices itself (env: CUDA_VISIBLE_DEVICES); null (left as it is) where the trainer hands out none.
+    /// </summary>
+    public string? VisibleDevicesFor(GridSearch.Abstractions.ProgramSpec program, Lease lease) =>
+        program.Gpus > 0 ? lease.VisibleDevices
+        : devices.Count > 0 && !program.Environment.ContainsKey(ProgramGpuDiscovery.VisibleDevicesVariable) ? ""
+        : null;
+
     private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 
     /// <summary>The devices a run holds until disposed; <see cref="VisibleDevices"/> is what CUDA_VISIBLE_DEVICES gets.</summary>

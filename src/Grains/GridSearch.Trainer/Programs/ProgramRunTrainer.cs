@@ -24,12 +24,7 @@ public sealed partial class ProgramRunTrainer(
     public void Train(RunAssignment assignment, RunCheckpoint? start, IRunProgress progress, CancellationToken cancellation)
     {
         var program = assignment.Data.Program ?? throw new InvalidOperationException("the assignment names no program");
-        if (!options.Value.AllowPrograms)
-        {
-            throw new InvalidOperationException(
-                "this trainer does not run programs: a sweep's command is code run on the trainer, so its operator must allow " +
-                "it (GridSearch:Trainer:AllowPrograms=true)");
-        }
+        ThrowIfNotAllowed(options.Value, "command");
 
         // Devices are taken before the attempt's clock starts: waiting for a free GPU is not the program's time.
         using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
@@ -38,7 +33,7 @@ public sealed partial class ProgramRunTrainer(
         copies.Restore(folder, assignment.SweepId, assignment.RunId, start, startEpoch);
         var launch = ProgramLaunches.For(program, assignment.Parameters.Values,
             new ProgramRunContext(assignment.RunId, assignment.Data.Seed, assignment.Epochs, folder.Path, assignment.Data.Root,
-                VisibleDevicesFor(program, devices)), Environment.GetEnvironmentVariables());
+                gpus.VisibleDevicesFor(program, devices)), Environment.GetEnvironmentVariables());
         var attempt = new ProgramAttempt(launch, new ProgramLimits(program.Timeout, program.ReportTimeout), startEpoch, assignment.Epochs,
             assignment.Data.Metric ?? Objective.ValidationAccuracy);
 
@@ -49,58 +44,6 @@ public sealed partial class ProgramRunTrainer(
         finally
         {
             // The copy that counts is in the run's checkpoint; the next attempt, here or anywhere, restores from it.
-            folder.Delete();
-        }
-    }
-
-    /// <summary>
-    /// Runs the test command for the winner in a folder restored from the copy of its run folder at its best epoch
-    /// (<paramref name="checkpoint"/>: the run's) and returns what it reported.
-    /// </summary>
-    public IReadOnlyDictionary<string, double> Test(ProgramTest test, RunCheckpoint? checkpoint, CancellationToken cancellation)
-    {
-        var program = test.Data.Program ?? throw new InvalidOperationException("the test names no program");
-        var command = program.TestCommand ?? throw new InvalidOperationException("the program has no test command");
-        if (!options.Value.AllowPrograms)
-        {
-            throw new InvalidOperationException(
-                "this trainer does not run programs: a sweep's test command is code run on the trainer, so its operator must allow " +
-                "it (GridSearch:Trainer:AllowPrograms=true)");
-        }
-
-        using var devices = gpus.Acquire(program.Gpus, program.GpuMemoryBytes, cancellation);
-        // A folder of its own beside the runs' folders, so a test never writes into a run's.
-        var folder = new RunFolder(Path.Combine(options.Value.EffectiveRunFolders, RunFolder.Sanitized(test.SweepId), RunFolder.Sanitized(test.RunId) + ".test"));
-        if (checkpoint is null || checkpoint.Epoch < test.Epoch)
-        {
-            throw new InvalidOperationException($"run {test.RunId} has no checkpoint of epoch {test.Epoch}, the winner's: its folder cannot be tested");
-        }
-
-        copies.Restore(folder, test.SweepId, test.RunId, checkpoint, test.Epoch);
-        var launch = ProgramLaunches.For(program with { Command = command }, test.Cell.Values,
-            new ProgramRunContext(test.RunId, test.Data.Seed, test.Epoch, folder.Path, test.Data.Root, VisibleDevicesFor(program, devices)),
-            Environment.GetEnvironmentVariables());
-        var reported = new Dictionary<string, double>(StringComparer.Ordinal);
-        try
-        {
-            var outcome = ProgramAttempt.ForTest(launch, new ProgramLimits(program.Timeout, program.ReportTimeout))
-                .RunAsync(report =>
-                {
-                    foreach (var (name, value) in report.Metrics)
-                    {
-                        reported[name] = value;
-                    }
-                }, line => LogProgramLine(logger, test.RunId + " (test)", line), cancellation)
-                .GetAwaiter().GetResult();
-            return outcome.End switch
-            {
-                ProgramEnd.Exited => reported,
-                ProgramEnd.Stopped => throw new OperationCanceledException(cancellation),
-                _ => throw new ProgramFailedException("the test command failed: " + outcome.Message),
-            };
-        }
-        finally
-        {
             folder.Delete();
         }
     }
@@ -140,20 +83,20 @@ public sealed partial class ProgramRunTrainer(
         }
     }
 
-    // A run that asked for no GPU sees none where this trainer hands devices out, so it cannot train on another run's
-    // device; unless the sweep chose its devices itself (env: CUDA_VISIBLE_DEVICES). Elsewhere the variable stays as it is.
-    private string? VisibleDevicesFor(ProgramSpec program, ProgramGpuPool.Lease devices) =>
-        program.Gpus > 0 ? devices.VisibleDevices
-        : gpus.Devices.Count > 0 && !program.Environment.ContainsKey(ProgramGpuDiscovery.VisibleDevicesVariable) ? ""
-        : null;
+    /// <summary>Refuses to run a sweep's code on a trainer whose operator has not allowed it.</summary>
+    public static void ThrowIfNotAllowed(TrainerSiloOptions trainer, string what)
+    {
+        if (!trainer.AllowPrograms)
+        {
+            throw new InvalidOperationException(
+                $"this trainer does not run programs: a sweep's {what} is code run on the trainer, so its operator must allow " +
+                "it (GridSearch:Trainer:AllowPrograms=true)");
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{RunId}: {Line}")]
-    private static partial void LogProgramLine(ILogger logger, string runId, string line);
-
+    internal static partial void LogProgramLine(ILogger logger, string runId, string line);
 }
-
-/// <summary>The winner's test: its run (whose folder at <paramref name="Epoch"/> the test command gets) and winning cell.</summary>
-public sealed record ProgramTest(string SweepId, string RunId, int Epoch, CellParameters Cell, DataRequest Data);
 
 /// <summary>An attempt of a user's program failed: it exited with an error, broke the report contract, or ran out of time.</summary>
 public sealed class ProgramFailedException(string message) : Exception(message);
