@@ -4,10 +4,11 @@
 # with known optima (bench/searchers/objectives.py): for each objective and seed, the best value found with the same
 # budget of cells, GridSearch's runs going through the tool (the objective is a program it runs per cell, one slot).
 # Prints the median regret (best found - optimum) per searcher and writes bench/results/searchers.json.
-#   bench/searchers.sh [SEEDS (20)] [CELLS (50)]
+#   bench/searchers.sh [SEEDS (20)] [CELLS (50)] [OBJECTIVES ("branin hartmann6 training")]
 set -euo pipefail
 seeds="${1:-20}"
 cells="${2:-50}"
+objectives="${3:-branin hartmann6 training}"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh" "${GRIDSEARCH_BENCH_DATA:-}"
 if ! /usr/bin/python3 -c 'import optuna' >/dev/null 2>&1; then
   as_root=(); [[ $(id -u) -ne 0 ]] && as_root=(sudo)
@@ -17,7 +18,7 @@ if ! /usr/bin/python3 -c 'import optuna' >/dev/null 2>&1; then
 fi
 
 lines="$work/runs.jsonl"
-for objective in branin hartmann6 training; do
+for objective in $objectives; do
   for seed in $(seq 1 "$seeds"); do
     for search in tpe random; do
       /usr/bin/python3 "$here/searchers/sweep.py" "$objective" "$search" "$seed" "$cells" > "$work/sweep.json"
@@ -39,7 +40,9 @@ PY
 done
 
 mkdir -p "$repo/bench/results"
-/usr/bin/python3 - "$lines" "$repo/bench/results/searchers.json" "$cells" "$seeds" <<'PY'
+results="$repo/bench/results/searchers.json"
+[[ "$objectives" != "branin hartmann6 training" ]] && results="$repo/bench/results/searchers-${objectives// /-}-$seeds.json"
+/usr/bin/python3 - "$lines" "$results" "$cells" "$seeds" <<'PY'
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 optima = {"branin": 0.397887, "hartmann6": -3.32237, "training": 0.0}
