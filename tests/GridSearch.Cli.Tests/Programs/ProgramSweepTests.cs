@@ -114,7 +114,8 @@ public sealed class ProgramSweepTests : IDisposable
         await Eventually.WaitAsync(() => ProgramProcesses().Length == 0, TimeSpan.FromSeconds(30),
             "no process of the program left after SIGKILL of run");
 
-        var resumed = await Cli("crashed").RunAsync(["resume", "crashed", "--json", "--slots", "1", "--out", _dir.Combine("out-crashed"), .. storeOption]);
+        // The state directory remembers the volume: resume needs no --run-folder-store.
+        var resumed = await Cli("crashed").RunAsync("resume", "crashed", "--json", "--slots", "1", "--out", _dir.Combine("out-crashed"));
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         var expected = JsonNode.Parse(uninterrupted.Stdout)!.AsObject();

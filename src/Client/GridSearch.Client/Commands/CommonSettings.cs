@@ -133,7 +133,7 @@ public class SiloSettings : CommonSettings
     public int MetricsLinger { get; init; }
 
     [CommandOption("--run-folder-store <DIR>")]
-    [Description("Where copies of your programs' run folders go at each report, instead of the sweep's state (for run folders larger than 64 MiB). Give the same folder to resume. Default: inside the state directory's checkpoints.")]
+    [Description("Where copies of your programs' run folders go at each report, instead of the sweep's state (for run folders larger than 64 MiB). The state directory remembers it for resume and later sweeps; give another to switch. Default: inside the state directory's checkpoints.")]
     public string? RunFolderStore { get; init; }
 
     [CommandOption("--simulate-training <MS>")]
@@ -143,10 +143,10 @@ public class SiloSettings : CommonSettings
     public string? CacheDirectory =>
         NoCache ? null : Path.GetFullPath(string.IsNullOrWhiteSpace(CacheDir) ? CacheLocation.Default() : CacheDir);
 
-    public TrainerSiloOptions Trainer(string? runFolders = null) => new()
+    public TrainerSiloOptions Trainer(string? runFolders = null, string? runFolderStore = null) => new()
     {
         RunFolders = runFolders,
-        RunFolderStore = RunFolderStore is null ? null : Path.GetFullPath(RunFolderStore),
+        RunFolderStore = runFolderStore,
         Slots = Slots,
         ThreadsPerSlot = Threads,
         Device = Device,

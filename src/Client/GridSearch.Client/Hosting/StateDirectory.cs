@@ -91,6 +91,25 @@ public sealed class StateDirectory : IDisposable
         }
     }
 
+    private const string RunFolderStoreFile = "run-folder-store";
+
+    /// <summary>
+    /// The volume for copies of programs' run folders this state directory's trainer uses (<c>--run-folder-store</c>):
+    /// the one given now, remembered for later processes, else the one remembered, else none (copies in checkpoints).
+    /// </summary>
+    public string? RunFolderStore(string? given)
+    {
+        string file = System.IO.Path.Combine(Path, RunFolderStoreFile);
+        if (given is not null)
+        {
+            string full = System.IO.Path.GetFullPath(given);
+            AtomicFile.WriteAllText(file, full);
+            return full;
+        }
+
+        return File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } remembered ? remembered : null;
+    }
+
     /// <summary>Bytes of durable state a sweep holds here: its record, winner, data set file list and checkpoints.</summary>
     public long BytesOf(string sweepId)
     {

@@ -29,7 +29,7 @@ public static class SweepConnections
         try
         {
             var metrics = settings.MetricsPort is { } port ? new EmbeddedMetrics(port, TimeSpan.FromSeconds(settings.MetricsLinger)) : null;
-            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, settings.Trainer(state.RunFoldersPath), metrics, settings.Verbose, cancellation, data));
+            return new OwnedConnection(state, await EmbeddedSilo.StartAsync(state, settings.Trainer(state.RunFoldersPath, state.RunFolderStore(settings.RunFolderStore)), metrics, settings.Verbose, cancellation, data));
         }
         catch
         {
