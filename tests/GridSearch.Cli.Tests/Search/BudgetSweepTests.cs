@@ -58,6 +58,28 @@ public sealed class BudgetSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task MaxEpochs_AfterSigkillAndResume_EndsLikeTheUninterruptedSweep()
+    {
+        var uninterrupted = await Cli().RunAsync(Sweep("whole", "--max-epochs", "7"));
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
+
+        // Killed when the first run has finished: three of the budget's seven epochs trained.
+        var cli = Cli();
+        await cli.KillAtAsync("run-finished", _dir.Combine("held"), Sweep("crashed", "--max-epochs", "7"));
+        var resumed = await cli.RunAsync("resume", "crashed", "--json", "--slots", "1", "--out", _dir.Combine("out-resumed"));
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        var expected = JsonNode.Parse(uninterrupted.Stdout)!.AsObject();
+        var actual = JsonNode.Parse(resumed.Stdout)!.AsObject();
+        Assert.Equal(Cells(expected), Cells(actual));
+        Assert.Equal(expected["best"]!.ToJsonString(), actual["best"]!.ToJsonString());
+        Assert.Equal((string?)expected["message"], (string?)actual["message"]);
+    }
+
+    private static (string?, string?, int)[] Cells(JsonObject result) =>
+        [.. result["trials"]!.AsArray().Select(t => ((string?)t!["id"], (string?)t["status"], t["valAccuracy"]!.AsArray().Count))];
+
+    [Fact]
     public async Task TimeBudget_EndsTrainingWhenItRunsOut_EvenInTheMiddleOfAnEpoch()
     {
         var cli = Cli();
