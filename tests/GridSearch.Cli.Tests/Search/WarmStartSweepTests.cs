@@ -24,12 +24,14 @@ public sealed class WarmStartSweepTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<CliResult> RunAsync(string sweepId, params string[] more)
+    private Task<CliResult> RunAsync(string sweepId, params string[] more) => RunFileAsync(SweepFile, sweepId, more);
+
+    private Task<CliResult> RunFileAsync(string file, string sweepId, params string[] more)
     {
-        File.WriteAllText(_dir.Combine("space.yaml"), SweepFile);
+        File.WriteAllText(_dir.Combine($"{sweepId}.yaml"), file);
         return new CliRun(_dir.Combine("state"), _dir.Combine("cache")).RunAsync(
         [
-            "run", "--config", _dir.Combine("space.yaml"),
+            "run", "--config", _dir.Combine($"{sweepId}.yaml"),
             "--search", "tpe", "--seed", "4", "--slots", "1", "--sweep-id", sweepId, "--json", "--out", _dir.Combine($"out-{sweepId}"), .. more,
         ]);
     }
@@ -44,7 +46,8 @@ public sealed class WarmStartSweepTests : IDisposable
         Assert.True(earlier.ExitCode == 0, earlier.ToString());
 
         var warm = await RunAsync("warm", "--samples", "4", "--from", "earlier");
-        var again = await RunAsync("warm-again", "--samples", "4", "--from", "earlier");
+        // The same warm start from the sweep file's from: key.
+        var again = await RunFileAsync(SweepFile + "\nfrom: earlier\n", "warm-again", "--samples", "4");
         var cold = await RunAsync("cold", "--samples", "4");
 
         Assert.True(warm.ExitCode == 0, warm.ToString());

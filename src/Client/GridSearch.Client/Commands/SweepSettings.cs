@@ -211,7 +211,7 @@ public sealed class SweepSettings : DataSettings
             FusedGroupSize = GroupSize ?? file?.GroupSize ?? SweepSpec.AutomaticFusedGroupSize,
             Program = ProgramOf(file),
             // The earlier sweep's results are read once connected (SweepSubmission.WarmStartAsync); the rules see the intent now.
-            WarmStart = From is null ? null : new WarmStart(From, []),
+            WarmStart = (From ?? file?.From) is { } from ? new WarmStart(from, []) : null,
             Metric = Metric ?? file?.Metric,
             Mode = ParsedMode ?? file?.Mode ?? MetricMode.Max,
         };

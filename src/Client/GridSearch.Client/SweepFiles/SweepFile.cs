@@ -27,6 +27,9 @@ public sealed record SweepFile
 
     public int? Retries { get; init; }
 
+    /// <summary>from: the earlier sweep a searcher that learns starts from (warm start).</summary>
+    public string? From { get; init; }
+
     /// <summary>max_epochs: the epochs the sweep may train in all.</summary>
     public int? MaxEpochs { get; init; }
 

@@ -18,7 +18,7 @@ public static class SweepFileReader
     [
         "data", "seed", "search", "samples", "scheduler", "parameters", "max_concurrent", "retries", "train_fraction",
         "validation_fraction", "shared_prefix", "image_size", "fuse", "group_size", "program", "metric", "mode",
-        "max_epochs", "time_budget",
+        "max_epochs", "time_budget", "from",
     ];
 
     public static SweepFile Read(string path)
@@ -114,6 +114,7 @@ public static class SweepFileReader
                 "metric" => file with { Metric = context.Text(value, key) },
                 "mode" => file with { Mode = ProgramFileReader.Mode(value, context) },
                 "max_epochs" => file with { MaxEpochs = context.Int(value, key) },
+                "from" => file with { From = context.Text(value, key) },
                 "time_budget" => file with { TimeBudget = ProgramFileReader.Duration(value, key, context) },
                 _ => context.Unknown(keyNode, key, "", TopKeys, file),
             };
