@@ -130,26 +130,28 @@ public sealed partial class SweepCoordinatorGrain
     }
 
     public Task RecordProgramTestAsync(Dictionary<string, double>? metrics, string? error) =>
-        metrics is null
-            ? TestEndedAsync(null, error ?? "the test command gave no result", confusion: null, testMetrics: null)
-            : TestEndedAsync(metrics.TryGetValue(TestAccuracyMetric, out double accuracy) && accuracy is >= 0 and <= 1 ? accuracy : double.NaN,
-                null, confusion: null, metrics);
+        TestEndedAsync(metrics is null ? null
+                : new TestOutcome(metrics.TryGetValue(TestAccuracyMetric, out double accuracy) && accuracy is >= 0 and <= 1 ? accuracy : null, null, metrics),
+            error ?? "the test command gave no result");
 
     /// <summary>A test command's metric that also fills the sweep's test accuracy (when it is a fraction), as the built-in models' test does.</summary>
     private const string TestAccuracyMetric = "test_accuracy";
 
     public Task RecordTestResultAsync(double? accuracy, string? error, long[]? confusion = null) =>
-        TestEndedAsync(accuracy, error, confusion, testMetrics: null);
+        TestEndedAsync(accuracy is { } value ? new TestOutcome(value, confusion, null) : null, error);
 
-    // A value of NaN: the test succeeded without an accuracy (a test command that reports other metrics).
-    private async Task TestEndedAsync(double? accuracy, string? error, long[]? confusion, Dictionary<string, double>? testMetrics)
+    /// <summary>What a successful test of the winner gave: the built-in models' accuracy and confusion, or a test command's metrics.</summary>
+    private sealed record TestOutcome(double? Accuracy, long[]? Confusion, Dictionary<string, double>? Metrics);
+
+    // passed: null when the test failed, with the error.
+    private async Task TestEndedAsync(TestOutcome? passed, string? error)
     {
         if (!Exists || sweep.State.Status != SweepStatus.Testing)
         {
             return;
         }
 
-        if (accuracy is not { } value)
+        if (passed is null)
         {
             await TestFailedAsync(error);
             await SaveAsync();
@@ -165,7 +167,7 @@ public sealed partial class SweepCoordinatorGrain
         // answers, so the finished sweep says which silo trained every cell.
         await StartsAnswered();
         CloseActivePeriod();
-        Book.Complete(clock.GetUtcNow(), double.IsNaN(value) ? null : value, confusion, testMetrics);
+        Book.Complete(clock.GetUtcNow(), passed.Accuracy, passed.Confusion, passed.Metrics);
         await SaveAsync();
         await FinishedAsync();
         await ClearCheckpointsAsync();

@@ -8,37 +8,18 @@ namespace GridSearch.Trainer.Execution;
 /// </summary>
 public sealed class DeviceMemoryGate(long budgetBytes)
 {
-    private readonly object _gate = new();
+    private readonly WaitingRoom _room = new();
     private long _reserved;
     private int _holders;
-    private int _waiting;
 
     /// <summary>Bytes the gate hands out at once.</summary>
     public long BudgetBytes { get; } = budgetBytes;
 
     /// <summary>Bytes reserved by work training now.</summary>
-    public long ReservedBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _reserved;
-            }
-        }
-    }
+    public long ReservedBytes => _room.Read(() => _reserved);
 
     /// <summary>Work waiting for its bytes to fit.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting;
-            }
-        }
-    }
+    public int Waiting => _room.Waiting;
 
     /// <summary>
     /// Waits until the bytes fit beside the reservations held (or nothing else is held), then reserves them until the
@@ -48,46 +29,24 @@ public sealed class DeviceMemoryGate(long budgetBytes)
     public IDisposable Reserve(long bytes, CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        using var wake = cancellation.Register(() =>
+        return _room.Enter(() =>
         {
-            lock (_gate)
+            if (_holders > 0 && _reserved + bytes > BudgetBytes)
             {
-                Monitor.PulseAll(_gate);
-            }
-        });
-        lock (_gate)
-        {
-            _waiting++;
-            try
-            {
-                while (_holders > 0 && _reserved + bytes > BudgetBytes)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    Monitor.Wait(_gate);
-                }
-            }
-            finally
-            {
-                _waiting--;
+                return null;
             }
 
-            cancellation.ThrowIfCancellationRequested();
             _reserved += bytes;
             _holders++;
-        }
-
-        return new Reservation(this, bytes);
+            return new Reservation(this, bytes);
+        }, cancellation);
     }
 
-    private void Release(long bytes)
+    private void Release(long bytes) => _room.Leave(() =>
     {
-        lock (_gate)
-        {
-            _reserved -= bytes;
-            _holders--;
-            Monitor.PulseAll(_gate);
-        }
-    }
+        _reserved -= bytes;
+        _holders--;
+    });
 
     private sealed class Reservation(DeviceMemoryGate gate, long bytes) : IDisposable
     {

@@ -9,13 +9,16 @@ namespace GridSearch.Trainer.Programs;
 /// </summary>
 public sealed class ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, int startEpoch, int targetEpoch, string? objective = null)
 {
-    private bool _isTest;
+    private readonly bool _isTest;
+
+    private ProgramAttempt(ProgramLaunch launch, ProgramLimits limits, bool isTest)
+        : this(launch, limits, startEpoch: 0, targetEpoch: 0) => _isTest = isTest;
 
     /// <summary>
     /// A test command's attempt: it reports its numbers once, without an epoch (a later report replaces an earlier
     /// one), and succeeds when it exits with 0 after reporting.
     /// </summary>
-    public static ProgramAttempt ForTest(ProgramLaunch launch, ProgramLimits limits) => new(launch, limits, 0, 0) { _isTest = true };
+    public static ProgramAttempt ForTest(ProgramLaunch launch, ProgramLimits limits) => new(launch, limits, isTest: true);
 
     /// <summary>Error lines kept for the message of a failed attempt.</summary>
     public const int ErrorTailLines = 20;

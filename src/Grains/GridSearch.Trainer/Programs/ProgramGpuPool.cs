@@ -1,3 +1,5 @@
+using GridSearch.Trainer.Execution;
+
 namespace GridSearch.Trainer.Programs;
 
 /// <summary>One GPU a trainer hands to programs: its CUDA_VISIBLE_DEVICES id, and the bytes runs may reserve on it (null: unknown).</summary>
@@ -11,25 +13,15 @@ public sealed record ProgramGpu(string Id, long? CapacityBytes);
 /// </summary>
 public sealed class ProgramGpuPool(IReadOnlyList<ProgramGpu> devices)
 {
-    private readonly object _gate = new();
+    private readonly WaitingRoom _room = new();
     private readonly long[] _reserved = new long[devices.Count];
     private readonly int[] _sharers = new int[devices.Count];
     private readonly bool[] _exclusive = new bool[devices.Count];
-    private int _waiting;
 
     public IReadOnlyList<ProgramGpu> Devices => devices;
 
     /// <summary>Runs waiting for devices.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting;
-            }
-        }
-    }
+    public int Waiting => _room.Waiting;
 
     /// <summary>
     /// Waits until <paramref name="count"/> devices are free (or, with <paramref name="bytesPerDevice"/>, have that
@@ -51,46 +43,28 @@ public sealed class ProgramGpuPool(IReadOnlyList<ProgramGpu> devices)
             throw new ProgramFailedException(problem);
         }
 
-        using var wake = cancellation.Register(() =>
+        return _room.Enter(() =>
         {
-            lock (_gate)
+            if (Choose(count, bytesPerDevice) is not { } chosen)
             {
-                Monitor.PulseAll(_gate);
+                return null;
             }
-        });
-        lock (_gate)
-        {
-            _waiting++;
-            try
-            {
-                int[]? chosen;
-                while ((chosen = Choose(count, bytesPerDevice)) is null)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    Monitor.Wait(_gate);
-                }
 
-                cancellation.ThrowIfCancellationRequested();
-                foreach (int device in chosen)
-                {
-                    if (bytesPerDevice is { } bytes && devices[device].CapacityBytes is not null)
-                    {
-                        _reserved[device] += bytes;
-                        _sharers[device]++;
-                    }
-                    else
-                    {
-                        _exclusive[device] = true;
-                    }
-                }
-
-                return new Lease(this, chosen, bytesPerDevice);
-            }
-            finally
+            foreach (int device in chosen)
             {
-                _waiting--;
+                if (bytesPerDevice is { } bytes && devices[device].CapacityBytes is not null)
+                {
+                    _reserved[device] += bytes;
+                    _sharers[device]++;
+                }
+                else
+                {
+                    _exclusive[device] = true;
+                }
             }
-        }
+
+            return new Lease(this, chosen, bytesPerDevice);
+        }, cancellation);
     }
 
     private string? Unfit(int count, long? bytesPerDevice)
@@ -143,26 +117,21 @@ public sealed class ProgramGpuPool(IReadOnlyList<ProgramGpu> devices)
             : _sharers[device] == 0;
     }
 
-    private void Release(int[] taken, long? bytesPerDevice)
+    private void Release(int[] taken, long? bytesPerDevice) => _room.Leave(() =>
     {
-        lock (_gate)
+        foreach (int device in taken)
         {
-            foreach (int device in taken)
+            if (bytesPerDevice is { } bytes && devices[device].CapacityBytes is not null)
             {
-                if (bytesPerDevice is { } bytes && devices[device].CapacityBytes is not null)
-                {
-                    _reserved[device] -= bytes;
-                    _sharers[device]--;
-                }
-                else
-                {
-                    _exclusive[device] = false;
-                }
+                _reserved[device] -= bytes;
+                _sharers[device]--;
             }
-
-            Monitor.PulseAll(_gate);
+            else
+            {
+                _exclusive[device] = false;
+            }
         }
-    }
+    });
 
     /// <summary>
     /// What a program's CUDA_VISIBLE_DEVICES is set to: the devices it holds; none (empty) for a run that asked for no
