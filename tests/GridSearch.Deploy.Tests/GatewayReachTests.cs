@@ -103,8 +103,9 @@ public sealed class GatewayReachTests() : ProcessTest("reach")
         var redis = await RedisAsync("redis-plain");
         string? redisAnswer = await GatewayGreeting.AnnouncedClusterIdAsync(IPEndPoint.Parse(redis.ConnectionString), "greet-blue", wait, cancellation);
 
-        Assert.Equal("greet-blue", announced);
-        Assert.Equal("greet-blue", ownCluster);
+        // The silo's log goes with a failure: this exchange has failed now and then under a full test run's load.
+        Assert.True(announced == "greet-blue", $"announced '{announced}'\n--- silo ---\n{silo.Output}");
+        Assert.True(ownCluster == "greet-blue", $"announced '{ownCluster}' to its own cluster\n--- silo ---\n{silo.Output}");
         Assert.Null(redisAnswer);
     }
 
