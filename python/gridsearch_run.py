@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 PREFIX = "GRIDSEARCH_REPORT"
 
@@ -30,8 +31,17 @@ PREFIX = "GRIDSEARCH_REPORT"
 # no answer, and the program goes on after this.
 ACK_TIMEOUT_SECONDS = 60.0
 
-_saved = threading.Event()
+# How often report() looks whether the word came. The signal handler only sets a flag: a handler that took a lock
+# (threading.Event.set) could run while the main thread, which it interrupts, holds that very lock, and never return.
+_ACK_POLL_SECONDS = 0.002
+
+_saves_heard = 0
 _listening = False
+
+
+def _heard_save(signum, frame):
+    global _saves_heard
+    _saves_heard += 1
 
 
 def _listen_for_saves():
@@ -41,7 +51,7 @@ def _listen_for_saves():
         return True
     if os.environ.get("GRIDSEARCH_REPORT_ACK") != "SIGCONT" or threading.current_thread() is not threading.main_thread():
         return False
-    signal.signal(signal.SIGCONT, lambda signum, frame: _saved.set())
+    signal.signal(signal.SIGCONT, _heard_save)
     _listening = True
     return True
 
@@ -84,6 +94,16 @@ def epochs():
     return int(_variable("GRIDSEARCH_EPOCHS"))
 
 
+def _wait_for_save(heard_before):
+    """True once a SIGCONT came after the report was written; False after ACK_TIMEOUT_SECONDS without one."""
+    deadline = time.monotonic() + ACK_TIMEOUT_SECONDS
+    while _saves_heard == heard_before:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_ACK_POLL_SECONDS)
+    return True
+
+
 def report(epoch, **metrics):
     """Reports a finished epoch (1-based, one after the other) with any numeric metrics."""
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 1:
@@ -94,9 +114,9 @@ def report(epoch, **metrics):
         # JSON has no NaN or infinity: GridSearch reads them as strings.
         values[name] = value if math.isfinite(value) else ("NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity")
     waits = _listen_for_saves()
-    _saved.clear()
+    heard_before = _saves_heard
     sys.stdout.write(f"{PREFIX} {json.dumps(values)}\n")
     sys.stdout.flush()
-    if waits and not _saved.wait(ACK_TIMEOUT_SECONDS):
+    if waits and not _wait_for_save(heard_before):
         print(f"gridsearch_run: no word that epoch {epoch}'s folder was saved after {ACK_TIMEOUT_SECONDS:.0f} s; going on",
               file=sys.stderr, flush=True)

@@ -226,6 +226,37 @@ public sealed class ProgramAttemptTests : IDisposable
     }
 
     [Fact]
+    public async Task PythonHelper_ReportReturns_WhereverInItTheSavedWordArrives()
+    {
+        // The trainer's SIGCONT may land at any instruction of report(), also when a pause caught the program inside
+        // it: here a SIGCONT lands at every line report() and what it calls run. A handler that took a lock the
+        // interrupted code held would hang the program until its report timeout.
+        var launch = ProgramLaunches.For(new ProgramSpec
+        {
+            Command = ["python3", "-c", """
+                import os, signal, sys; sys.path.insert(0, sys.argv[1])
+                import gridsearch_run as gs
+                gs.ACK_TIMEOUT_SECONDS = 5
+                def word_at_every_line(frame, event, arg):
+                    if event == "line":
+                        os.kill(os.getpid(), signal.SIGCONT)
+                    return word_at_every_line
+                for epoch in range(1, gs.epochs() + 1):
+                    sys.settrace(word_at_every_line)
+                    gs.report(epoch, val_accuracy=epoch / 10)
+                    sys.settrace(None)
+                """, Path.Combine(RepositoryPaths.Root, "python")],
+            WorkingDirectory = _dir.Path,
+        }, [], new ProgramRunContext("run-a", 7, 3, _dir.Combine("run-a")), System.Environment.GetEnvironmentVariables());
+
+        var outcome = await RunAsync(new ProgramAttempt(launch, new ProgramLimits(null, TimeSpan.FromSeconds(30)), 0, 3));
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal([1, 2, 3], _reports.Select(r => r.Epoch));
+        Assert.DoesNotContain(_log, line => line.Contains("no word", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MissingExecutable_FailsWithTheCommand()
     {
         var outcome = await RunAsync(new ProgramAttempt(new ProgramLaunch(["/nonexistent/train"], _dir.Path, Inherited()),
