@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
+using Polly;
+using Polly.Retry;
 
 namespace GridSearch.Hosting;
 
@@ -20,6 +22,18 @@ public static class GatewayGreeting
     private static readonly Lazy<Serializer<Preamble>> Serializer = new(() =>
         new ServiceCollection().AddSerializer(builder => builder.AddAssembly(typeof(Preamble).Assembly))
             .BuildServiceProvider().GetRequiredService<Serializer<Preamble>>());
+
+    // A gateway of another cluster writes its greeting and then drops the connection at once, and a busy one may drop
+    // it before the greeting has left: an exchange cut off before the answer is tried again.
+    private static readonly ResiliencePipeline<Answer> CutOffExchanges = new ResiliencePipelineBuilder<Answer>()
+        .AddRetry(new RetryStrategyOptions<Answer>
+        {
+            ShouldHandle = exchange => ValueTask.FromResult(exchange.Outcome is { Exception: null, Result.CutOff: true }),
+            MaxRetryAttempts = 5,
+            Delay = TimeSpan.FromMilliseconds(50),
+            BackoffType = DelayBackoffType.Exponential,
+        })
+        .Build();
 
     /// <summary>
     /// The cluster id the gateway at <paramref name="gateway"/> announces, or null when it does not answer a greeting
@@ -38,31 +52,59 @@ public static class GatewayGreeting
         deadline.CancelAfter(wait);
         try
         {
-            using var client = new TcpClient(gateway.AddressFamily);
-            await client.ConnectAsync(gateway, deadline.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(greeting, deadline.Token);
-
-            var length = new byte[sizeof(int)];
-            await stream.ReadExactlyAsync(length, deadline.Token);
-            int size = BinaryPrimitives.ReadInt32LittleEndian(length);
-            if (size is <= 0 or > LongestGreeting)
-            {
-                return null;
-            }
-
-            var body = new byte[size];
-            await stream.ReadExactlyAsync(body, deadline.Token);
-            return Serializer.Value.Deserialize(body)?.ClusterId;
+            var answer = await CutOffExchanges.ExecuteAsync(
+                async token => await ExchangeAsync(gateway, greeting, token), deadline.Token);
+            return answer.ClusterId;
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             return null;
         }
-        catch (Exception error) when (error is IOException or SocketException or EndOfStreamException or SerializerException)
+    }
+
+    private static async Task<Answer> ExchangeAsync(IPEndPoint gateway, byte[] greeting, CancellationToken cancellation)
+    {
+        using var client = new TcpClient(gateway.AddressFamily);
+        try
         {
-            return null;
+            await client.ConnectAsync(gateway, cancellation);
         }
+        catch (SocketException)
+        {
+            return Answer.None; // nothing listens there: asking again changes nothing
+        }
+
+        try
+        {
+            var stream = client.GetStream();
+            await stream.WriteAsync(greeting, cancellation);
+
+            var length = new byte[sizeof(int)];
+            await stream.ReadExactlyAsync(length, cancellation);
+            int size = BinaryPrimitives.ReadInt32LittleEndian(length);
+            if (size is <= 0 or > LongestGreeting)
+            {
+                return Answer.None;
+            }
+
+            var body = new byte[size];
+            await stream.ReadExactlyAsync(body, cancellation);
+            return new Answer(Serializer.Value.Deserialize(body)?.ClusterId, CutOff: false);
+        }
+        catch (SerializerException)
+        {
+            return Answer.None;
+        }
+        catch (Exception error) when (error is IOException or SocketException or EndOfStreamException)
+        {
+            return new Answer(null, CutOff: true);
+        }
+    }
+
+    /// <summary>What one exchange learned: the announced cluster id, or none; cut off when the connection ended first.</summary>
+    private readonly record struct Answer(string? ClusterId, bool CutOff)
+    {
+        public static Answer None => new(null, CutOff: false);
     }
 
     private static byte[] Framed(Preamble preamble)
