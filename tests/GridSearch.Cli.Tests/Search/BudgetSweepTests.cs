@@ -44,10 +44,10 @@ public sealed class BudgetSweepTests : IDisposable
         Assert.Equal("Completed", (string?)result["status"]);
         Assert.Equal(7, (int)result["search"]!["maxEpochs"]!);
         var cells = result["trials"]!.AsArray().Select(t => ((string?)t!["status"], t["valAccuracy"]!.AsArray().Count)).ToArray();
-        // The cells hold exactly the budget's epochs; an epoch the program had under way when the stop came was trained
-        // (and is counted) but ends no cell.
+        // The cells hold exactly the budget's epochs. Epochs the program trained while the stop was on its way were
+        // trained (and are counted) but end no cell: with one slot, at most the two epochs left of the run under way.
         Assert.Equal(7, cells.Sum(c => c.Count));
-        Assert.InRange((int)result["timings"]!["epochsTrained"]!, 7, 8);
+        Assert.InRange((int)result["timings"]!["epochsTrained"]!, 7, 9);
         Assert.Equal([("Completed", 3), ("Completed", 3), ("Stopped", 1), ("Cancelled", 0), ("Cancelled", 0), ("Cancelled", 0)], cells);
         Assert.Contains("not trained: the sweep's epoch budget (7 epochs, max_epochs) was spent", (string?)result["trials"]![5]!["error"], StringComparison.Ordinal);
         Assert.Equal(("x3-ep3", 1), ((string?)result["best"]!["trialId"], (int)result["best"]!["epoch"]!));
