@@ -101,11 +101,11 @@ public sealed class SweepSpecBoundaryTests
     public void UnknownSearch_AndMissingScheduler_AreNamedWithTheChoices()
     {
         Assert.Equal(["unknown search 'bayes'; use one of grid, random, tpe, bohb"], SweepSpecRules.Problems(Valid with { Search = "bayes" }));
-        Assert.Equal(["the scheduler is missing; name one of fifo, halving, asha, median, hyperband"], SweepSpecRules.Problems(Valid with { Scheduler = null! }));
+        Assert.Equal(["the scheduler is missing; name one of fifo, halving, asha, median, hyperband, pbt"], SweepSpecRules.Problems(Valid with { Scheduler = null! }));
     }
 
     [Theory]
-    [InlineData("bayesband", 3, 1, 3, "unknown scheduler 'bayesband'; use one of fifo, halving, asha, median, hyperband")]
+    [InlineData("bayesband", 3, 1, 3, "unknown scheduler 'bayesband'; use one of fifo, halving, asha, median, hyperband, pbt")]
     [InlineData("halving", 1, 1, 3, "the scheduler's reduction factor (eta) 1 must be at least 2")]
     [InlineData("halving", 2, 0, 3, "the scheduler's first rung / grace period (min_epochs) 0 must be at least 1")]
     [InlineData("median", 2, 1, 0, "the median rule's min_samples 0 must be at least 1")]
@@ -118,6 +118,37 @@ public sealed class SweepSpecBoundaryTests
         });
 
         Assert.Equal(problem is null ? [] : [problem], problems);
+    }
+
+    [Theory]
+    [InlineData(2, 0.25, 0.25, new[] { 6 }, "grid", null)]
+    [InlineData(0, 0.25, 0.25, new[] { 6 }, "grid", "pbt's interval 0 must be at least 1 epoch")]
+    [InlineData(2, 0, 0.25, new[] { 6 }, "grid", "pbt's quantile 0 must be above 0 and at most 0.5 (the bottom and the top share of the population)")]
+    [InlineData(2, 0.5, 0.25, new[] { 6 }, "grid", null)]
+    [InlineData(2, 0.25, 1.5, new[] { 6 }, "grid", "pbt's resample probability 1.5 must be between 0 and 1")]
+    [InlineData(2, 0.25, 0.25, new[] { 2 }, "grid", "pbt trains the whole population for one epoch count, in intervals of 2: give epochs a single value above the interval (for example --epochs 8 with --pbt-interval 2)")]
+    [InlineData(2, 0.25, 0.25, new[] { 4, 6 }, "grid", "pbt trains the whole population for one epoch count, in intervals of 2: give epochs a single value above the interval (for example --epochs 8 with --pbt-interval 2)")]
+    [InlineData(2, 0.25, 0.25, new[] { 6 }, "tpe", "pbt's population is laid out when the sweep is created (--search grid or random), not proposed by tpe")]
+    public void Pbt_SettingsAtTheirBounds_AndWhatItNeedsOfTheSweep(int interval, double quantile, double resample, int[] epochs, string search, string? problem)
+    {
+        var problems = SweepSpecRules.Problems(Valid with
+        {
+            LearningRates = [0.01, 0.1],
+            Epochs = epochs,
+            Search = search,
+            Samples = search == "grid" ? 0 : 2,
+            Scheduler = new SchedulerSpec { Name = SchedulerNames.Pbt, Interval = interval, Quantile = quantile, ResampleProbability = resample },
+        });
+
+        Assert.Equal(problem is null ? [] : [problem], problems);
+    }
+
+    [Fact]
+    public void Pbt_NeedsAPopulationOfTwo()
+    {
+        var problems = SweepSpecRules.Problems(Valid with { Epochs = [6], Scheduler = new SchedulerSpec { Name = SchedulerNames.Pbt } });
+
+        Assert.Equal(["pbt needs a population of at least two cells to compare: widen the space or raise --samples"], problems);
     }
 
     [Fact]

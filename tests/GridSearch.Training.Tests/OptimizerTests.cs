@@ -30,6 +30,34 @@ public sealed class OptimizerTests
         Assert.Equal(plan.OptimizerHasState, whole[1].OptimizerState is not null);
     }
 
+    [Theory]
+    [InlineData("sgd", 0.9)]
+    [InlineData("adam", 0)]
+    public void Train_ResumedWithOtherRates_TrainsWithThePlansRates_NotTheCheckpoints(string optimizer, double momentum)
+    {
+        // Population-based training resumes a run from another's checkpoint with explored rates: the optimiser's state
+        // comes along, and its saved learning rate must not. Resuming at the plan's rate equals resuming at that rate
+        // from a state saved with that rate (the buffers are the same; only the saved rate differs).
+        using var data = TinyData.Training();
+        var slow = new TrainingPlan(0.01, 4, 4, 9) { Optimizer = optimizer, Momentum = momentum };
+        var fast = slow with { LearningRate = 0.05 };
+        var first = Train(data, slow);
+        var fromSlowState = Train(data, fast, new TrainingCheckpoint(2, first[1].Weights, first[1].OptimizerState));
+        var atFastRate = Train(data, fast, new TrainingCheckpoint(2, first[1].Weights, WithRate(first[1].OptimizerState!, fast, data)));
+
+        Assert.True(fromSlowState[^1].Weights.ContentEquals(atFastRate[^1].Weights), "the restored optimiser kept the checkpoint's rate");
+        Assert.False(fromSlowState[^1].Weights.ContentEquals(Train(data, slow, new TrainingCheckpoint(2, first[1].Weights, first[1].OptimizerState))[^1].Weights));
+    }
+
+    // The same optimiser state, saved by an optimiser made with the plan's rates.
+    private static byte[] WithRate(byte[] state, TrainingPlan plan, TrainingData data)
+    {
+        using var model = GridSearch.Training.Model.Classifiers.Create(data.InputFeatures, data.ClassCount, data.Device, plan.Model);
+        using var optimizer = OptimizerFactory.Create(model.parameters(), plan);
+        optimizer.Restore(state);
+        return optimizer.Save()!;
+    }
+
     [Fact]
     public void Train_MomentumResumedWithoutItsState_WouldDiffer()
     {

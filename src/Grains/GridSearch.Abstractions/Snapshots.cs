@@ -18,6 +18,9 @@ public sealed record CellSnapshot(
     /// <summary>The fused group the cell's run trained in, or null when it trained alone.</summary>
     [Id(9)] public string? FusedGroup { get; init; }
 
+    /// <summary>Population-based training: each time the cell went on from another's checkpoint, in order; empty otherwise.</summary>
+    [Id(10)] public PbtExploit[] Schedule { get; init; } = [];
+
     /// <summary>The 1-based epoch with the highest validation accuracy (earliest on ties), or 0 before the first.</summary>
     public int BestEpoch => BestEpochBy(Objective.Default);
 

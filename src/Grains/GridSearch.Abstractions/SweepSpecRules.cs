@@ -40,6 +40,7 @@ public static partial class SweepSpecRules
         else if (problems.Count == 0)
         {
             problems.AddRange(HyperbandProblems(spec));
+            problems.AddRange(PbtProblems(spec));
             problems.AddRange(problems.Count == 0 ? searcher.Problems(spec) : []);
             if (spec.WarmStart is { } warm && !searcher.LearnsFromResults)
             {
@@ -254,6 +255,21 @@ public static partial class SweepSpecRules
         if (scheduler.MinSamples < 1)
         {
             yield return $"the median rule's min_samples {scheduler.MinSamples} must be at least 1";
+        }
+
+        if (scheduler.Interval < 1)
+        {
+            yield return $"pbt's interval {scheduler.Interval} must be at least 1 epoch";
+        }
+
+        if (!(scheduler.Quantile is > 0 and <= 0.5))
+        {
+            yield return $"pbt's quantile {scheduler.Quantile} must be above 0 and at most 0.5 (the bottom and the top share of the population)";
+        }
+
+        if (!(scheduler.ResampleProbability is >= 0 and <= 1))
+        {
+            yield return $"pbt's resample probability {scheduler.ResampleProbability} must be between 0 and 1";
         }
     }
 }

@@ -14,7 +14,7 @@ namespace GridSearch.Coordinator;
 public static class FusedGroups
 {
     /// <summary>The distinct shapes of the sweep's fusable cells, in grid order; none when the spec turns fusion off.</summary>
-    public static CellParameters[] Shapes(SweepSpec spec) => !spec.Fuse || spec.FusedGroupSize == 1
+    public static CellParameters[] Shapes(SweepSpec spec) => !Fuses(spec)
         ? []
         : SweepCells.Of(spec).Where(Fusable).Select(Shape).Distinct().ToArray();
 
@@ -24,7 +24,7 @@ public static class FusedGroups
     /// </summary>
     public static List<FusedGroupRecord> Form(IReadOnlyList<RunRecord> runs, SweepSpec spec, IReadOnlyDictionary<CellParameters, int>? widths)
     {
-        if (!spec.Fuse || spec.FusedGroupSize == 1 || widths is null)
+        if (!Fuses(spec) || widths is null)
         {
             return [];
         }
@@ -52,6 +52,9 @@ public static class FusedGroups
 
         return groups;
     }
+
+    // Population-based training swaps a run's checkpoint and values between intervals: its runs train alone.
+    private static bool Fuses(SweepSpec spec) => spec.Fuse && spec.FusedGroupSize != 1 && spec.Scheduler?.Name != SchedulerNames.Pbt;
 
     // A user's program trains its own way: its runs never fuse, whatever its parameters are called.
     private static bool Fusable(CellParameters cell) =>

@@ -124,7 +124,14 @@ public sealed partial class SweepBook(SweepState state)
     /// Whether the run waits at a rung for the scheduler's decision on the other cells. A run with no cell left to
     /// train is never held: dispatched again (after a lost report, say), its trainer finds it done and says so.
     /// </summary>
-    private bool Held(RunRecord run) => CellsOf(run).Any(c => !c.Status.IsFinal()) && TrainTo(run) <= run.RecordedEpochs;
+    private bool Held(RunRecord run) => (CellsOf(run).Any(c => !c.Status.IsFinal()) && TrainTo(run) <= run.RecordedEpochs)
+                                        || PendingCopies.Any(e => state.Cells[e.Recipient].RunId == run.Id || state.Cells[e.Donor].RunId == run.Id);
+
+    /// <summary>Population-based training's decisions whose checkpoint copy is still to be made, in order.</summary>
+    public IEnumerable<PbtExploit> PendingCopies => state.Exploits.Skip(state.ExploitsCopied);
+
+    /// <summary>The next pending checkpoint copy has been made.</summary>
+    public void CopyMade() => state.ExploitsCopied++;
 
     /// <summary>Records an epoch of a run into every cell it serves; returns whether the best changed.</summary>
     public EpochRecordOutcome RecordEpoch(string runId, int attempt, EpochMetrics metrics)
@@ -174,6 +181,12 @@ public sealed partial class SweepBook(SweepState state)
 
         var decisions = Scheduler.Settle(state);
         state.DecidedRungs.AddRange(decisions.DecidedRungs);
+        foreach (var exploit in decisions.Exploits)
+        {
+            state.Exploits.Add(exploit);
+            var run = state.FindRun(state.Cells[exploit.Recipient].RunId)!;
+            run.Parameters = exploit.Values.WithEpochs(run.Epochs);
+        }
         foreach (var cell in decisions.Stop.Select(index => state.Cells[index]).Where(c => !c.Status.IsFinal()))
         {
             cell.MoveTo(CellStatus.Stopped);

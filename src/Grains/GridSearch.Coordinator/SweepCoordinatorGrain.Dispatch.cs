@@ -32,6 +32,7 @@ public sealed partial class SweepCoordinatorGrain
             }
         }
 
+        await CopyCheckpointsAsync(book);
         foreach (var work in book.ClaimWork(slots.Free, clock.GetUtcNow()))
         {
             // A hint, honoured when the grain is activated: the trainer with the most free slots. The work counts
@@ -62,6 +63,44 @@ public sealed partial class SweepCoordinatorGrain
         }
 
         await AfterDispatchAsync(book);
+    }
+
+    /// <summary>
+    /// Carries out population-based training's stored decisions, in order: each recipient's checkpoint becomes its
+    /// donor's at the decision's epoch. Donors and recipients wait until then (the donor's checkpoint must still be at
+    /// that epoch); a copy that fails is tried again on the next turn, and one repeated after a crash copies the same.
+    /// </summary>
+    private async Task CopyCheckpointsAsync(SweepBook book)
+    {
+        var pending = book.PendingCopies.ToList();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var exploit in pending)
+        {
+            if (holds.Enabled)
+            {
+                holds.Reach($"pbt-decided:{exploit.Epoch}");
+            }
+
+            string recipient = sweep.State.Cells[exploit.Recipient].RunId;
+            string donor = sweep.State.Cells[exploit.Donor].RunId;
+            try
+            {
+                await grains.GetGrain<IRunGrain>(TrainerGrainKeys.Run(SweepId, recipient)).AdoptCheckpointAsync(donor, exploit.Epoch);
+            }
+            catch (Exception error) when (error is not DamagedStateException)
+            {
+                LogCheckpointCopyFailed(SweepId, donor, recipient, exploit.Epoch, error.Message);
+                break;
+            }
+
+            book.CopyMade();
+        }
+
+        await SaveAsync();
     }
 
     private Task<TrainerLocation> StartRun(RunRecord run, RunAssignment assignment)

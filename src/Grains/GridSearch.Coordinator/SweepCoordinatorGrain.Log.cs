@@ -39,6 +39,9 @@ public sealed partial class SweepCoordinatorGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId}: the scheduler stopped every cell of run {RunId}; stopping it on its trainer")]
     private partial void LogRunStopped(string sweepId, string runId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: could not copy run {Donor}'s checkpoint after epoch {Epoch} to run {Recipient} (population-based training); trying again: {Error}")]
+    private partial void LogCheckpointCopyFailed(string sweepId, string donor, string recipient, int epoch, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} deleted")]
     private partial void LogDeleted(string sweepId);
 

@@ -17,7 +17,11 @@ public static class SweepSnapshots
         {
             var run = state.FindRun(t.RunId)!;
             return new CellSnapshot(t.Id, t.Parameters, t.Status, t.Epochs.ToArray(), run.Attempts, run.Silo,
-                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds) { FusedGroup = run.Group };
+                t.Error, t.Epochs.Sum(e => e.Seconds), run.WallSeconds)
+            {
+                FusedGroup = run.Group,
+                Schedule = state.Exploits.Where(e => e.Recipient == t.GridIndex).ToArray(),
+            };
         }).ToArray(),
         state.Best,
         state.TestAccuracy,

@@ -11,6 +11,8 @@ public sealed class SweepState : ISweepView
 
     IReadOnlyCollection<int> ISweepView.DecidedRungs => DecidedRungs;
 
+    IReadOnlyList<PbtExploit> ISweepView.Exploits => Exploits;
+
     [Id(0)] public SweepSpec? Spec { get; set; }
 
     [Id(1)] public SweepStatus Status { get; set; }
@@ -75,6 +77,15 @@ public sealed class SweepState : ISweepView
 
     /// <summary>Which budget ended the sweep's training, as its message says it ("its epoch budget ... was spent"); null while none has.</summary>
     [Id(23)] public string? BudgetSpent { get; set; }
+
+    /// <summary>Population-based training's decisions, in the order made (stored before any is carried out).</summary>
+    [Id(24)] public List<PbtExploit> Exploits { get; set; } = [];
+
+    /// <summary>
+    /// How many of <see cref="Exploits"/>, in order, have had their checkpoint copied: the donors and recipients of the
+    /// others wait, so a copy always reads the donor's checkpoint at the decision's epoch.
+    /// </summary>
+    [Id(25)] public int ExploitsCopied { get; set; }
 
     /// <summary>
     /// Runs the scheduler ended while a trainer was still on them, to be stopped there. Not persisted: after a crash

@@ -68,7 +68,7 @@ public sealed class SweepSettings : DataSettings
     public int? Samples { get; init; }
 
     [CommandOption("--scheduler <NAME>")]
-    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median, hyperband (brackets of successive halving; with --search random or bohb). Default: fifo.")]
+    [Description("Early stopping: fifo (none), halving (successive halving, deterministic), asha (asynchronous), median, hyperband (brackets of successive halving; with --search random or bohb), pbt (population-based training: every --pbt-interval epochs the worst quarter goes on from the best's checkpoints with explored values). Default: fifo.")]
     public string? Scheduler { get; init; }
 
     [CommandOption("--eta <N>")]
@@ -78,6 +78,14 @@ public sealed class SweepSettings : DataSettings
     [CommandOption("--min-epochs <N>")]
     [Description("halving and asha: the first rung (rungs at N, N·eta, N·eta², …); median: the grace period. Default: 1.")]
     public int? MinEpochs { get; init; }
+
+    [CommandOption("--pbt-interval <N>")]
+    [Description("pbt: rank the population, and let its worst copy its best, every N epochs. Default: 2.")]
+    public int? PbtInterval { get; init; }
+
+    [CommandOption("--pbt-quantile <Q>")]
+    [Description("pbt: the share of the population in the bottom (that copies) and in the top (that is copied), above 0 and at most 0.5. Default: 0.25.")]
+    public double? PbtQuantile { get; init; }
 
     [CommandOption("--sweep-id <ID>")]
     [Description("Name of the sweep (letters, digits, '.', '_', '-'). Default: a new time-based id.")]
@@ -195,6 +203,8 @@ public sealed class SweepSettings : DataSettings
                 Name = Scheduler ?? scheduler.Name,
                 ReductionFactor = ReductionFactor ?? scheduler.ReductionFactor,
                 MinEpochs = MinEpochs ?? scheduler.MinEpochs,
+                Interval = PbtInterval ?? scheduler.Interval,
+                Quantile = PbtQuantile ?? scheduler.Quantile,
             },
             Seed = Seed,
             DataRoot = dataRoot,
@@ -289,6 +299,8 @@ public sealed class SweepSettings : DataSettings
         Samples is < 1 ? ValidationResult.Error($"--samples {Samples} must be at least 1.")
         : ReductionFactor is < 2 ? ValidationResult.Error($"--eta {ReductionFactor} must be at least 2.")
         : MinEpochs is < 1 ? ValidationResult.Error($"--min-epochs {MinEpochs} must be at least 1.")
+        : PbtInterval is < 1 ? ValidationResult.Error($"--pbt-interval {PbtInterval} must be at least 1 epoch.")
+        : PbtQuantile is not null and not (> 0 and <= 0.5) ? ValidationResult.Error($"--pbt-quantile {PbtQuantile} must be above 0 and at most 0.5.")
         : GroupSize is < 1 or > SweepSpecRules.MaxFusedGroupSize
             ? ValidationResult.Error($"--group-size {GroupSize} must be between 1 (every run alone, like --no-fuse) and {SweepSpecRules.MaxFusedGroupSize}.")
         : Gpus is < 0 ? ValidationResult.Error($"--gpus {Gpus} must be 0 or more.")

@@ -40,6 +40,8 @@ public sealed record ResultsDocument(
             StoppedAtEpoch = t.Status == CellStatus.Stopped ? t.Epochs.Length : null,
             FusedGroup = t.FusedGroup,
             Bracket = brackets is null ? null : HyperbandSchedule.BracketOf(brackets, index)?.S,
+            Schedule = t.Schedule.Length == 0 ? null
+                : t.Schedule.Select(e => new ScheduleStepDocument(e.Epoch, e.Donor < sweep.Cells.Length ? sweep.Cells[e.Donor].CellId : $"#{e.Donor}", ParamsMap(e.Values))).ToArray(),
             Metrics = ReportedMetrics(t.Epochs),
             ValAccuracyPerClass = t.Epochs.Any(e => e.ValidationClassAccuracy.Length > 0)
                 ? t.Epochs.Select(e => e.ValidationClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a).ToArray()).ToArray()
@@ -123,7 +125,12 @@ public sealed record SearchDocument(string Searcher, int? Samples, SchedulerDocu
         spec.Search,
         spec.Search == "grid" ? null : spec.Samples,
         new SchedulerDocument(spec.Scheduler?.Name ?? SchedulerNames.Fifo, spec.Scheduler?.ReductionFactor ?? 3,
-            spec.Scheduler?.MinEpochs ?? 1, spec.Scheduler?.MinSamples ?? 3),
+            spec.Scheduler?.MinEpochs ?? 1, spec.Scheduler?.MinSamples ?? 3)
+        {
+            Interval = spec.Scheduler is { Name: SchedulerNames.Pbt } pbt ? pbt.Interval : null,
+            Quantile = spec.Scheduler is { Name: SchedulerNames.Pbt } ? spec.Scheduler.Quantile : null,
+            ResampleProbability = spec.Scheduler is { Name: SchedulerNames.Pbt } ? spec.Scheduler.ResampleProbability : null,
+        },
         spec.Space.ToDictionary(d => d.Name, d => d.Range is { } r
             ? new { min = r.Min, max = r.Max, scale = r.Scale.ToString().ToLowerInvariant(), count = r.Count }
             : (object)d.DistinctValues.Select(v => v.IsText ? v.Text! : (object)v.Number).ToArray()))
@@ -154,7 +161,17 @@ public sealed record TestDocument(string[] Classes, long[][] Confusion, Dictiona
     }
 }
 
-public sealed record SchedulerDocument(string Name, int Eta, int MinEpochs, int MinSamples);
+public sealed record SchedulerDocument(string Name, int Eta, int MinEpochs, int MinSamples)
+{
+    /// <summary>pbt: the population is ranked every this many epochs; omitted for other schedulers.</summary>
+    public int? Interval { get; init; }
+
+    /// <summary>pbt: the share of the population in the bottom and in the top.</summary>
+    public double? Quantile { get; init; }
+
+    /// <summary>pbt: the chance that an explored value is drawn afresh instead of perturbed.</summary>
+    public double? ResampleProbability { get; init; }
+}
 
 public sealed record DatasetDocument(string Root, string[] Classes, int Images, int Train, int Val, int Test);
 
@@ -193,7 +210,13 @@ public sealed record CellDocument(
 
     /// <summary>Every metric a user's program reported, by name, one value per epoch; null for the built-in models.</summary>
     public Dictionary<string, double?[]>? Metrics { get; init; }
+
+    /// <summary>pbt: each time the cell went on from another cell's checkpoint, in order; omitted for other schedulers.</summary>
+    public ScheduleStepDocument[]? Schedule { get; init; }
 }
+
+/// <summary>One step of a cell's schedule under pbt: after which epoch, from which cell's checkpoint, with which values.</summary>
+public sealed record ScheduleStepDocument(int AfterEpoch, string From, Dictionary<string, object> Params);
 
 /// <summary>
 /// The winner: its cell and epoch, and the sweep's objective there (<c>metric</c>, <c>value</c>). <c>valAccuracy</c> is

@@ -167,7 +167,7 @@ public static class SweepFileReader
 
         if (node is not YamlMappingNode mapping)
         {
-            context.Add(node, "scheduler", "give a name (fifo, halving, asha, median) or a mapping with name:, eta:, min_epochs:, min_samples:");
+            context.Add(node, "scheduler", "give a name (fifo, halving, asha, median, hyperband, pbt) or a mapping with name:, eta:, min_epochs:, min_samples: (pbt: interval:, quantile:, resample_probability:)");
             return null;
         }
 
@@ -182,7 +182,11 @@ public static class SweepFileReader
                 "eta" => scheduler with { ReductionFactor = context.Int(value, at) ?? scheduler.ReductionFactor },
                 "min_epochs" or "grace_period" => scheduler with { MinEpochs = context.Int(value, at) ?? scheduler.MinEpochs },
                 "min_samples" => scheduler with { MinSamples = context.Int(value, at) ?? scheduler.MinSamples },
-                _ => context.Unknown(keyNode, key, "scheduler.", ["name", "eta", "min_epochs", "min_samples"], scheduler),
+                "interval" => scheduler with { Interval = context.Int(value, at) ?? scheduler.Interval },
+                "quantile" => scheduler with { Quantile = context.Double(value, at) ?? scheduler.Quantile },
+                "resample_probability" => scheduler with { ResampleProbability = context.Double(value, at) ?? scheduler.ResampleProbability },
+                _ => context.Unknown(keyNode, key, "scheduler.",
+                    ["name", "eta", "min_epochs", "min_samples", "interval", "quantile", "resample_probability"], scheduler),
             };
         }
 

@@ -49,7 +49,8 @@ public sealed class RandomSearcher : ISearcher
         }
     }
 
-    internal static ParameterValue Draw(SweepSpec spec, SearchDimension dimension, SweepRandom random)
+    /// <summary>One value of a dimension, drawn: a list's with equal chance, a range's uniformly on its scale.</summary>
+    public static ParameterValue Draw(SweepSpec spec, SearchDimension dimension, SweepRandom random)
     {
         if (dimension.Range is not { } range)
         {

@@ -17,6 +17,15 @@ public static class RangeValues
     /// <summary>The value at <paramref name="fraction"/> (0 to 1) of the way through the range, on its scale.</summary>
     public static ParameterValue Draw(ParameterRange range, ParameterKind kind, double fraction) => At(range, kind, fraction);
 
+    /// <summary>A value moved within the range (population-based training's perturbation): clipped to its ends and rounded like its points.</summary>
+    public static ParameterValue Within(ParameterRange range, ParameterKind kind, double value)
+    {
+        double clipped = Math.Clamp(Round(value), range.Min, range.Max);
+        return ParameterValue.Of(kind == ParameterKind.Integer
+            ? Math.Clamp(Math.Round(clipped, MidpointRounding.AwayFromZero), Math.Ceiling(range.Min), Math.Floor(range.Max))
+            : clipped);
+    }
+
     public static long IntegersIn(ParameterRange range) =>
         Math.Max(0, (long)Math.Floor(range.Max) - (long)Math.Ceiling(range.Min) + 1);
 

@@ -8,6 +8,7 @@ public static class SchedulerNames
     public const string Asha = "asha";
     public const string Median = "median";
     public const string Hyperband = "hyperband";
+    public const string Pbt = "pbt";
 
-    public static readonly IReadOnlyList<string> All = [Fifo, Halving, Asha, Median, Hyperband];
+    public static readonly IReadOnlyList<string> All = [Fifo, Halving, Asha, Median, Hyperband, Pbt];
 }

@@ -16,4 +16,13 @@ public sealed record SchedulerSpec
 
     /// <summary>The median rule decides only once this many other runs have reached the epoch.</summary>
     [Id(3)] public int MinSamples { get; init; } = 3;
+
+    /// <summary>Population-based training: the population is ranked, and its worst copy its best, every this many epochs.</summary>
+    [Id(4)] public int Interval { get; init; } = 2;
+
+    /// <summary>Population-based training: the share of the population in the bottom (and in the top) at each interval.</summary>
+    [Id(5)] public double Quantile { get; init; } = 0.25;
+
+    /// <summary>Population-based training: the chance that an explored value is drawn afresh from the space instead of perturbed.</summary>
+    [Id(6)] public double ResampleProbability { get; init; } = 0.25;
 }

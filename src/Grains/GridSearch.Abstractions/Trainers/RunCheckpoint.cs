@@ -29,7 +29,7 @@ public sealed record RunCheckpoint(
 
     /// <summary>A program's run folder after an epoch: the last one's and, for a test command, the best one's; else null.</summary>
     public byte[]? FolderAfter(int epoch) =>
-        epoch == Epoch ? OptimizerState : epoch == BestFolderEpoch ? BestFolder : null;
+        epoch == BestFolderEpoch && BestFolder is { } best ? best : epoch == Epoch ? OptimizerState : null;
 
     public int Epoch => History.Length == 0 ? 0 : History[^1].Epoch;
 
@@ -92,6 +92,23 @@ public sealed record RunCheckpoint(
             ? next with { BestFolderEpoch = bestFolder }
             : next with { BestFolderEpoch = bestFolder, BestFolder = previous!.FolderAfter(bestFolder) };
     }
+
+    /// <summary>
+    /// Population-based training: a run going on from a donor's checkpoint at the same epoch. The weights, optimiser
+    /// state or run folder become the donor's; the run keeps its own attempt count, its own history of epochs (the
+    /// coordinator recorded those) and its own best folder for a test command. The best epoch's weights are dropped:
+    /// they serve replays, and every epoch up to this one is recorded before a decision is made.
+    /// </summary>
+    public static RunCheckpoint Adopting(RunCheckpoint? own, RunCheckpoint donor) => own is null
+        ? donor with { BestWeights = null, BestFolder = null, BestFolderEpoch = 0 }
+        : donor with
+        {
+            Attempt = own.Attempt,
+            History = own.History.Where(e => e.Epoch <= donor.Epoch).ToArray(),
+            BestWeights = null,
+            BestFolder = own.BestFolderEpoch == own.Epoch ? own.OptimizerState : own.BestFolder,
+            BestFolderEpoch = own.BestFolderEpoch,
+        };
 
     /// <summary>The best of a run's epochs by an objective: the earliest of equal ones, as the coordinator picks the winner's epoch.</summary>
     public static int BestEpochBy(IReadOnlyList<EpochMetrics> history, Objective objective)

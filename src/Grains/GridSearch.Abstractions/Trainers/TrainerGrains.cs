@@ -28,6 +28,14 @@ public interface IRunGrain : IGrainWithStringKey
     Task SaveCheckpointAsync(RunCheckpoint checkpoint);
 
     /// <summary>
+    /// Population-based training: the run goes on from the donor run's checkpoint, which must be at
+    /// <paramref name="epoch"/> (the donor waits for this). The run keeps its own history of epochs; the weights,
+    /// optimiser state or run folder become the donor's. Repeating it copies the same.
+    /// </summary>
+    [Alias("AdoptCheckpoint")]
+    Task AdoptCheckpointAsync(string donorRunId, int epoch);
+
+    /// <summary>
     /// Removes the run's checkpoint if it exists but cannot be read (the user chose to retrain such runs from scratch);
     /// true when it did. An intact checkpoint is left alone.
     /// </summary>

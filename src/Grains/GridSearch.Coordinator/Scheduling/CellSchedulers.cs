@@ -12,6 +12,7 @@ public static class CellSchedulers
         [SchedulerNames.Asha] = new AshaScheduler(),
         [SchedulerNames.Median] = new MedianStoppingScheduler(),
         [SchedulerNames.Hyperband] = new HyperbandScheduler(),
+        [SchedulerNames.Pbt] = new PbtScheduler(),
     };
 
     public static ICellScheduler For(SweepSpec spec) => ByName.TryGetValue(spec.Scheduler?.Name ?? SchedulerNames.Fifo, out var scheduler)

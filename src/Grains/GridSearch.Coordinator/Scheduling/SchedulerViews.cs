@@ -10,6 +10,9 @@ public interface ISweepView
     IReadOnlyList<ICellView> Cells { get; }
 
     IReadOnlyCollection<int> DecidedRungs { get; }
+
+    /// <summary>Population-based training's decisions so far, in the order they were made.</summary>
+    IReadOnlyList<PbtExploit> Exploits { get; }
 }
 
 /// <summary>What a scheduler may read of one cell.</summary>
@@ -35,5 +38,8 @@ public interface ICellView
 /// </summary>
 public sealed record RungDecisions(IReadOnlyList<int> Stop, IReadOnlyList<int> DecidedRungs)
 {
+    /// <summary>Population-based training: the cells that go on from another's checkpoint with explored values.</summary>
+    public IReadOnlyList<PbtExploit> Exploits { get; init; } = [];
+
     public static RungDecisions None { get; } = new([], []);
 }

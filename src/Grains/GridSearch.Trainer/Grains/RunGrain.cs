@@ -73,6 +73,32 @@ public sealed class RunGrain(
         await storage.WriteStateAsync(StateName, this.GetGrainId(), state);
     }
 
+    public async Task AdoptCheckpointAsync(string donorRunId, int epoch)
+    {
+        var (sweepId, runId) = Key;
+        var donor = await grains.GetGrain<IRunGrain>(TrainerGrainKeys.Run(sweepId, donorRunId)).ReadCheckpointAsync();
+        if (donor is null || donor.Epoch != epoch)
+        {
+            throw new InvalidOperationException(
+                $"run {runId} was to go on from run {donorRunId}'s checkpoint after epoch {epoch}, but that checkpoint is " +
+                (donor is null ? "missing" : $"after epoch {donor.Epoch}"));
+        }
+
+        var own = (await LoadAsync()).State?.Checkpoint;
+        folderCopies.Adopt(sweepId, donorRunId, runId, epoch);
+        await SaveCheckpointAsync(RunCheckpoint.Adopting(own, donor));
+    }
+
+    private (string SweepId, string RunId) Key
+    {
+        get
+        {
+            string key = this.GetPrimaryKeyString();
+            int slash = key.IndexOf('/', StringComparison.Ordinal);
+            return (key[..slash], key[(slash + 1)..]);
+        }
+    }
+
     public async Task<bool> DiscardIfDamagedAsync()
     {
         if (_state is not null)
@@ -107,12 +133,8 @@ public sealed class RunGrain(
         }
 
         // A program's run keeps copies of its folder on the trainers' shared volume, if they have one: they go with it.
-        string key = this.GetPrimaryKeyString();
-        int slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0)
-        {
-            folderCopies.Forget(key[..slash], key[(slash + 1)..]);
-        }
+        var (sweepId, runId) = Key;
+        folderCopies.Forget(sweepId, runId);
 
         DeactivateOnIdle();
     }

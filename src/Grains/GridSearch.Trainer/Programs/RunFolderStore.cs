@@ -90,6 +90,29 @@ public sealed class RunFolderStore(IOptions<TrainerSiloOptions> options)
         }
     }
 
+    /// <summary>
+    /// Population-based training: the donor run's shared copy after <paramref name="epoch"/> becomes the recipient's
+    /// (whole or not at all); nothing to do when copies live in checkpoints.
+    /// </summary>
+    public void Adopt(string sweepId, string donorRunId, string runId, int epoch)
+    {
+        if (SharedRoot is null)
+        {
+            return;
+        }
+
+        string donorCopy = EpochCopy(sweepId, donorRunId, epoch);
+        if (!Directory.Exists(donorCopy))
+        {
+            throw new InvalidOperationException(
+                $"the copy of run {donorRunId}'s folder after epoch {epoch} is missing from the shared volume ({donorCopy}), so run " +
+                $"{runId} cannot go on from it: is GridSearch:Trainer:RunFolderStore the same volume on every trainer?");
+        }
+
+        new RunFolder(donorCopy).CopyTo(EpochCopy(sweepId, runId, epoch), options.Value.MaxSharedRunFolderBytes,
+            "GridSearch:Trainer:MaxSharedRunFolderBytes");
+    }
+
     /// <summary>Removes every shared copy of a run (its sweep finished or was deleted), and the sweep's folder once empty.</summary>
     public void Forget(string sweepId, string runId)
     {

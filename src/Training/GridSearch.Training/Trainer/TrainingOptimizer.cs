@@ -19,8 +19,12 @@ public abstract class TrainingOptimizer : IDisposable
     public abstract void Dispose();
 }
 
-/// <summary>One of TorchSharp's optimisers (SGD with momentum or weight decay, Adam), with its state dictionary for checkpoints.</summary>
-internal sealed class TorchSharpOptimizer(OptimizerHelper optimizer) : TrainingOptimizer
+/// <summary>
+/// One of TorchSharp's optimisers (SGD with momentum or weight decay, Adam), with its state dictionary for checkpoints.
+/// A state dictionary carries its rates too; restored, they are set back to the plan's, which differ from the saved
+/// ones when population-based training hands a run another's checkpoint with explored values.
+/// </summary>
+internal sealed class TorchSharpOptimizer(OptimizerHelper optimizer, TrainingPlan plan) : TrainingOptimizer
 {
     public override void ZeroGrad() => optimizer.zero_grad();
 
@@ -39,8 +43,25 @@ internal sealed class TorchSharpOptimizer(OptimizerHelper optimizer) : TrainingO
 
     public override void Restore(byte[] state)
     {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        optimizer.load_state_dict(reader);
+        using (var reader = new BinaryReader(new MemoryStream(state)))
+        {
+            optimizer.load_state_dict(reader);
+        }
+
+        foreach (var group in optimizer.ParamGroups.OfType<ParamGroup>())
+        {
+            group.LearningRate = plan.LearningRate;
+            group.InitialLearningRate = plan.LearningRate;
+            switch (group.Options)
+            {
+                case SGD.Options sgd:
+                    (sgd.momentum, sgd.weight_decay) = (plan.Momentum, plan.WeightDecay);
+                    break;
+                case Adam.Options adam:
+                    adam.weight_decay = plan.WeightDecay;
+                    break;
+            }
+        }
     }
 
     public override void Dispose() => optimizer.Dispose();
